@@ -1,0 +1,32 @@
+import { ROLES } from './roles.js';
+
+export const createApiKeySchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 100 },
+    roles: { type: 'array', items: { type: 'string', enum: ROLES }, minItems: 1, maxItems: ROLES.length, uniqueItems: true },
+  },
+  required: ['name', 'roles'],
+  additionalProperties: false,
+} as const;
+
+export const apiKeySchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    roles: { type: 'array', items: { type: 'string', enum: ROLES } },
+    createdAt: { type: 'string', format: 'date-time' },
+    createdBy: { type: ['string', 'null'] },
+    revokedAt: { type: ['string', 'null'], format: 'date-time' },
+  },
+  required: ['id', 'name', 'roles', 'createdAt', 'revokedAt'],
+} as const;
+
+export const createdApiKeySchema = {
+  ...apiKeySchema,
+  properties: { ...apiKeySchema.properties, key: { type: 'string', description: 'The clear key, returned only here.' } },
+  required: [...apiKeySchema.required, 'key'],
+} as const;
+
+export const keyIdParam = { keyId: { type: 'string', minLength: 1, maxLength: 64 } } as const;

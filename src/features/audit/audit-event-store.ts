@@ -1,0 +1,78 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { ensureCollection } from '../../db/ensure-collection.js';
+
+/** Who did something: an API key, or the service itself (`system`) for shipped data and jobs. */
+export interface Actor {
+  keyId: string;
+  name: string;
+}
+
+export interface AuditEvent {
+  id: string;
+  type: string;
+  actor: Actor;
+  at: Date;
+  /** What the event is about, e.g. { kind: 'ruleset', id: 'fraud-alerts' }. */
+  subject: { kind: string; id: string };
+  data: Record<string, unknown>;
+}
+
+export interface AuditEventQuery {
+  type?: string;
+  subjectKind?: string;
+  from?: Date;
+  to?: Date;
+}
+
+interface AuditEventDoc extends Omit<AuditEvent, 'id'> {
+  _id: string;
+}
+
+/** The audit trail of changes. Insert-only: nothing updates or deletes an event. */
+export class AuditEventStore {
+  private readonly model: Model<AuditEventDoc>;
+
+  constructor(connection: Connection) {
+    const schema = new Schema<AuditEventDoc>(
+      {
+        _id: { type: String, required: true },
+        type: { type: String, required: true },
+        actor: { keyId: String, name: String },
+        at: { type: Date, required: true },
+        subject: { kind: String, id: String },
+        data: { type: Schema.Types.Mixed, default: {} },
+      },
+      { versionKey: false, collection: 'audit_events', minimize: false },
+    );
+    schema.index({ at: -1, _id: -1 });
+    this.model = connection.model<AuditEventDoc>('AuditEvent', schema);
+  }
+
+  async init(): Promise<void> {
+    await ensureCollection(this.model);
+  }
+
+  async insert(event: AuditEvent): Promise<void> {
+    const { id, ...rest } = event;
+    await this.model.create({ _id: id, ...rest });
+  }
+
+  /** Newest first; `before` is the last item of the previous page. */
+  async list(query: AuditEventQuery, limit: number, before?: { at: string; id: string }): Promise<AuditEvent[]> {
+    const filter: Record<string, unknown> = {};
+    if (query.type) filter.type = query.type;
+    if (query.subjectKind) filter['subject.kind'] = query.subjectKind;
+    if (query.from || query.to) {
+      filter.at = { ...(query.from && { $gte: query.from }), ...(query.to && { $lt: query.to }) };
+    }
+    const page = before
+      ? { $or: [{ at: { $lt: new Date(before.at) } }, { at: new Date(before.at), _id: { $lt: before.id } }] }
+      : {};
+    const docs = await this.model
+      .find({ $and: [filter, page] })
+      .sort({ at: -1, _id: -1 })
+      .limit(limit)
+      .lean();
+    return docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }));
+  }
+}

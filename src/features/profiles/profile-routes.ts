@@ -1,0 +1,123 @@
+import { Router } from 'express';
+import { route } from '../../http/route.js';
+import { encodeCursor, decodeCursor, pageQueryProperties } from '../../http/pagination.js';
+import { listOf } from '../../http/list-schema.js';
+import type { Role } from '../api-keys/roles.js';
+import {
+  bulkUpsertResultSchema,
+  bulkUpsertSchema,
+  profileDocumentSchema,
+  profileIdSchema,
+  storedProfileSchema,
+  type ProfileDocument,
+} from './profile-schema.js';
+import type { ProfileService } from './profile-service.js';
+
+const READERS: Role[] = ['decide', 'audit:read', 'profiles:write'];
+const WRITERS: Role[] = ['profiles:write'];
+const TAG = 'Profiles';
+const idParam = { profileId: profileIdSchema };
+
+/** Profiles endpoints, as the contract fixes them. */
+export function profileRoutes(profiles: ProfileService): Router {
+  const router = Router();
+
+  route<{ profiles: unknown[] }>(
+    router,
+    {
+      method: 'post',
+      path: '/v1/profiles/bulk',
+      summary: 'Upsert up to 1000 profiles; each is validated on its own',
+      tag: TAG,
+      roles: WRITERS,
+      body: bulkUpsertSchema,
+      responses: { 200: { description: 'How many were written, and why the others were not', schema: bulkUpsertResultSchema } },
+    },
+    async ({ res, body }) => {
+      res.json(await profiles.bulkUpsert(body.profiles));
+    },
+  );
+
+  route<ProfileDocument & { profileId?: string }, never, { profileId: string }>(
+    router,
+    {
+      method: 'put',
+      path: '/v1/profiles/:profileId',
+      summary: 'Create or replace a profile',
+      tag: TAG,
+      roles: WRITERS,
+      params: idParam,
+      body: profileDocumentSchema,
+      responses: {
+        201: { description: 'Created', schema: storedProfileSchema },
+        200: { description: 'Replaced', schema: storedProfileSchema },
+      },
+    },
+    async ({ res, body, params }) => {
+      const { created, profile } = await profiles.put(params.profileId, body);
+      res.status(created ? 201 : 200).json(profile);
+    },
+  );
+
+  route<never, never, { profileId: string }>(
+    router,
+    {
+      method: 'get',
+      path: '/v1/profiles/:profileId',
+      summary: 'Read a profile',
+      tag: TAG,
+      roles: READERS,
+      params: idParam,
+      responses: { 200: { description: 'The profile', schema: storedProfileSchema } },
+    },
+    async ({ res, params }) => {
+      res.json(await profiles.get(params.profileId));
+    },
+  );
+
+  route<never, never, { profileId: string }>(
+    router,
+    {
+      method: 'delete',
+      path: '/v1/profiles/:profileId',
+      summary: 'Erase a profile; decision log entries keep only masked data (idempotent)',
+      tag: TAG,
+      roles: WRITERS,
+      params: idParam,
+      responses: { 204: { description: 'Erased' } },
+    },
+    async ({ res, params, caller }) => {
+      await profiles.erase(params.profileId, caller);
+      res.status(204).end();
+    },
+  );
+
+  route<never, { tag?: string; type?: 'individual' | 'sme'; limit: number; cursor?: string }>(
+    router,
+    {
+      method: 'get',
+      path: '/v1/profiles',
+      summary: 'List profiles, optionally a marketing segment by tag and/or type',
+      tag: TAG,
+      roles: READERS,
+      query: {
+        type: 'object',
+        properties: {
+          tag: { type: 'string', minLength: 1, maxLength: 64 },
+          type: { type: 'string', enum: ['individual', 'sme'] },
+          ...pageQueryProperties,
+        },
+        additionalProperties: false,
+      },
+      responses: { 200: { description: 'A page of profiles', schema: listOf(storedProfileSchema) } },
+    },
+    async ({ res, query }) => {
+      const after = decodeCursor<{ id: string }>(query.cursor, ['id']);
+      const items = await profiles.list({ tag: query.tag, type: query.type }, query.limit, after?.id);
+      const last = items.length === query.limit ? items[items.length - 1] : undefined;
+      res.json({ items, nextCursor: last ? encodeCursor({ id: last.profileId }) : null });
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,94 @@
+import type { Caller } from '../api-keys/roles.js';
+import { actorOf, type AuditTrail } from '../audit/audit-trail.js';
+import { notFound, validationFailed, type ErrorDetail } from '../../http/app-error.js';
+import { toDetails, validatorFor } from '../../http/validation.js';
+import { bulkProfileItemSchema, type ProfileDocument, type StoredProfile } from './profile-schema.js';
+import type { ProfileFilter, ProfileStore } from './profile-store.js';
+
+export interface BulkItemError {
+  index: number;
+  profileId: string | null;
+  error: { code: string; message: string; details: ErrorDetail[] };
+}
+
+/** Something else that holds a profile's personal data and must mask it on erasure (e.g. the decision log). */
+export type ErasureStep = (profileId: string, caller: Caller) => Promise<Record<string, unknown>>;
+
+/** Profile use cases: write, read, list a segment, bulk upsert, erase. */
+export class ProfileService {
+  private readonly erasureSteps: ErasureStep[] = [];
+
+  constructor(
+    private readonly store: ProfileStore,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  onErase(step: ErasureStep): void {
+    this.erasureSteps.push(step);
+  }
+
+  async put(profileId: string, body: ProfileDocument & { profileId?: string }): Promise<{ created: boolean; profile: StoredProfile }> {
+    const { profileId: bodyId, ...document } = body;
+    if (bodyId !== undefined && bodyId !== profileId) {
+      throw validationFailed('The body profileId differs from the one in the path.', [
+        { path: '/profileId', message: 'must equal the profileId in the path' },
+      ]);
+    }
+    return this.store.upsert(profileId, document, new Date());
+  }
+
+  async get(profileId: string): Promise<StoredProfile> {
+    const profile = await this.store.get(profileId);
+    if (!profile) throw notFound(`No profile with id ${profileId}.`);
+    return profile;
+  }
+
+  list(filter: ProfileFilter, limit: number, afterId?: string): Promise<StoredProfile[]> {
+    return this.store.list(filter, limit, afterId);
+  }
+
+  /** Validates each item on its own and writes the valid ones; one bad profile never blocks the others. */
+  async bulkUpsert(items: unknown[]): Promise<{ upserted: number; errors: BulkItemError[] }> {
+    const validate = validatorFor(bulkProfileItemSchema);
+    const errors: BulkItemError[] = [];
+    const valid: { index: number; profileId: string; document: ProfileDocument }[] = [];
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      const claimedId = typeof (item as { profileId?: unknown })?.profileId === 'string' ? (item as { profileId: string }).profileId : null;
+      if (!validate(item)) {
+        errors.push({ index, profileId: claimedId, error: invalid(toDetails(validate.errors, `/profiles/${index}`)) });
+        return;
+      }
+      const { profileId, ...document } = item as ProfileDocument & { profileId: string };
+      if (seen.has(profileId)) {
+        errors.push({
+          index,
+          profileId,
+          error: invalid([{ path: `/profiles/${index}/profileId`, message: 'appears more than once in this request' }]),
+        });
+        return;
+      }
+      seen.add(profileId);
+      valid.push({ index, profileId, document });
+    });
+    const { failed } = await this.store.bulkUpsert(valid, new Date());
+    for (const [position, message] of failed) {
+      const item = valid[position]!;
+      errors.push({ index: item.index, profileId: item.profileId, error: { code: 'INTERNAL', message, details: [] } });
+    }
+    errors.sort((a, b) => a.index - b.index);
+    return { upserted: valid.length - failed.size, errors };
+  }
+
+  /** Erasure: deletes the profile and masks its personal data wherever else it is held. Idempotent. */
+  async erase(profileId: string, caller: Caller): Promise<void> {
+    const existed = await this.store.delete(profileId);
+    const masked: Record<string, unknown> = {};
+    for (const step of this.erasureSteps) Object.assign(masked, await step(profileId, caller));
+    await this.audit.record('profile.erased', actorOf(caller), { kind: 'profile', id: profileId }, { existed, ...masked });
+  }
+}
+
+function invalid(details: ErrorDetail[]): BulkItemError['error'] {
+  return { code: 'VALIDATION_FAILED', message: 'The profile is invalid.', details };
+}

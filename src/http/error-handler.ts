@@ -1,0 +1,54 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from '../logging/logger.js';
+import { AppError, conflict, notFound, unavailable, validationFailed } from './app-error.js';
+import { isDatabaseUnavailable, isDuplicateKey } from '../db/database-errors.js';
+
+/** Maps anything thrown while serving a request to the contract's envelope. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const httpError = error as { type?: string; status?: number };
+  switch (httpError.type) {
+    case 'entity.parse.failed':
+      return validationFailed('The request body is not valid JSON.', [{ path: '', message: 'malformed JSON' }]);
+    case 'entity.too.large':
+      return new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MB.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be UTF-8 JSON.');
+    case 'request.aborted':
+      return validationFailed('The request was aborted by the client.');
+    default:
+      break;
+  }
+  if (isDuplicateKey(error)) return conflict('A record with the same key already exists.');
+  if (isDatabaseUnavailable(error)) return unavailable('The database is unavailable; try again shortly.');
+  if (typeof httpError.status === 'number' && httpError.status >= 400 && httpError.status < 500) {
+    return new AppError(httpError.status, 'VALIDATION_FAILED', 'The request could not be processed.');
+  }
+  return new AppError(500, 'INTERNAL', 'An internal error occurred; it has been logged.');
+}
+
+export function notFoundHandler() {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    next(notFound(`No route for ${req.method} ${req.path}.`));
+  };
+}
+
+/** The one place that answers errors: no stack trace leaves the process, a 500 is logged once. */
+export function errorHandler(logger: Logger) {
+  return (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
+    if (res.headersSent) return next(error);
+    const appError = toAppError(error);
+    if (appError.status >= 500) {
+      const err = error as Error;
+      logger.error('request failed', {
+        requestId: res.locals.requestId,
+        code: appError.code,
+        error: err?.name,
+        message: err?.message,
+        stack: err?.stack,
+      });
+    }
+    res.status(appError.status).json(appError.toBody());
+  };
+}

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from '../logging/logger.js';
+import { runWithRequestContext } from '../logging/request-context.js';
+import type { Caller } from '../features/api-keys/roles.js';
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Accepts a well-formed `X-Request-Id` or makes one, returns it, and scopes the request's logs to it. */
+export function requestId() {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const offered = req.get('x-request-id');
+    const id = offered && REQUEST_ID_PATTERN.test(offered) ? offered : randomUUID();
+    res.locals.requestId = id;
+    res.setHeader('X-Request-Id', id);
+    runWithRequestContext({ requestId: id }, next);
+  };
+}
+
+/** One line per request with the route pattern (never the raw URL: it holds customer ids). */
+export function accessLog(logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const caller = res.locals.caller as Caller | undefined;
+      logger.info('request', {
+        requestId: res.locals.requestId,
+        method: req.method,
+        route: req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched',
+        status: res.statusCode,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+        keyId: caller?.keyId,
+      });
+    });
+    next();
+  };
+}
+
+export interface Authenticator {
+  authenticate(presentedKey: string): Promise<Caller | undefined>;
+}
+
+/**
+ * Resolves the caller from `Authorization: Bearer <key>` without rejecting anything: each route
+ * decides whether it needs a key (401) and which roles (403).
+ */
+export function authenticate(keys: Authenticator) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const header = req.get('authorization');
+    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (match) res.locals.caller = await keys.authenticate(match[1]!);
+    next();
+  };
+}

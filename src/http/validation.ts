@@ -1,0 +1,67 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { validationFailed, type ErrorDetail } from './app-error.js';
+
+/** The single validator instance; schemas compile once and are cached by identity. */
+export const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+addFormats(ajv, ['date', 'date-time', 'uri']);
+ajv.addFormat('iana-timezone', {
+  type: 'string',
+  validate: (name: string) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: name });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+});
+ajv.addKeyword({ keyword: 'x-readonly', schemaType: 'boolean' });
+
+const compiled = new WeakMap<object, ValidateFunction>();
+
+export function validatorFor(schema: object): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  return validate;
+}
+
+/** Turns ajv errors into details whose path points at the offending value (or missing key). */
+export function toDetails(errors: ErrorObject[] | null | undefined, basePath = ''): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  const seen = new Set<string>();
+  for (const error of errors ?? []) {
+    let path = error.instancePath;
+    let message = error.message ?? 'is invalid';
+    if (error.keyword === 'additionalProperties') {
+      path += `/${escapePointer(String(error.params.additionalProperty))}`;
+      message = 'is not an allowed property';
+    } else if (error.keyword === 'required') {
+      path += `/${escapePointer(String(error.params.missingProperty))}`;
+      message = 'is required';
+    } else if (error.keyword === 'enum') {
+      message = `must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}`;
+    }
+    const detail = { path: basePath + path, message };
+    const key = `${detail.path}\u0000${detail.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      details.push(detail);
+    }
+  }
+  return details;
+}
+
+export function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Validates `data` against `schema`, throwing a 400 VALIDATION_FAILED that lists every problem. */
+export function assertValid<T>(schema: object, data: unknown, what: string, basePath = ''): T {
+  const validate = validatorFor(schema);
+  if (!validate(data)) throw validationFailed(`${what} is invalid.`, toDetails(validate.errors, basePath));
+  return data as T;
+}
