@@ -117,11 +117,13 @@ function upsertUpdate(document: ProfileDocument, now: Date): Record<string, obje
 }
 
 function toStoredProfile(doc: ProfileDoc): StoredProfile {
-  const { _id, tags, createdAt, updatedAt, ...sections } = doc;
+  const { _id, tags, createdAt, updatedAt } = doc;
   const tagDetails = (tags ?? []).map((tag) => ({ ...tag, at: new Date(tag.at).toISOString() }));
+  const sections: Record<string, unknown> = {};
+  for (const section of PROFILE_SECTIONS) if (doc[section] !== undefined) sections[section] = doc[section];
   return {
     profileId: _id,
-    ...(sections as ProfileDocument),
+    ...sections,
     tags: [...new Set(tagDetails.map((tag) => tag.tag))],
     tagDetails,
     createdAt: createdAt.toISOString(),

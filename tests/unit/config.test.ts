@@ -1,0 +1,38 @@
+import { expect } from 'chai';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+
+describe('loadConfig()', () => {
+  it('when nothing is set, then the documented defaults apply (embedded database under ./data)', () => {
+    const config = loadConfig({});
+    expect(config.port).to.equal(8080);
+    expect(config.mongodbUri).to.equal(undefined);
+    expect(config.dataDir).to.equal(path.resolve('./data'));
+    expect(config.logLevel).to.equal('info');
+    expect(config.decisionTimeoutMs).to.equal(200);
+    expect(config.fourEyes).to.equal(false);
+    expect(config.outcome).to.deep.equal({ declineScore: 70, reviewScore: 40 });
+  });
+
+  it('when values are set, then they are parsed into types', () => {
+    const config = loadConfig({ PORT: '9000', MONGODB_URI: 'mongodb://db:27017', LOG_LEVEL: 'debug', FOUR_EYES: 'true', DATA_DIR: '/tmp/x' });
+    expect(config).to.include({ port: 9000, mongodbUri: 'mongodb://db:27017', logLevel: 'debug', fourEyes: true, dataDir: '/tmp/x' });
+  });
+
+  it('when several values are wrong, then one ConfigError names every problem', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', MONGODB_URI: 'postgres://x', LOG_LEVEL: 'loud', BOOTSTRAP_ADMIN_KEY: 'short', FOUR_EYES: 'maybe' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).to.have.length(5);
+    expect((error as Error).message).to.contain('PORT').and.contain('MONGODB_URI').and.contain('LOG_LEVEL').and.contain('BOOTSTRAP_ADMIN_KEY');
+  });
+
+  it('when the review threshold exceeds the decline threshold, then it is refused', () => {
+    expect(() => loadConfig({ OUTCOME_REVIEW_SCORE: '80', OUTCOME_DECLINE_SCORE: '70' })).to.throw(ConfigError, /OUTCOME_REVIEW_SCORE/);
+  });
+});
