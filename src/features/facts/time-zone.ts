@@ -1,0 +1,147 @@
+/**
+ * Calendar arithmetic in the customer's IANA time zone, with Intl only. Pure: every function takes the
+ * instant it reasons about; none reads the wall clock. Invalid input answers `undefined`, never throws.
+ */
+
+/** The wall-clock reading of an instant in a zone. `month` is 1–12, `weekday` 0 (Sunday) – 6. */
+export interface LocalDateParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  weekday: number;
+}
+
+/** A calendar date without a zone, as written `YYYY-MM-DD`. `month` is 1–12. */
+export interface CalendarDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+
+/** A zone's formatters: every date part, and the hour alone (five times cheaper, for activity lists). */
+interface ZoneFormatters {
+  parts: Intl.DateTimeFormat;
+  hour: Intl.DateTimeFormat;
+}
+
+// Building a DateTimeFormat costs far more than using one, so each zone gets its own, kept for the process.
+// `null` remembers a zone Intl refused, so a bad zone costs one failed construction, not one per call.
+// Valid zone names are a bounded set, but case variants and garbage are not: the cap keeps memory bounded.
+const MAX_CACHED_ZONES = 1000;
+const formatters = new Map<string, ZoneFormatters | null>();
+
+function formattersFor(timeZone: string): ZoneFormatters | undefined {
+  const cached = formatters.get(timeZone);
+  if (cached !== undefined) return cached ?? undefined;
+  let created: ZoneFormatters | null;
+  try {
+    const base = { timeZone, hourCycle: 'h23', hour: 'numeric' } as const;
+    created = {
+      parts: new Intl.DateTimeFormat('en-US', { ...base, year: 'numeric', month: 'numeric', day: 'numeric', minute: 'numeric', weekday: 'short' }),
+      hour: new Intl.DateTimeFormat('en-US', base),
+    };
+  } catch {
+    created = null;
+  }
+  if (formatters.size >= MAX_CACHED_ZONES) formatters.clear();
+  formatters.set(timeZone, created);
+  return created ?? undefined;
+}
+
+/** True when Intl knows `timeZone` as an IANA zone (or an alias of one). */
+export function isValidTimeZone(timeZone: unknown): timeZone is string {
+  return typeof timeZone === 'string' && timeZone.length > 0 && formattersFor(timeZone) !== undefined;
+}
+
+/** The local hour (0–23) of `instant` in `timeZone`; the same as `localDateParts(...).hour`, faster. */
+export function localHour(instant: Date, timeZone: string): number | undefined {
+  if (!isValidInstant(instant)) return undefined;
+  const hour = Number(formattersFor(timeZone)?.hour.format(instant));
+  // Some ICU versions write midnight as 24 even with h23; it is hour 0 of the same day.
+  return Number.isInteger(hour) ? hour % 24 : undefined;
+}
+
+/** The local year, month, day, hour, minute and weekday of `instant` in `timeZone`. */
+export function localDateParts(instant: Date, timeZone: string): LocalDateParts | undefined {
+  if (!isValidInstant(instant)) return undefined;
+  const formatter = formattersFor(timeZone)?.parts;
+  if (!formatter) return undefined;
+  const parts: Record<string, string> = {};
+  for (const part of formatter.formatToParts(instant)) parts[part.type] = part.value;
+  const weekday = WEEKDAYS[parts.weekday ?? ''];
+  const local = {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour) % 24, // 24 for midnight on some ICU versions, as above
+    minute: Number(parts.minute),
+    weekday: weekday ?? Number.NaN,
+  };
+  return Object.values(local).every(Number.isInteger) ? local : undefined;
+}
+
+/** Parses a real calendar date `YYYY-MM-DD` (no time, no zone); `undefined` for anything else. */
+export function parseCalendarDate(value: unknown): CalendarDate | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  return { year, month, day };
+}
+
+/**
+ * Whole years from the calendar date `from` (`YYYY-MM-DD`) to the local date of `instant` in `timeZone`:
+ * an age or an anniversary count. A 29 February date is reached on 1 March in non-leap years. Answers
+ * `undefined` for a malformed date or zone, or when `from` is after the instant's local date.
+ */
+export function wholeYearsSince(from: unknown, instant: Date, timeZone: string): number | undefined {
+  const start = parseCalendarDate(from);
+  const local = localDateParts(instant, timeZone);
+  if (!start || !local) return undefined;
+  const leapDayInCommonYear = start.month === 2 && start.day === 29 && !isLeapYear(local.year);
+  const anniversary = leapDayInCommonYear ? { month: 3, day: 1 } : { month: start.month, day: start.day };
+  const reached = local.month > anniversary.month || (local.month === anniversary.month && local.day >= anniversary.day);
+  const years = local.year - start.year - (reached ? 0 : 1);
+  return years >= 0 ? years : undefined;
+}
+
+// Times are ISO-8601 with an offset or Z (the contract): a local time without a zone would be read in the
+// server's zone, which is never what a client meant, so it is refused rather than guessed.
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
+
+/**
+ * Parses an ISO-8601 date-time with an offset or `Z` (e.g. `2026-11-21T01:30:00+08:00`) into an instant;
+ * `undefined` for anything else, including impossible dates such as 30 February.
+ */
+export function parseInstant(value: unknown): Date | undefined {
+  if (value instanceof Date) return isValidInstant(value) ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  const match = ISO_INSTANT.exec(value);
+  if (!match) return undefined;
+  const [year, month, day, hour, minute] = [1, 2, 3, 4, 5].map((index) => Number(match[index]));
+  const second = Number(match[6] ?? 0);
+  const [offsetHours, offsetMinutes] = [Number(match[7] ?? 0), Number(match[8] ?? 0)];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return undefined;
+  const instant = new Date(value);
+  return isValidInstant(instant) ? instant : undefined;
+}
+
+export function isValidInstant(value: unknown): value is Date {
+  return value instanceof Date && Number.isFinite(value.getTime());
+}
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return [31, isLeapYear(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+}

@@ -1,0 +1,147 @@
+import { DAY_MS, isValidInstant, parseInstant } from '../facts/time-zone.js';
+import { checkRegexSafety, MATCH_INPUT_LIMIT } from './regex-safety.js';
+
+export { checkRegexSafety, MATCH_INPUT_LIMIT } from './regex-safety.js';
+
+/**
+ * The operators rule conditions may use: json-rules-engine's stock ones and ours. Each carries the check
+ * of its `value` that validation runs when a draft is saved, so that a bad value is a 400 pointing at the
+ * condition, not a condition that silently never fires. Evaluation is pure and total: a fact of the wrong
+ * type (or absent) makes the condition false; nothing throws.
+ */
+
+export interface StockOperator {
+  readonly name: string;
+  /** A message for the rule's author when `value` cannot work with this operator, else `undefined`. */
+  checkValue(value: unknown): string | undefined;
+}
+
+export interface CustomOperator extends StockOperator {
+  readonly description: string;
+  /** Whether the condition holds; `eventTime` anchors relative operators such as `withinLastDays`. */
+  evaluate(factValue: unknown, value: unknown, eventTime: Date): boolean;
+}
+
+/** The longest `withinLastDays` window: 100 years. */
+export const MAX_WITHIN_DAYS = 36500;
+const MAX_VALUE_DEPTH = 32;
+
+const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const isScalar = (value: unknown) => value === null || typeof value === 'string' || typeof value === 'boolean' || isFiniteNumber(value);
+
+function isJsonValue(value: unknown, depth = 0): boolean {
+  if (isScalar(value)) return true;
+  if (depth >= MAX_VALUE_DEPTH || typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.every((item) => isJsonValue(item, depth + 1));
+  return Object.getPrototypeOf(value) === Object.prototype && Object.values(value).every((item) => isJsonValue(item, depth + 1));
+}
+
+/** `[lo, hi]` when `value` is two finite numbers with lo ≤ hi. */
+function asRange(value: unknown): [number, number] | undefined {
+  if (!Array.isArray(value) || value.length !== 2) return undefined;
+  const [lo, hi] = value as unknown[];
+  return isFiniteNumber(lo) && isFiniteNumber(hi) && lo <= hi ? [lo, hi] : undefined;
+}
+
+const asWindowDays = (value: unknown) => (isFiniteNumber(value) && value > 0 && value <= MAX_WITHIN_DAYS ? value : undefined);
+
+// Compiled patterns are reused across decisions; a pattern that is invalid or unsafe (possible only in a
+// rule that skipped validation, e.g. a replay of an old version) is remembered as null and never matches.
+const MAX_CACHED_PATTERNS = 1000;
+const compiledPatterns = new Map<string, RegExp | null>();
+
+function compiledPattern(source: string): RegExp | null {
+  let compiled = compiledPatterns.get(source);
+  if (compiled === undefined) {
+    compiled = checkRegexSafety(source) === undefined ? new RegExp(source) : null;
+    if (compiledPatterns.size >= MAX_CACHED_PATTERNS) compiledPatterns.clear();
+    compiledPatterns.set(source, compiled);
+  }
+  return compiled;
+}
+
+function compareInstants(factValue: unknown, value: unknown, holds: (fact: number, bound: number) => boolean): boolean {
+  const fact = parseInstant(factValue);
+  const bound = parseInstant(value);
+  return fact !== undefined && bound !== undefined && holds(fact.getTime(), bound.getTime());
+}
+
+const checkInstant = (name: string) => (value: unknown) =>
+  parseInstant(value) === undefined
+    ? `"${name}" needs an ISO-8601 date-time with an offset or Z, e.g. "2026-01-01T00:00:00+08:00"`
+    : undefined;
+
+export const CUSTOM_OPERATORS: readonly CustomOperator[] = [
+  {
+    name: 'between',
+    description: 'The fact is a number within [lo, hi], both ends included; value: [lo, hi]',
+    checkValue: (value) => (asRange(value) ? undefined : '"between" needs [lo, hi]: two numbers with lo ≤ hi'),
+    evaluate: (factValue, value) => {
+      const range = asRange(value);
+      return range !== undefined && isFiniteNumber(factValue) && factValue >= range[0] && factValue <= range[1];
+    },
+  },
+  {
+    name: 'matches',
+    description: `The fact is a string matching the regular expression (its first ${MATCH_INPUT_LIMIT} characters are tested); value: the pattern`,
+    checkValue: (value) => (typeof value === 'string' ? checkRegexSafety(value) : '"matches" needs a regular expression written as a string'),
+    evaluate: (factValue, value) => {
+      if (typeof factValue !== 'string' || typeof value !== 'string') return false;
+      return compiledPattern(value)?.test(factValue.slice(0, MATCH_INPUT_LIMIT)) ?? false;
+    },
+  },
+  {
+    name: 'before',
+    description: 'The fact, an ISO time, is an instant before the value, an ISO time with offset',
+    checkValue: checkInstant('before'),
+    evaluate: (factValue, value) => compareInstants(factValue, value, (fact, bound) => fact < bound),
+  },
+  {
+    name: 'after',
+    description: 'The fact, an ISO time, is an instant after the value, an ISO time with offset',
+    checkValue: checkInstant('after'),
+    evaluate: (factValue, value) => compareInstants(factValue, value, (fact, bound) => fact > bound),
+  },
+  {
+    name: 'withinLastDays',
+    description: 'The fact, an ISO time, is within the given number of days before the event time (both ends included)',
+    checkValue: (value) =>
+      asWindowDays(value) === undefined ? `"withinLastDays" needs a number of days above 0 and at most ${MAX_WITHIN_DAYS}` : undefined,
+    evaluate: (factValue, value, eventTime) => {
+      const days = asWindowDays(value);
+      const fact = parseInstant(factValue);
+      if (days === undefined || fact === undefined || !isValidInstant(eventTime)) return false;
+      const endMs = eventTime.getTime();
+      return fact.getTime() >= endMs - days * DAY_MS && fact.getTime() <= endMs;
+    },
+  },
+];
+
+const anyJsonValue = (name: string) => (value: unknown) =>
+  isJsonValue(value) ? undefined : `"${name}" needs a JSON value (string, number, boolean, null, array or object)`;
+const aNumber = (name: string) => (value: unknown) => (isFiniteNumber(value) ? undefined : `"${name}" needs a number`);
+const anArray = (name: string) => (value: unknown) =>
+  Array.isArray(value) && isJsonValue(value) ? undefined : `"${name}" needs an array of values`;
+const aScalar = (name: string) => (value: unknown) =>
+  isScalar(value) ? undefined : `"${name}" needs a single value (string, number, boolean or null)`;
+
+/** json-rules-engine 7's built-in operators, which it evaluates itself. */
+export const STOCK_OPERATORS: readonly StockOperator[] = [
+  ...(['equal', 'notEqual'] as const).map((name) => ({ name, checkValue: anyJsonValue(name) })),
+  ...(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'] as const).map((name) => ({ name, checkValue: aNumber(name) })),
+  ...(['in', 'notIn'] as const).map((name) => ({ name, checkValue: anArray(name) })),
+  ...(['contains', 'doesNotContain'] as const).map((name) => ({ name, checkValue: aScalar(name) })),
+];
+
+/** Every operator name a rule may use. */
+export const OPERATOR_NAMES: readonly string[] = [...STOCK_OPERATORS, ...CUSTOM_OPERATORS].map((operator) => operator.name);
+
+const OPERATORS_BY_NAME: ReadonlyMap<string, StockOperator> = new Map(
+  [...STOCK_OPERATORS, ...CUSTOM_OPERATORS].map((operator) => [operator.name, operator]),
+);
+
+/** Validation's one call: a message when `operator` is unknown or `value` does not suit it. */
+export function checkOperatorValue(operator: string, value: unknown): string | undefined {
+  const known = OPERATORS_BY_NAME.get(operator);
+  return known ? known.checkValue(value) : `Unknown operator "${operator}"; known operators: ${OPERATOR_NAMES.join(', ')}`;
+}
