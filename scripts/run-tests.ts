@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Mocha from 'mocha';
-import { startEmbeddedMongo, REPO_ROOT, type EmbeddedMongo } from '../src/db/embedded-mongo.js';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../src/db/embedded-mongo.js';
+import { REPO_ROOT } from '../src/config/repo-root.js';
 
 function testFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];

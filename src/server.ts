@@ -15,6 +15,29 @@ import { AuditTrail } from './features/audit/audit-trail.js';
 import { ProfileStore } from './features/profiles/profile-store.js';
 import { ProfileService } from './features/profiles/profile-service.js';
 import { profileRoutes } from './features/profiles/profile-routes.js';
+import { factRoutes } from './features/facts/fact-routes.js';
+import { RulesetStore } from './features/rulesets/ruleset-store.js';
+import { RulesetService } from './features/rulesets/ruleset-service.js';
+import { RulesetPublisher } from './features/rulesets/ruleset-publisher.js';
+import { RulesetRuntime } from './features/rulesets/ruleset-runtime.js';
+import { rulesetRoutes } from './features/rulesets/ruleset-routes.js';
+import { installShippedRulesets } from './features/rulesets/shipped-rulesets.js';
+import { DecisionLogStore } from './features/decisions/decision-log-store.js';
+import { SealStore } from './features/decisions/seal-store.js';
+import { DecisionLogWriter } from './features/decisions/decision-log-writer.js';
+import { DecisionSealer, SEAL_LAG_MS } from './features/decisions/decision-sealer.js';
+import { LogVerifier } from './features/decisions/log-verifier.js';
+import { ProfileTagger } from './features/decisions/profile-tagger.js';
+import { DecideUseCase } from './features/decisions/decide.js';
+import { ReplayUseCase } from './features/decisions/replay.js';
+import { decisionRoutes } from './features/decisions/decision-routes.js';
+import { auditRoutes } from './features/audit/audit-routes.js';
+import { Scheduler } from './jobs/scheduler.js';
+import { engineInfo } from './features/rules/engine-info.js';
+import os from 'node:os';
+
+/** On shutdown, seal up to this close to now: other instances may still be writing. */
+const SHUTDOWN_SEAL_LAG_MS = 2000;
 
 export interface RunningServer {
   /** The bound address, e.g. http://127.0.0.1:54321 */
@@ -37,6 +60,10 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
   let embedded: EmbeddedMongo | undefined;
   let database: Database | undefined;
   let httpServer: http.Server | undefined;
+  let runtime: RulesetRuntime | undefined;
+  let scheduler: Scheduler | undefined;
+  let sealer: DecisionSealer | undefined;
+  const instanceId = `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
 
   async function start(): Promise<RunningServer> {
     let uri = config.mongodbUri;
@@ -49,21 +76,66 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
     const auditEvents = new AuditEventStore(database.connection);
     const apiKeyStore = new ApiKeyStore(database.connection);
     const profileStore = new ProfileStore(database.connection);
-    await Promise.all([auditEvents.init(), apiKeyStore.init(), profileStore.init()]);
+    const rulesetStore = new RulesetStore(database.connection);
+    const decisionLog = new DecisionLogStore(database.connection);
+    const sealStore = new SealStore(database.connection);
+    await Promise.all([auditEvents.init(), apiKeyStore.init(), profileStore.init(), rulesetStore.init(), decisionLog.init(), sealStore.init()]);
 
     const audit = new AuditTrail(auditEvents);
     const keys = new ApiKeyService(apiKeyStore, audit);
     const profiles = new ProfileService(profileStore, audit);
     if (config.bootstrapAdminKey) await keys.ensureBootstrapKey(config.bootstrapAdminKey);
 
+    const rulesetRuntime = new RulesetRuntime(rulesetStore, logger, config.rulesetPollMs);
+    runtime = rulesetRuntime;
+    const rulesets = new RulesetService(rulesetStore, audit, config.outcome);
+    const publisher = new RulesetPublisher(rulesetStore, rulesets, audit, {
+      fourEyes: config.fourEyes,
+      onActivated: () => rulesetRuntime.refresh(),
+    });
+    await installShippedRulesets(config.rulesetsDir, { store: rulesetStore, rulesets, publisher, logger });
+    await rulesetRuntime.start();
+
+    const decide = new DecideUseCase({
+      profiles: profileStore,
+      runtime: rulesetRuntime,
+      log: decisionLog,
+      writer: new DecisionLogWriter(decisionLog),
+      tagger: new ProfileTagger(profileStore, logger),
+      thresholds: config.outcome,
+      timeoutMs: config.decisionTimeoutMs,
+      engine: engineInfo(),
+    });
+    const replay = new ReplayUseCase(decisionLog, rulesetRuntime, config.outcome);
+    const verifier = new LogVerifier(decisionLog, sealStore);
+    profiles.onErase(async (profileId, caller) => ({
+      maskedDecisions: await decisionLog.maskProfile(profileId, {
+        at: new Date().toISOString(),
+        by: caller.keyId,
+        fields: ['profileId', 'request', 'facts', 'explanations', 'messages'],
+      }),
+    }));
+    sealer = new DecisionSealer(decisionLog, sealStore, instanceId);
+    const decisionSealer = sealer;
+    scheduler = new Scheduler(logger);
+    scheduler.add('seal-decisions', '* * * * *', () => decisionSealer.sealDue());
+    scheduler.start();
+
     const db = database;
     const app = createApp({
       logger,
       authenticator: keys,
       routers: [
-        healthRoutes([async () => ((await db.ping()) ? undefined : 'The database does not answer.')]),
+        healthRoutes([
+          async () => ((await db.ping()) ? undefined : 'The database does not answer.'),
+          async () => (rulesetRuntime.isLoaded() ? undefined : 'Active rulesets are not loaded yet.'),
+        ]),
         apiKeyRoutes(keys),
         profileRoutes(profiles),
+        factRoutes(),
+        rulesetRoutes(rulesets, publisher, rulesetStore, rulesetRuntime),
+        decisionRoutes(decide, decisionLog, replay),
+        auditRoutes(auditEvents, verifier),
       ],
     });
 
@@ -80,6 +152,8 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
 
   /** Stops accepting, lets in-flight requests finish (up to the grace period), then closes the database. */
   async function stop(): Promise<void> {
+    runtime?.stop();
+    await scheduler?.stop();
     if (httpServer) {
       const server = httpServer;
       httpServer = undefined;
@@ -88,6 +162,13 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
       const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
       await closed;
       clearTimeout(grace);
+    }
+    if (sealer) {
+      // Seal what this instance logged before it goes (a short lag for other instances' in-flight writes).
+      await sealer.sealDue(new Date(Date.now() + SEAL_LAG_MS - SHUTDOWN_SEAL_LAG_MS)).catch((error: Error) => {
+        logger.warn('sealing on shutdown failed', { message: error.message });
+      });
+      sealer = undefined;
     }
     if (database) {
       await database.close();

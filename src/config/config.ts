@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { REPO_ROOT } from './repo-root.js';
 
 /** The service's settings, read from the environment once at start-up. */
 export interface Config {
@@ -8,6 +9,8 @@ export interface Config {
   mongodbUri: string | undefined;
   mongodbDb: string;
   dataDir: string;
+  /** Shipped rulesets, published as version 1 on first start. */
+  rulesetsDir: string;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   bootstrapAdminKey: string | undefined;
   /** Publishing refuses a publisher who was the draft's last editor. */
@@ -80,6 +83,7 @@ export function loadConfig(env: Env = process.env): Config {
     mongodbUri,
     mongodbDb,
     dataDir: path.resolve(env.DATA_DIR || './data'),
+    rulesetsDir: path.resolve(env.RULESETS_DIR || path.join(REPO_ROOT, 'rulesets')),
     logLevel,
     bootstrapAdminKey,
     fourEyes: bool('FOUR_EYES', false),

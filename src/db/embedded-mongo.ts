@@ -4,11 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { promisify } from 'node:util';
+import { REPO_ROOT } from '../config/repo-root.js';
 
 const execFileAsync = promisify(execFile);
 
-/** The repository root, found from this compiled file (build/src/db/ → three levels up). */
-export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const SOURCE_DIR = path.join(REPO_ROOT, 'tools', 'embedded-mongo');
 const SOURCE_FILES = ['go.mod', 'go.sum', 'main.go'];
 

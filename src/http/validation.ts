@@ -36,7 +36,11 @@ export function toDetails(errors: ErrorObject[] | null | undefined, basePath = '
   for (const error of errors ?? []) {
     let path = error.instancePath;
     let message = error.message ?? 'is invalid';
-    if (error.keyword === 'additionalProperties') {
+    if (error.propertyName !== undefined) {
+      // A key that breaks `propertyNames`: point at the key itself.
+      path += `/${escapePointer(error.propertyName)}`;
+      message = `key ${message}`;
+    } else if (error.keyword === 'additionalProperties') {
       path += `/${escapePointer(String(error.params.additionalProperty))}`;
       message = 'is not an allowed property';
     } else if (error.keyword === 'required') {

@@ -3,6 +3,7 @@ import supertest from 'supertest';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { createServer, type Server } from '../../src/server.js';
+import { connectDatabase, type Database } from '../../src/db/database.js';
 
 export interface TestApp {
   url: string;
@@ -44,3 +45,8 @@ export async function issueKey(app: TestApp, roles: string[], name = `key-${role
 }
 
 export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
+
+/** A direct connection to the app's database, for tests that must reach behind the API (tampering). */
+export async function openTestDatabase(app: TestApp): Promise<Database> {
+  return connectDatabase(process.env.MONGODB_URI!, app.config.mongodbDb);
+}

@@ -48,7 +48,7 @@ describe('Profiles API', () => {
           type: 'company',
           basic: { residence: { city: 'Guangzhou', lat: 123, lon: 113.26, zip: '510000' } },
           activity: [{ at: 'yesterday', kind: 'login' }],
-          attributes: { nested: { not: 'flat' } },
+          attributes: { nested: { not: 'flat' }, 'dotted.key': 1 },
           timezone: 'Mars/Olympus',
         });
       expect(res.status).to.equal(400);
@@ -59,6 +59,7 @@ describe('Profiles API', () => {
         '/basic/residence/zip',
         '/activity/0/at',
         '/attributes/nested',
+        '/attributes/dotted.key',
         '/timezone',
       ]);
     });

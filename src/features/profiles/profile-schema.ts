@@ -111,7 +111,8 @@ const profileProperties = {
   activity: { type: 'array', items: activitySchema, maxItems: 5000 },
   attributes: {
     type: 'object',
-    propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_.-]{0,63}$' },
+    // No '.' or '$' in keys: MongoDB-compatible servers reject them (FerretDB always does).
+    propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_-]{0,63}$' },
     additionalProperties: { type: ['string', 'number', 'boolean'], maxLength: 1000 },
     maxProperties: 200,
   },

@@ -1,0 +1,174 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { ensureCollection } from '../../db/ensure-collection.js';
+import type { DecisionRecord, Masking } from './decision-record.js';
+
+export interface DecisionFilter {
+  profileId?: string;
+  outcome?: string;
+  alert?: string;
+  ruleset?: string;
+  from?: Date;
+  to?: Date;
+}
+
+/** A position in newest-first order: the last entry of the previous page. */
+export interface LogPosition {
+  createdAt: string;
+  id: string;
+}
+
+interface LogDoc extends DecisionRecord {
+  _id: string;
+  createdAt: Date;
+  /** Query copies of what the record holds; profileId is cleared on erasure. */
+  profileId: string | null;
+  outcome: string;
+  alertCodes: string[];
+  rulesetIds: string[];
+  eventType: string;
+  eventAt: Date;
+}
+
+/**
+ * The decision log: insert-only. The only update there is, erasure's masking, removes the
+ * personal part and leaves the core and its hash as they were.
+ */
+export class DecisionLogStore {
+  private readonly model: Model<LogDoc>;
+
+  constructor(connection: Connection) {
+    const schema = new Schema<LogDoc>(
+      {
+        _id: String,
+        createdAt: Date,
+        profileId: { type: String, default: null },
+        outcome: String,
+        alertCodes: [String],
+        rulesetIds: [String],
+        eventType: String,
+        eventAt: Date,
+        core: Schema.Types.Mixed,
+        personal: Schema.Types.Mixed,
+        personalDigest: String,
+        hash: String,
+        masked: Schema.Types.Mixed,
+        idempotency: Schema.Types.Mixed,
+      },
+      { versionKey: false, collection: 'decision_log', minimize: false },
+    );
+    schema.index({ createdAt: -1, _id: -1 });
+    schema.index({ profileId: 1, createdAt: -1 });
+    schema.index({ profileId: 1, eventType: 1, eventAt: 1 });
+    this.model = connection.model<LogDoc>('DecisionLogEntry', schema);
+  }
+
+  async init(): Promise<void> {
+    await ensureCollection(this.model);
+  }
+
+  /**
+   * Inserts entries in one unordered round trip and answers, by index, the ones the database
+   * refused (e.g. E11000 for a decisionId already taken). Anything else, such as the database
+   * being unreachable, throws: then no entry is known to be written.
+   */
+  async insertMany(records: DecisionRecord[]): Promise<Map<number, { code?: number; message: string }>> {
+    const refused = new Map<number, { code?: number; message: string }>();
+    try {
+      await this.model.collection.insertMany(records.map(toDoc) as never[], { ordered: false });
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: { index: number; code?: number; errmsg?: string }[] | { index: number; code?: number; errmsg?: string } }).writeErrors;
+      if (writeErrors === undefined) throw error;
+      for (const writeError of Array.isArray(writeErrors) ? writeErrors : [writeErrors]) {
+        refused.set(writeError.index, { code: writeError.code, message: writeError.errmsg ?? 'refused' });
+      }
+    }
+    return refused;
+  }
+
+  async get(decisionId: string): Promise<DecisionRecord | undefined> {
+    const doc = await this.model.findById(decisionId).lean();
+    return doc ? fromDoc(doc as LogDoc) : undefined;
+  }
+
+  async list(filter: DecisionFilter, limit: number, before?: LogPosition): Promise<DecisionRecord[]> {
+    const docs = await this.model
+      .find(this.query(filter, before))
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(limit)
+      .lean();
+    return docs.map((doc) => fromDoc(doc as LogDoc));
+  }
+
+  /** Streams entries oldest first, one at a time (constant memory). */
+  async *stream(filter: DecisionFilter): AsyncGenerator<DecisionRecord> {
+    const cursor = this.model.find(this.query(filter)).sort({ createdAt: 1, _id: 1 }).lean().cursor({ batchSize: 200 });
+    try {
+      for await (const doc of cursor) yield fromDoc(doc as LogDoc);
+    } finally {
+      await cursor.close();
+    }
+  }
+
+  /** Logged decisions of one profile about events of a type in [from, to). */
+  countEvents(profileId: string, eventType: string, from: Date, to: Date): Promise<number> {
+    return this.model.countDocuments({ profileId, eventType, eventAt: { $gte: from, $lt: to } });
+  }
+
+  /** Erasure: drops the personal part of every entry of a profile; answers how many were masked. */
+  async maskProfile(profileId: string, masking: Masking): Promise<number> {
+    const result = await this.model.updateMany({ profileId }, { $set: { personal: null, profileId: null, masked: masking } });
+    return result.modifiedCount;
+  }
+
+  /** Ids and hashes of entries created in [from, to), in seal order. */
+  async hashesBetween(from: Date, to: Date): Promise<{ id: string; hash: string; createdAt: Date }[]> {
+    const docs = await this.model
+      .find({ createdAt: { $gte: from, $lt: to } }, { _id: 1, hash: 1, createdAt: 1 })
+      .sort({ createdAt: 1, _id: 1 })
+      .lean();
+    return docs.map((doc) => ({ id: doc._id, hash: doc.hash, createdAt: doc.createdAt }));
+  }
+
+  async oldestCreatedAt(after: Date): Promise<Date | undefined> {
+    const doc = await this.model.findOne({ createdAt: { $gte: after } }, { createdAt: 1 }).sort({ createdAt: 1 }).lean();
+    return doc?.createdAt;
+  }
+
+  private query(filter: DecisionFilter, before?: LogPosition): Record<string, unknown> {
+    const query: Record<string, unknown> = {};
+    if (filter.profileId !== undefined) query.profileId = filter.profileId;
+    if (filter.outcome !== undefined) query.outcome = filter.outcome;
+    if (filter.alert !== undefined) query.alertCodes = filter.alert;
+    if (filter.ruleset !== undefined) query.rulesetIds = filter.ruleset;
+    if (filter.from || filter.to) query.createdAt = { ...(filter.from && { $gte: filter.from }), ...(filter.to && { $lt: filter.to }) };
+    if (!before) return query;
+    const at = new Date(before.createdAt);
+    return { $and: [query, { $or: [{ createdAt: { $lt: at } }, { createdAt: at, _id: { $lt: before.id } }] }] };
+  }
+}
+
+function toDoc(record: DecisionRecord): LogDoc {
+  const event = record.personal!.request.event;
+  return {
+    _id: record.core.decisionId,
+    createdAt: new Date(record.core.createdAt),
+    profileId: record.personal!.profileId,
+    outcome: record.core.outcome,
+    alertCodes: [...new Set(record.core.alerts.map((alert) => alert.code))],
+    rulesetIds: record.core.rulesets.map((ruleset) => ruleset.id),
+    eventType: String(event.type),
+    eventAt: new Date(String(event.at)),
+    ...record,
+  };
+}
+
+function fromDoc(doc: LogDoc): DecisionRecord {
+  return {
+    core: doc.core,
+    personal: doc.personal,
+    personalDigest: doc.personalDigest,
+    hash: doc.hash,
+    masked: doc.masked ?? null,
+    idempotency: doc.idempotency ?? null,
+  };
+}

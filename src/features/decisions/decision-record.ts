@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../rules/canonical-json.js';
+import type { RuleExplanation } from '../rules/compiled-ruleset.js';
+import type { AlertYield, ProductYield } from '../rules/decision-outcome.js';
+import type { Outcome } from '../rules/rule-schema.js';
+
+/**
+ * What a logged decision holds that does not identify a person: what was decided, by which rule
+ * versions, for which caller, and how long it took. It stays after an erasure.
+ */
+export interface DecisionCore {
+  decisionId: string;
+  createdAt: string;
+  evaluatedAt: string;
+  requestId: string;
+  caller: { keyId: string; name: string };
+  rulesets: { id: string; version: number; checksum: string }[];
+  engine: { name: string; version: string };
+  outcome: Outcome;
+  score: number;
+  tags: string[];
+  products: Omit<ProductYield, 'message'>[];
+  alerts: Omit<AlertYield, 'message'>[];
+  timings: { totalMs: number; factsMs: number; evaluateMs: number };
+}
+
+/** The part of a logged decision that is about the customer: masked on erasure. */
+export interface DecisionPersonal {
+  profileId: string;
+  request: { profileId: string; event: Record<string, unknown>; rulesets?: string[]; versions?: Record<string, number> };
+  facts: Record<string, unknown>;
+  explanations: RuleExplanation[];
+  /** Rendered messages, which may quote customer data, keyed by "ruleset/rule". */
+  messages: Record<string, string>;
+}
+
+/** What erasure did to an entry; outside the hash, and verify accepts it only with the digest intact. */
+export interface Masking {
+  at: string;
+  by: string;
+  fields: string[];
+}
+
+/** One immutable entry of the decision log. */
+export interface DecisionRecord {
+  core: DecisionCore;
+  personal: DecisionPersonal | null;
+  /** sha256 of the canonical personal part, kept when the part itself is masked. */
+  personalDigest: string;
+  /** sha256 over the canonical core and the personal digest: what seals chain. */
+  hash: string;
+  masked: Masking | null;
+  idempotency: { keyId: string; key: string; requestHash: string } | null;
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+export function digestPersonal(personal: DecisionPersonal): string {
+  return sha256(canonicalJson(personal));
+}
+
+export function hashEntry(core: DecisionCore, personalDigest: string): string {
+  return sha256(canonicalJson({ core, personalDigest }));
+}
+
+/**
+ * The value exactly as it will read back from the database: JSON has no `undefined` (an absent
+ * fact's value), which the driver would otherwise store as null and so change the hash.
+ */
+function asStored<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** Builds a record with its digest and hash, over exactly what will be stored. */
+export function sealableRecord(
+  coreInput: DecisionCore,
+  personalInput: DecisionPersonal,
+  idempotency: DecisionRecord['idempotency'],
+): DecisionRecord {
+  const core = asStored(coreInput);
+  const personal = asStored(personalInput);
+  const personalDigest = digestPersonal(personal);
+  return { core, personal, personalDigest, hash: hashEntry(core, personalDigest), masked: null, idempotency };
+}
+
+/**
+ * Why a stored record no longer matches its own hash, or undefined when it does. A masked record
+ * is checked on its core and stored digest; an unmasked one on its personal part too.
+ */
+export function recordProblem(record: DecisionRecord): string | undefined {
+  if (hashEntry(record.core, record.personalDigest) !== record.hash) return 'content does not match its hash';
+  if (record.personal !== null && digestPersonal(record.personal) !== record.personalDigest) {
+    return 'personal data does not match its digest';
+  }
+  if (record.personal === null && record.masked === null) return 'personal data removed without an erasure';
+  return undefined;
+}

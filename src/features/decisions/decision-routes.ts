@@ -1,0 +1,158 @@
+import { once } from 'node:events';
+import { Router } from 'express';
+import { route } from '../../http/route.js';
+import { notFound, validationFailed } from '../../http/app-error.js';
+import { parseTimeRange, timeRangeQueryProperties } from '../../http/time-range.js';
+import { decodeCursor, encodeCursor, pageQueryProperties } from '../../http/pagination.js';
+import { listOf } from '../../http/list-schema.js';
+import { OUTCOMES, RULESET_ID_PATTERN } from '../rules/rule-schema.js';
+import { profileIdSchema } from '../profiles/profile-schema.js';
+import type { DecideUseCase } from './decide.js';
+import type { DecisionFilter, DecisionLogStore, LogPosition } from './decision-log-store.js';
+import { decisionRequestSchema, decisionResponseSchema, IDEMPOTENCY_KEY_PATTERN, loggedDecisionSchema, type DecisionRequest } from './decision-schema.js';
+import { decisionResponse, loggedDecision } from './decision-view.js';
+import type { ReplayUseCase } from './replay.js';
+
+const TAG = 'Decisions';
+const decisionIdParam = { decisionId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } } as const;
+
+interface ListQuery {
+  profileId?: string;
+  outcome?: string;
+  alert?: string;
+  ruleset?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string;
+}
+
+function toFilter(query: Omit<ListQuery, 'limit' | 'cursor'>): DecisionFilter {
+  const { from, to } = parseTimeRange(query);
+  return { profileId: query.profileId, outcome: query.outcome, alert: query.alert, ruleset: query.ruleset, from, to };
+}
+
+/** Decisions for loan systems (decide) and the decision log for compliance (audit:read). */
+export function decisionRoutes(decide: DecideUseCase, log: DecisionLogStore, replay: ReplayUseCase): Router {
+  const router = Router();
+
+  route<DecisionRequest>(
+    router,
+    {
+      method: 'post',
+      path: '/v1/decisions',
+      summary: 'Decide: tags, products, alerts, score and outcome with explanations; logged before it is answered',
+      tag: TAG,
+      roles: ['decide'],
+      body: decisionRequestSchema,
+      headers: { 'Idempotency-Key': { schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN }, description: 'A retry with the same key and body returns the first decision' } },
+      responses: { 200: { description: 'The decision', schema: decisionResponseSchema } },
+    },
+    async ({ req, res, body, caller }) => {
+      const idempotencyKey = req.get('idempotency-key');
+      if (idempotencyKey !== undefined && !new RegExp(IDEMPOTENCY_KEY_PATTERN).test(idempotencyKey)) {
+        throw validationFailed('The Idempotency-Key header is invalid.', [{ path: '/headers/idempotency-key', message: 'must be 1-200 chars of [A-Za-z0-9_.:-]' }]);
+      }
+      const record = await decide.decide({ request: body, caller, requestId: res.locals.requestId, idempotencyKey });
+      res.json(decisionResponse(record));
+    },
+  );
+
+  route<never, Omit<ListQuery, 'limit' | 'cursor' | 'profileId' | 'outcome' | 'alert' | 'ruleset'>>(
+    router,
+    {
+      method: 'get',
+      path: '/v1/decisions/export',
+      summary: 'Export the decision log as NDJSON (one logged decision a line, oldest first), streamed',
+      tag: TAG,
+      roles: ['audit:read'],
+      query: { type: 'object', properties: timeRangeQueryProperties, additionalProperties: false },
+      responses: { 200: { description: 'application/x-ndjson stream', contentType: 'application/x-ndjson', schema: loggedDecisionSchema } },
+    },
+    async ({ req, res, query }) => {
+      const filter = toFilter(query);
+      res.status(200).setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+      let closed = false;
+      req.on('close', () => (closed = true));
+      for await (const record of log.stream(filter)) {
+        if (closed) break;
+        if (!res.write(`${JSON.stringify(loggedDecision(record))}\n`)) await once(res, 'drain');
+      }
+      res.end();
+    },
+  );
+
+  route<never, ListQuery>(
+    router,
+    {
+      method: 'get',
+      path: '/v1/decisions',
+      summary: 'List logged decisions, newest first',
+      tag: TAG,
+      roles: ['audit:read'],
+      query: {
+        type: 'object',
+        properties: {
+          profileId: profileIdSchema,
+          outcome: { type: 'string', enum: OUTCOMES },
+          alert: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,63}$' },
+          ruleset: { type: 'string', pattern: RULESET_ID_PATTERN },
+          ...timeRangeQueryProperties,
+          ...pageQueryProperties,
+        },
+        additionalProperties: false,
+      },
+      responses: { 200: { description: 'A page of logged decisions', schema: listOf(loggedDecisionSchema) } },
+    },
+    async ({ res, query }) => {
+      const before = decodeCursor<{ createdAt: string; id: string }>(query.cursor, ['createdAt', 'id']) as LogPosition | undefined;
+      const records = await log.list(toFilter(query), query.limit, before);
+      const last = records.length === query.limit ? records[records.length - 1] : undefined;
+      res.json({
+        items: records.map(loggedDecision),
+        nextCursor: last ? encodeCursor({ createdAt: last.core.createdAt, id: last.core.decisionId }) : null,
+      });
+    },
+  );
+
+  route<never, never, { decisionId: string }>(
+    router,
+    {
+      method: 'get',
+      path: '/v1/decisions/:decisionId',
+      summary: 'A logged decision with its facts, request, caller and versions',
+      tag: TAG,
+      roles: ['audit:read'],
+      params: decisionIdParam,
+      responses: { 200: { description: 'The logged decision', schema: loggedDecisionSchema } },
+    },
+    async ({ res, params }) => {
+      const record = await log.get(params.decisionId);
+      if (!record) throw notFound(`No decision with id ${params.decisionId}.`);
+      res.json(loggedDecision(record));
+    },
+  );
+
+  route<never, never, { decisionId: string }>(
+    router,
+    {
+      method: 'post',
+      path: '/v1/decisions/:decisionId/replay',
+      summary: 'Re-evaluate the logged facts with the logged versions and compare',
+      tag: TAG,
+      roles: ['audit:read'],
+      params: decisionIdParam,
+      responses: {
+        200: {
+          description: 'Whether the replay is identical, and how it differs if not',
+          schema: { type: 'object', properties: { decisionId: { type: 'string' }, identical: { type: 'boolean' }, differences: { type: 'array' } }, required: ['decisionId', 'identical', 'differences'] },
+        },
+      },
+    },
+    async ({ res, params }) => {
+      res.json(await replay.replay(params.decisionId));
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,95 @@
+import { profileIdSchema } from '../profiles/profile-schema.js';
+import { RULESET_ID_PATTERN, SEVERITIES, OUTCOMES, decisionEventSchema } from '../rules/rule-schema.js';
+
+export const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9_.:-]{1,200}$';
+
+export const decisionRequestSchema = {
+  type: 'object',
+  properties: {
+    profileId: profileIdSchema,
+    event: decisionEventSchema,
+    rulesets: { type: 'array', items: { type: 'string', pattern: RULESET_ID_PATTERN }, minItems: 1, maxItems: 50, uniqueItems: true },
+    versions: {
+      type: 'object',
+      propertyNames: { pattern: RULESET_ID_PATTERN },
+      additionalProperties: { type: 'integer', minimum: 1 },
+      maxProperties: 50,
+    },
+  },
+  required: ['profileId', 'event'],
+  additionalProperties: false,
+} as const;
+
+const sourceProperties = { ruleset: { type: 'string' }, version: { type: 'integer' }, rule: { type: 'string' } } as const;
+
+const conditionSchema = {
+  type: 'object',
+  properties: {
+    fact: { type: 'string' },
+    path: { type: 'string' },
+    operator: { type: 'string' },
+    value: {},
+    factValue: {},
+    result: { type: 'boolean' },
+    at: { type: 'string', description: 'JSON pointer of the condition inside the rule' },
+  },
+  required: ['fact', 'operator', 'value', 'result'],
+} as const;
+
+export const decisionResponseSchema = {
+  type: 'object',
+  properties: {
+    decisionId: { type: 'string' },
+    profileId: { type: ['string', 'null'] },
+    outcome: { type: 'string', enum: OUTCOMES },
+    score: { type: 'number' },
+    tags: { type: 'array', items: { type: 'string' } },
+    products: {
+      type: 'array',
+      items: { type: 'object', properties: { product: { type: 'string' }, rank: { type: 'integer' }, message: { type: 'string' }, ...sourceProperties }, required: ['product', 'rank'] },
+    },
+    alerts: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { code: { type: 'string' }, severity: { type: 'string', enum: SEVERITIES }, message: { type: 'string' }, ...sourceProperties },
+        required: ['code', 'severity', 'ruleset', 'version', 'rule'],
+      },
+    },
+    explanations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { ...sourceProperties, fired: { type: 'boolean' }, conditions: { type: 'array', items: conditionSchema } },
+        required: ['ruleset', 'version', 'rule', 'fired', 'conditions'],
+      },
+    },
+    rulesetVersions: { type: 'object', additionalProperties: { type: 'integer' } },
+    evaluatedAt: { type: 'string', format: 'date-time' },
+    latencyMs: { type: 'number' },
+  },
+  required: ['decisionId', 'profileId', 'outcome', 'score', 'tags', 'products', 'alerts', 'explanations', 'rulesetVersions', 'evaluatedAt', 'latencyMs'],
+} as const;
+
+export const loggedDecisionSchema = {
+  type: 'object',
+  properties: {
+    ...decisionResponseSchema.properties,
+    facts: { type: ['object', 'null'], description: 'The fact values the rules read (null once erased)' },
+    request: { type: ['object', 'null'] },
+    caller: { type: 'object', properties: { keyId: { type: 'string' }, name: { type: 'string' } } },
+    requestId: { type: 'string' },
+    rulesets: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' }, checksum: { type: 'string' } } } },
+    engine: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' } } },
+    hash: { type: 'string' },
+    masked: { type: ['object', 'null'], description: 'Set when an erasure removed the personal data' },
+  },
+  required: [...decisionResponseSchema.required, 'facts', 'request', 'caller', 'requestId'],
+} as const;
+
+export interface DecisionRequest {
+  profileId: string;
+  event: { type: string; at?: string; [key: string]: unknown };
+  rulesets?: string[];
+  versions?: Record<string, number>;
+}

@@ -1,0 +1,53 @@
+import type { DecisionRecord } from './decision-record.js';
+
+const messageKey = (ruleset: string, rule: string): string => `${ruleset}/${rule}`;
+export { messageKey };
+
+/** The contract's decision response, rebuilt from a log entry (so a replayed idempotent call is identical). */
+export function decisionResponse(record: DecisionRecord) {
+  const { core, personal } = record;
+  const messages = personal?.messages ?? {};
+  const withMessage = <T extends { ruleset: string; rule: string }>(item: T) => {
+    const message = messages[messageKey(item.ruleset, item.rule)];
+    return message === undefined ? item : { ...item, message };
+  };
+  return {
+    decisionId: core.decisionId,
+    profileId: personal?.profileId ?? null,
+    outcome: core.outcome,
+    score: core.score,
+    tags: core.tags,
+    products: core.products.map(withMessage),
+    alerts: core.alerts.map(withMessage),
+    explanations: (personal?.explanations ?? []).map((rule) => ({
+      ruleset: rule.ruleset,
+      version: rule.version,
+      rule: rule.rule,
+      priority: rule.priority,
+      fired: rule.fired,
+      event: rule.event,
+      conditions: rule.conditions,
+    })),
+    rulesetVersions: Object.fromEntries(core.rulesets.map((ruleset) => [ruleset.id, ruleset.version])),
+    evaluatedAt: core.evaluatedAt,
+    latencyMs: core.timings.totalMs,
+  };
+}
+
+/** What compliance sees: the response plus facts, request, caller, versions and checksums, and masking. */
+export function loggedDecision(record: DecisionRecord) {
+  const { core, personal } = record;
+  return {
+    ...decisionResponse(record),
+    facts: personal?.facts ?? null,
+    request: personal?.request ?? null,
+    caller: core.caller,
+    requestId: core.requestId,
+    createdAt: core.createdAt,
+    rulesets: core.rulesets,
+    engine: core.engine,
+    timings: core.timings,
+    hash: record.hash,
+    masked: record.masked,
+  };
+}

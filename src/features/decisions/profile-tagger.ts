@@ -1,0 +1,41 @@
+import type { Logger } from '../../logging/logger.js';
+import type { ProfileStore } from '../profiles/profile-store.js';
+import type { TagDetail } from '../profiles/profile-schema.js';
+import type { CompiledRuleset } from '../rules/compiled-ruleset.js';
+import type { TagYield } from '../rules/decision-outcome.js';
+
+const identity = (tag: Omit<TagDetail, 'at'>): string => `${tag.ruleset}\u0000${tag.rule}\u0000${tag.version}\u0000${tag.tag}`;
+
+/**
+ * The tags a profile should carry after an evaluation: each evaluated ruleset's tags are replaced
+ * by what it yielded now; tags from rulesets not evaluated are kept. Unchanged tags keep their time.
+ * Answers undefined when nothing changed, so the profile is not written.
+ */
+export function nextTags(current: readonly TagDetail[], yielded: readonly TagYield[], evaluated: ReadonlySet<string>, at: Date): TagDetail[] | undefined {
+  const kept = current.filter((tag) => !evaluated.has(tag.ruleset));
+  const previous = new Map(current.map((tag) => [identity(tag), tag]));
+  const fresh = yielded.map((tag) => previous.get(identity(tag)) ?? { ...tag, at: at.toISOString() });
+  const next = [...kept, ...fresh];
+  const before = new Set(current.map(identity));
+  const unchanged = next.length === current.length && next.every((tag) => before.has(identity(tag)));
+  return unchanged ? undefined : next;
+}
+
+/** Stores the tags a decision yielded on its profile, with ruleset, version, rule and time. */
+export class ProfileTagger {
+  constructor(
+    private readonly profiles: ProfileStore,
+    private readonly logger: Logger,
+  ) {}
+
+  async apply(profileId: string, current: readonly TagDetail[], yielded: readonly TagYield[], rulesets: readonly CompiledRuleset[], at: Date): Promise<void> {
+    const next = nextTags(current, yielded, new Set(rulesets.map((ruleset) => ruleset.identity.id)), at);
+    if (!next) return;
+    try {
+      await this.profiles.setTags(profileId, next);
+    } catch (error) {
+      // The decision is logged and stands; the tags catch up on the next decision or re-tagging run.
+      this.logger.warn('profile tags not updated', { message: (error as Error).message });
+    }
+  }
+}

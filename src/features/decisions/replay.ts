@@ -1,0 +1,91 @@
+import { canonicalJson } from '../rules/canonical-json.js';
+import { composeDecision, type Thresholds } from '../rules/decision-outcome.js';
+import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
+import { conflict, notFound } from '../../http/app-error.js';
+import type { DecisionLogStore } from './decision-log-store.js';
+import { decisionResponse, messageKey } from './decision-view.js';
+import type { DecisionRecord } from './decision-record.js';
+
+export interface Difference {
+  path: string;
+  logged: unknown;
+  replayed: unknown;
+}
+
+export interface ReplayReport {
+  decisionId: string;
+  identical: boolean;
+  differences: Difference[];
+  rulesetVersions: Record<string, number>;
+}
+
+/**
+ * Re-evaluates a logged decision from its logged facts with its logged ruleset versions, and
+ * compares everything the decision said: outcome, score, tags, products, alerts and explanations.
+ * Writes nothing.
+ */
+export class ReplayUseCase {
+  constructor(
+    private readonly log: DecisionLogStore,
+    private readonly runtime: RulesetRuntime,
+    private readonly thresholds: Thresholds,
+  ) {}
+
+  async replay(decisionId: string): Promise<ReplayReport> {
+    const logged = await this.log.get(decisionId);
+    if (!logged) throw notFound(`No decision with id ${decisionId}.`);
+    if (!logged.personal) throw conflict('This decision was erased: its facts are masked, so it cannot be replayed.');
+    const differences: Difference[] = [];
+    const eventTime = new Date(String(logged.personal.request.event.at));
+    const evaluations = [];
+    for (const [index, pinned] of logged.core.rulesets.entries()) {
+      const ruleset = await this.runtime.version(pinned.id, pinned.version);
+      if (!ruleset) {
+        differences.push({ path: `/rulesets/${index}`, logged: pinned, replayed: null });
+        continue;
+      }
+      if (ruleset.identity.checksum !== pinned.checksum) {
+        differences.push({ path: `/rulesets/${index}/checksum`, logged: pinned.checksum, replayed: ruleset.identity.checksum });
+      }
+      evaluations.push(await ruleset.evaluate(logged.personal.facts, eventTime));
+    }
+    const composed = composeDecision(evaluations, this.thresholds);
+    const messages: Record<string, string> = {};
+    for (const rule of evaluations.flatMap((evaluation) => evaluation.rules)) {
+      if (rule.message !== undefined) messages[messageKey(rule.ruleset, rule.rule)] = rule.message;
+    }
+    const replayed: DecisionRecord = {
+      ...logged,
+      core: {
+        ...logged.core,
+        outcome: composed.outcome,
+        score: composed.score,
+        tags: composed.tags,
+        products: composed.products.map(({ message: _m, ...product }) => product),
+        alerts: composed.alerts.map(({ message: _m, ...alert }) => alert),
+      },
+      personal: { ...logged.personal, explanations: evaluations.flatMap((evaluation) => evaluation.rules), messages },
+    };
+    const before = decisionResponse(logged);
+    const after = decisionResponse(replayed);
+    for (const key of ['outcome', 'score', 'tags', 'products', 'alerts', 'explanations'] as const) {
+      compare(`/${key}`, before[key], after[key], differences);
+    }
+    return {
+      decisionId,
+      identical: differences.length === 0,
+      differences,
+      rulesetVersions: before.rulesetVersions,
+    };
+  }
+}
+
+/** Collects differences down to the first level where arrays or objects diverge. */
+function compare(path: string, logged: unknown, replayed: unknown, into: Difference[]): void {
+  if (canonicalJson(logged) === canonicalJson(replayed)) return;
+  if (Array.isArray(logged) && Array.isArray(replayed) && logged.length === replayed.length) {
+    logged.forEach((item, index) => compare(`${path}/${index}`, item, replayed[index], into));
+    return;
+  }
+  into.push({ path, logged: logged ?? null, replayed: replayed ?? null });
+}

@@ -1,0 +1,156 @@
+import { Engine, type RuleProperties } from 'json-rules-engine';
+import { engineOperators, runAtEventTime } from './engine-operators.js';
+import { readPath } from './fact-path.js';
+import { placeholderPaths, renderMessage } from './message-template.js';
+import type { Condition, Rule, RulesetKind } from './rule-schema.js';
+
+/** One leaf condition as evaluated: what the fact was and whether the condition held. */
+export interface ConditionExplanation {
+  fact: string;
+  path?: string;
+  operator: string;
+  value: unknown;
+  factValue: unknown;
+  result: boolean;
+  /** JSON pointer of the leaf inside the rule, e.g. /conditions/any/1 */
+  at: string;
+}
+
+/** One rule of one ruleset, fired or not, with every leaf condition. */
+export interface RuleExplanation {
+  ruleset: string;
+  version: number;
+  rule: string;
+  priority: number;
+  fired: boolean;
+  event: { type: Rule['event']['type']; params: Record<string, unknown> };
+  conditions: ConditionExplanation[];
+  /** The rendered `params.message`, for fired rules that have one. */
+  message?: string;
+}
+
+export interface RulesetEvaluation {
+  ruleset: string;
+  version: number;
+  kind: RulesetKind;
+  checksum: string;
+  /** Every rule, in evaluation order (priority high to low, then as written). */
+  rules: RuleExplanation[];
+}
+
+export interface RulesetIdentity {
+  id: string;
+  version: number;
+  kind: RulesetKind;
+  checksum: string;
+}
+
+/**
+ * A ruleset version turned into a json-rules-engine Engine once, and reused: each evaluation gets
+ * a fresh almanac (json-rules-engine's per-run state), no listeners are attached, and nothing is
+ * kept between runs, so concurrent requests cannot see each other's facts.
+ */
+export class CompiledRuleset {
+  /** The facts its rules and messages read: the only ones worth computing for it. */
+  readonly factNames: ReadonlySet<string>;
+  private readonly engine: Engine;
+  private readonly order: Map<string, number>;
+
+  constructor(
+    readonly identity: RulesetIdentity,
+    readonly rules: readonly Rule[],
+  ) {
+    this.engine = new Engine(rules.map(toEngineRule), {
+      allowUndefinedFacts: true,
+      pathResolver: (value: object, path: string) => readPath(value, path),
+    });
+    for (const operator of engineOperators()) this.engine.addOperator(operator);
+    this.order = new Map(rules.map((rule, index) => [rule.name, index]));
+    this.factNames = collectFactNames(rules);
+  }
+
+  /**
+   * Evaluates every rule against already computed facts. Facts that are absent are simply not
+   * keys of `facts`: conditions on them are false.
+   */
+  async evaluate(facts: Record<string, unknown>, eventTime: Date): Promise<RulesetEvaluation> {
+    const runtimeFacts: Record<string, unknown> = {};
+    for (const name of this.factNames) if (facts[name] !== undefined) runtimeFacts[name] = facts[name];
+    const { results, failureResults } = await runAtEventTime(eventTime, () => this.engine.run(runtimeFacts));
+    const { id, version, kind, checksum } = this.identity;
+    const explanations = [...results, ...failureResults].map((result) => {
+      const rule = this.rules[this.order.get(result.name as string)!]!;
+      const fired = result.result === true;
+      const explanation: RuleExplanation = {
+        ruleset: id,
+        version,
+        rule: rule.name,
+        priority: rule.priority ?? 1,
+        fired,
+        event: rule.event,
+        conditions: flattenLeaves(result.conditions as unknown as EvaluatedNode, '/conditions'),
+      };
+      const template = rule.event.params.message;
+      if (fired && typeof template === 'string') explanation.message = renderMessage(template, facts);
+      return explanation;
+    });
+    explanations.sort((a, b) => b.priority - a.priority || this.order.get(a.rule)! - this.order.get(b.rule)!);
+    return { ruleset: id, version, kind, checksum, rules: explanations };
+  }
+}
+
+function toEngineRule(rule: Rule): RuleProperties {
+  return {
+    name: rule.name,
+    priority: rule.priority ?? 1,
+    conditions: rule.conditions as RuleProperties['conditions'],
+    event: { type: rule.event.type, params: rule.event.params },
+  };
+}
+
+function collectFactNames(rules: readonly Rule[]): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: Condition): void => {
+    if ('fact' in node) names.add(node.fact);
+    else if ('all' in node) node.all.forEach(visit);
+    else if ('any' in node) node.any.forEach(visit);
+    else visit(node.not);
+  };
+  for (const rule of rules) {
+    visit(rule.conditions);
+    const message = rule.event.params.message;
+    if (typeof message === 'string') for (const placeholder of placeholderPaths(message)) names.add(placeholder.split('.')[0]!);
+  }
+  return names;
+}
+
+/** json-rules-engine's evaluated condition tree, as its RuleResult holds it. */
+interface EvaluatedNode {
+  all?: EvaluatedNode[];
+  any?: EvaluatedNode[];
+  not?: EvaluatedNode;
+  fact?: string;
+  path?: string;
+  operator?: string;
+  value?: unknown;
+  factResult?: unknown;
+  result?: boolean;
+}
+
+function flattenLeaves(node: EvaluatedNode, at: string, into: ConditionExplanation[] = []): ConditionExplanation[] {
+  if (node.all) node.all.forEach((child, index) => flattenLeaves(child, `${at}/all/${index}`, into));
+  else if (node.any) node.any.forEach((child, index) => flattenLeaves(child, `${at}/any/${index}`, into));
+  else if (node.not) flattenLeaves(node.not, `${at}/not`, into);
+  else {
+    into.push({
+      fact: node.fact!,
+      ...(node.path !== undefined && { path: node.path }),
+      operator: node.operator!,
+      value: node.value,
+      factValue: node.factResult,
+      result: node.result === true,
+      at,
+    });
+  }
+  return into;
+}

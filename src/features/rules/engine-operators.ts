@@ -1,0 +1,51 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Operator } from 'json-rules-engine';
+import { CUSTOM_OPERATORS } from './operators.js';
+
+/**
+ * The event time of the evaluation in progress. Operators receive only (factValue, value), and
+ * `withinLastDays` is relative to the event, never the wall clock: engines are shared between
+ * requests, so the time travels with the asynchronous context of each run instead.
+ */
+const eventClock = new AsyncLocalStorage<Date>();
+
+export function runAtEventTime<T>(eventTime: Date, fn: () => Promise<T>): Promise<T> {
+  return eventClock.run(eventTime, fn);
+}
+
+const isNumber = (value: unknown): value is number => typeof value === 'number' && !Number.isNaN(value);
+
+/** json-rules-engine's stock operators, with one change: an absent fact makes every condition false. */
+export const STOCK_EVALUATORS: Record<string, { evaluate(factValue: any, value: any): boolean; accepts(factValue: unknown): boolean }> = {
+  equal: { evaluate: (a, b) => a === b, accepts: () => true },
+  notEqual: { evaluate: (a, b) => a !== b, accepts: () => true },
+  in: { evaluate: (a, b) => Array.isArray(b) && b.indexOf(a) > -1, accepts: () => true },
+  notIn: { evaluate: (a, b) => Array.isArray(b) && b.indexOf(a) === -1, accepts: () => true },
+  contains: { evaluate: (a, b) => a.indexOf(b) > -1, accepts: Array.isArray },
+  doesNotContain: { evaluate: (a, b) => a.indexOf(b) === -1, accepts: Array.isArray },
+  lessThan: { evaluate: (a, b) => a < b, accepts: isNumber },
+  lessThanInclusive: { evaluate: (a, b) => a <= b, accepts: isNumber },
+  greaterThan: { evaluate: (a, b) => a > b, accepts: isNumber },
+  greaterThanInclusive: { evaluate: (a, b) => a >= b, accepts: isNumber },
+};
+
+/** Every operator rules may use, as json-rules-engine Operator objects. */
+export function engineOperators(): Operator[] {
+  const present = (accepts: (value: unknown) => boolean) => (factValue: unknown) => factValue !== undefined && accepts(factValue);
+  const stock = Object.entries(STOCK_EVALUATORS).map(
+    ([name, { evaluate, accepts }]) => new Operator(name, evaluate, present(accepts)),
+  );
+  const custom = CUSTOM_OPERATORS.map(
+    (operator) =>
+      new Operator(
+        operator.name,
+        (factValue: unknown, value: unknown) => {
+          const eventTime = eventClock.getStore();
+          if (!eventTime) throw new Error(`Operator: ${operator.name} evaluated outside runAtEventTime()`);
+          return operator.evaluate(factValue, value, eventTime);
+        },
+        present(() => true),
+      ),
+  );
+  return [...stock, ...custom];
+}

@@ -1,0 +1,177 @@
+import type { FromSchema } from 'json-schema-to-ts';
+import { profileDocumentSchema } from '../profiles/profile-schema.js';
+
+/** Limits on what a draft may hold, so that no ruleset can make evaluation slow or unbounded. */
+export const RULESET_LIMITS = {
+  rules: 200,
+  tests: 100,
+  /** all/any/not levels from the rule's top condition down to a leaf. */
+  depth: 8,
+  leavesPerRule: 50,
+  conditionsPerGroup: 50,
+} as const;
+
+export const RULESET_ID_PATTERN = '^[a-z0-9-]{1,64}$';
+export const RULESET_KINDS = ['tagging', 'product', 'fraud', 'risk'] as const;
+export const EVENT_TYPES = ['tag', 'product', 'alert', 'score'] as const;
+export const SEVERITIES = ['low', 'medium', 'high'] as const;
+export const OUTCOMES = ['approve', 'review', 'decline'] as const;
+
+/** `$.a.b[0].c`: the only path syntax rules may use (no filters or scripts). */
+export const FACT_PATH_PATTERN = '^\\$(\\.[A-Za-z_][A-Za-z0-9_]*|\\[[0-9]{1,4}\\])+$';
+
+export const leafSchema = {
+  type: 'object',
+  properties: {
+    fact: { type: 'string', minLength: 1, maxLength: 64 },
+    operator: { type: 'string', minLength: 1, maxLength: 64 },
+    value: {},
+    path: { type: 'string', pattern: FACT_PATH_PATTERN, maxLength: 200 },
+    params: { type: 'object' },
+    priority: { type: 'integer', minimum: 1, maximum: 1000 },
+    name: { type: 'string', maxLength: 100 },
+  },
+  required: ['fact', 'operator', 'value'],
+  additionalProperties: false,
+} as const;
+
+/**
+ * A condition is a leaf or a group holding exactly one of all / any / not. Its tree is checked by
+ * the rule validator rather than a `oneOf` here, so that each error points at the one node at fault
+ * with a message a rule author understands.
+ */
+const conditionTreeSchema = {
+  type: 'object',
+  description: 'all / any / not of conditions; leaves are { fact, operator, value, path? }',
+} as const;
+
+export const ruleSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9 _.:-]*$' },
+    description: { type: 'string', maxLength: 500 },
+    priority: { type: 'integer', minimum: 1, maximum: 1000 },
+    conditions: conditionTreeSchema,
+    event: {
+      type: 'object',
+      properties: {
+        type: { type: 'string', enum: EVENT_TYPES },
+        params: { type: 'object' },
+      },
+      required: ['type', 'params'],
+      additionalProperties: false,
+    },
+  },
+  required: ['name', 'conditions', 'event'],
+  additionalProperties: false,
+} as const;
+
+/** The event a decision is about; extra scalar fields are allowed and readable as `event` paths. */
+export const decisionEventSchema = {
+  type: 'object',
+  properties: {
+    type: { type: 'string', minLength: 1, maxLength: 64 },
+    at: { type: 'string', format: 'date-time' },
+    amount: { type: 'number', minimum: 0 },
+    location: {
+      type: 'object',
+      properties: { lat: { type: 'number', minimum: -90, maximum: 90 }, lon: { type: 'number', minimum: -180, maximum: 180 } },
+      required: ['lat', 'lon'],
+      additionalProperties: false,
+    },
+    deviceId: { type: 'string', maxLength: 128 },
+    channel: { type: 'string', maxLength: 64 },
+  },
+  required: ['type'],
+  propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_-]{0,63}$' },
+  additionalProperties: { type: ['string', 'number', 'boolean'], maxLength: 1000 },
+  maxProperties: 50,
+} as const;
+
+const nameSet = { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 100, uniqueItems: true } as const;
+
+export const rulesetTestSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    profile: profileDocumentSchema,
+    event: decisionEventSchema,
+    history: {
+      type: 'object',
+      properties: { applicationsLast24h: { type: 'integer', minimum: 0 } },
+      additionalProperties: false,
+      description: 'What the decision log would tell (draft tests have no log)',
+    },
+    expect: {
+      type: 'object',
+      properties: { tags: nameSet, products: nameSet, alerts: nameSet, outcome: { type: 'string', enum: OUTCOMES } },
+      additionalProperties: false,
+    },
+  },
+  required: ['name', 'profile', 'event', 'expect'],
+  additionalProperties: false,
+} as const;
+
+export const draftSchema = {
+  type: 'object',
+  properties: {
+    rules: { type: 'array', items: ruleSchema, maxItems: RULESET_LIMITS.rules },
+    tests: { type: 'array', items: rulesetTestSchema, maxItems: RULESET_LIMITS.tests },
+  },
+  required: ['rules'],
+  additionalProperties: false,
+} as const;
+
+/** Per event type, the params a rule must give (message is allowed on all). */
+export const eventParamsSchemas = {
+  tag: {
+    type: 'object',
+    properties: { tag: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,63}$' }, message: { type: 'string', maxLength: 500 } },
+    required: ['tag'],
+    additionalProperties: false,
+  },
+  product: {
+    type: 'object',
+    properties: {
+      product: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,63}$' },
+      rank: { type: 'integer', minimum: 1, maximum: 1000 },
+      message: { type: 'string', maxLength: 500 },
+    },
+    required: ['product', 'rank'],
+    additionalProperties: false,
+  },
+  alert: {
+    type: 'object',
+    properties: {
+      code: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,63}$' },
+      severity: { type: 'string', enum: SEVERITIES },
+      message: { type: 'string', maxLength: 500 },
+    },
+    required: ['code', 'severity'],
+    additionalProperties: false,
+  },
+  score: {
+    type: 'object',
+    properties: { points: { type: 'number', minimum: -1000, maximum: 1000 }, message: { type: 'string', maxLength: 500 } },
+    required: ['points'],
+    additionalProperties: false,
+  },
+} as const;
+
+export type LeafCondition = FromSchema<typeof leafSchema>;
+export type Condition = LeafCondition | { all: Condition[] } | { any: Condition[] } | { not: Condition };
+export interface Rule {
+  name: string;
+  description?: string;
+  priority?: number;
+  conditions: { all: Condition[] } | { any: Condition[] } | { not: Condition };
+  event: { type: (typeof EVENT_TYPES)[number]; params: Record<string, unknown> };
+}
+export type RulesetTest = FromSchema<typeof rulesetTestSchema>;
+export interface Draft {
+  rules: Rule[];
+  tests: RulesetTest[];
+}
+export type RulesetKind = (typeof RULESET_KINDS)[number];
+export type Severity = (typeof SEVERITIES)[number];
+export type Outcome = (typeof OUTCOMES)[number];

@@ -1,0 +1,136 @@
+import { validationFailed, type ErrorDetail } from '../../http/app-error.js';
+import { toDetails, validatorFor } from '../../http/validation.js';
+import { FACTS_BY_NAME } from '../facts/fact-library.js';
+import { CUSTOM_OPERATORS, STOCK_OPERATORS } from './operators.js';
+import { placeholderPaths } from './message-template.js';
+import { draftSchema, eventParamsSchemas, leafSchema, RULESET_LIMITS, type Draft } from './rule-schema.js';
+
+const OPERATORS = new Map<string, { checkValue(value: unknown): string | undefined }>(
+  [...STOCK_OPERATORS, ...CUSTOM_OPERATORS].map((operator) => [operator.name, operator]),
+);
+const GROUP_KEYS = ['all', 'any', 'not'] as const;
+const PLACEHOLDER_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;
+
+/**
+ * Checks a draft completely before it is saved, so that nothing invalid can reach the engine:
+ * schema, facts, operators and their value shapes, paths, event params, names and limits.
+ * Throws one 400 VALIDATION_FAILED listing every problem with a JSON pointer to it.
+ */
+export function validateDraft(input: unknown): Draft {
+  const validate = validatorFor(draftSchema);
+  if (!validate(input)) throw validationFailed('The draft is invalid.', toDetails(validate.errors));
+  const draft = input as Draft;
+  draft.tests ??= [];
+  const details: ErrorDetail[] = [];
+  const firstByName = new Map<string, number>();
+  draft.rules.forEach((rule, index) => {
+    const base = `/rules/${index}`;
+    const earlier = firstByName.get(rule.name);
+    if (earlier !== undefined) details.push({ path: `${base}/name`, message: `duplicate rule name (also /rules/${earlier}/name)` });
+    else firstByName.set(rule.name, index);
+    checkTopCondition(rule.conditions, `${base}/conditions`, details);
+    checkEvent(rule.event, `${base}/event`, details);
+  });
+  const testNames = new Set<string>();
+  draft.tests.forEach((test, index) => {
+    if (testNames.has(test.name)) details.push({ path: `/tests/${index}/name`, message: 'duplicate test name' });
+    testNames.add(test.name);
+  });
+  if (details.length > 0) throw validationFailed('The draft is invalid.', details);
+  return draft;
+}
+
+function checkTopCondition(conditions: unknown, path: string, details: ErrorDetail[]): void {
+  const node = conditions as Record<string, unknown>;
+  if (!GROUP_KEYS.some((key) => key in node)) {
+    details.push({ path, message: 'the top level of conditions must be all, any or not' });
+    return;
+  }
+  const leaves = { count: 0 };
+  checkCondition(node, path, 1, leaves, details);
+  if (leaves.count > RULESET_LIMITS.leavesPerRule) {
+    details.push({ path, message: `a rule may hold at most ${RULESET_LIMITS.leavesPerRule} leaf conditions (has ${leaves.count})` });
+  }
+}
+
+function checkCondition(node: unknown, path: string, depth: number, leaves: { count: number }, details: ErrorDetail[]): void {
+  if (depth > RULESET_LIMITS.depth) {
+    details.push({ path, message: `conditions may nest at most ${RULESET_LIMITS.depth} levels deep` });
+    return;
+  }
+  if (!node || typeof node !== 'object' || Array.isArray(node)) {
+    details.push({ path, message: 'must be a condition object' });
+    return;
+  }
+  const record = node as Record<string, unknown>;
+  if ('fact' in record) {
+    leaves.count += 1;
+    checkLeaf(record, path, details);
+    return;
+  }
+  const groups = GROUP_KEYS.filter((key) => key in record);
+  const extra = Object.keys(record).filter((key) => !(GROUP_KEYS as readonly string[]).includes(key) && key !== 'priority' && key !== 'name');
+  if (groups.length !== 1) {
+    details.push({ path, message: 'must hold exactly one of all, any, not, or be a leaf with fact, operator and value' });
+    return;
+  }
+  for (const key of extra) details.push({ path: `${path}/${key}`, message: 'is not an allowed property' });
+  const key = groups[0]!;
+  const child = record[key];
+  if (key === 'not') {
+    checkCondition(child, `${path}/not`, depth + 1, leaves, details);
+    return;
+  }
+  if (!Array.isArray(child) || child.length === 0) {
+    details.push({ path: `${path}/${key}`, message: 'must be a non-empty array of conditions' });
+    return;
+  }
+  if (child.length > RULESET_LIMITS.conditionsPerGroup) {
+    details.push({ path: `${path}/${key}`, message: `may hold at most ${RULESET_LIMITS.conditionsPerGroup} conditions` });
+  }
+  child.forEach((item, index) => checkCondition(item, `${path}/${key}/${index}`, depth + 1, leaves, details));
+}
+
+function checkLeaf(leaf: Record<string, unknown>, path: string, details: ErrorDetail[]): void {
+  const validate = validatorFor(leafSchema);
+  if (!validate(leaf)) {
+    details.push(...toDetails(validate.errors, path));
+    return;
+  }
+  const factName = leaf.fact as string;
+  const fact = FACTS_BY_NAME.get(factName);
+  if (!fact) details.push({ path: `${path}/fact`, message: `unknown fact "${factName}" (GET /v1/facts lists them)` });
+  const operator = OPERATORS.get(leaf.operator as string);
+  if (leaf.value !== null && typeof leaf.value === 'object' && !Array.isArray(leaf.value)) {
+    // json-rules-engine would read { "fact": ... } as a reference to another fact's value.
+    details.push({ path: `${path}/value`, message: 'must be a JSON scalar or an array (objects are not compared)' });
+  } else if (!operator) {
+    details.push({ path: `${path}/operator`, message: `unknown operator "${String(leaf.operator)}"` });
+  } else {
+    // For `matches`, checkValue includes the ReDoS check.
+    const problem = operator.checkValue(leaf.value);
+    if (problem) details.push({ path: `${path}/value`, message: problem });
+  }
+  if (leaf.path !== undefined && fact && fact.type !== 'object' && fact.type !== 'array') {
+    details.push({ path: `${path}/path`, message: `fact "${factName}" is a ${fact.type} and has no path` });
+  }
+}
+
+function checkEvent(event: { type: keyof typeof eventParamsSchemas; params: Record<string, unknown> }, path: string, details: ErrorDetail[]): void {
+  const validate = validatorFor(eventParamsSchemas[event.type]);
+  if (!validate(event.params)) {
+    details.push(...toDetails(validate.errors, `${path}/params`));
+    return;
+  }
+  const message = event.params.message;
+  if (typeof message === 'string') {
+    for (const placeholder of placeholderPaths(message)) {
+      const fact = placeholder.split('.')[0]!;
+      if (!PLACEHOLDER_PATH.test(placeholder)) {
+        details.push({ path: `${path}/params/message`, message: `placeholder {{${placeholder}}} must be {{fact}} or {{fact.path}}` });
+      } else if (!FACTS_BY_NAME.has(fact)) {
+        details.push({ path: `${path}/params/message`, message: `names unknown fact "${fact}"` });
+      }
+    }
+  }
+}

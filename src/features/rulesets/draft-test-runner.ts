@@ -1,0 +1,70 @@
+import { buildFactContext, computeFacts } from '../facts/fact-library.js';
+import type { DecisionEvent } from '../facts/fact-definition.js';
+import type { CompiledRuleset } from '../rules/compiled-ruleset.js';
+import { composeDecision, type Thresholds } from '../rules/decision-outcome.js';
+import type { Outcome, RulesetTest } from '../rules/rule-schema.js';
+
+export interface TestActual {
+  tags: string[];
+  products: string[];
+  alerts: string[];
+  outcome: Outcome;
+  score: number;
+  firedRules: string[];
+}
+
+export interface TestResult {
+  name: string;
+  passed: boolean;
+  actual: TestActual;
+  /** For a failed test, what differed from `expect`, for a person. */
+  failures: string[];
+}
+
+export interface TestReport {
+  passed: number;
+  failed: number;
+  results: TestResult[];
+}
+
+/**
+ * Runs a ruleset's tests: each test's profile and event through this ruleset alone, compared with
+ * `expect` (tags, products and alerts as exact sets; outcome as a value). A test without `event.at`
+ * is evaluated at `now`.
+ */
+export async function runRulesetTests(ruleset: CompiledRuleset, tests: readonly RulesetTest[], thresholds: Thresholds, now = new Date()): Promise<TestReport> {
+  const results: TestResult[] = [];
+  for (const test of tests) {
+    const event = { ...test.event, at: test.event.at ?? now.toISOString() } as DecisionEvent;
+    const context = buildFactContext(test.profile, event, test.history ?? {});
+    const facts = computeFacts(context, ruleset.factNames);
+    const evaluation = await ruleset.evaluate(facts, context.eventTime);
+    const composed = composeDecision([evaluation], thresholds);
+    const actual: TestActual = {
+      tags: composed.tags,
+      products: composed.products.map((product) => product.product),
+      alerts: [...new Set(composed.alerts.map((alert) => alert.code))],
+      outcome: composed.outcome,
+      score: composed.score,
+      firedRules: evaluation.rules.filter((rule) => rule.fired).map((rule) => rule.rule),
+    };
+    const failures: string[] = [];
+    for (const key of ['tags', 'products', 'alerts'] as const) {
+      const expected = test.expect[key];
+      if (expected !== undefined && !sameSet(expected, actual[key])) {
+        failures.push(`${key}: expected [${[...expected].sort().join(', ')}], got [${[...actual[key]].sort().join(', ')}]`);
+      }
+    }
+    if (test.expect.outcome !== undefined && test.expect.outcome !== actual.outcome) {
+      failures.push(`outcome: expected ${test.expect.outcome}, got ${actual.outcome}`);
+    }
+    results.push({ name: test.name, passed: failures.length === 0, actual, failures });
+  }
+  const passed = results.filter((result) => result.passed).length;
+  return { passed, failed: results.length - passed, results };
+}
+
+function sameSet(expected: readonly string[], actual: readonly string[]): boolean {
+  const have = new Set(actual);
+  return expected.length === have.size && expected.every((item) => have.has(item));
+}

@@ -1,0 +1,82 @@
+import type { Actor } from '../audit/audit-event-store.js';
+import { SYSTEM_ACTOR, type AuditTrail } from '../audit/audit-trail.js';
+import { AppError, conflict, notFound } from '../../http/app-error.js';
+import { isDuplicateKey } from '../../db/database-errors.js';
+import type { RulesetService } from './ruleset-service.js';
+import type { RulesetStore } from './ruleset-store.js';
+
+/** Called after this instance changes an active version, so it need not wait for its own poll. */
+export type ActivationListener = () => Promise<void>;
+
+/**
+ * Publishing and activation: the moves that change what the service decides. Every activation
+ * (publish, rollback, roll-forward) is an audit event with who, when, from and to.
+ */
+export class RulesetPublisher {
+  constructor(
+    private readonly store: RulesetStore,
+    private readonly rulesets: RulesetService,
+    private readonly audit: AuditTrail,
+    private readonly options: { fourEyes: boolean; onActivated?: ActivationListener },
+  ) {}
+
+  /**
+   * Publishes the draft as the next version. Refused (409) when a draft test fails or the draft
+   * equals the latest version; with four eyes, refused (403) for the draft's last editor.
+   * Two concurrent publishes race for the same version number; the unique index lets one win.
+   */
+  async publish(id: string, activate: boolean, actor: Actor): Promise<{ version: number; checksum: string; activeVersion: number | null }> {
+    const ruleset = await this.rulesets.require(id);
+    const draft = ruleset.draft;
+    // The service installing its shipped rulesets is the one editor exempt from four eyes.
+    if (this.options.fourEyes && actor !== SYSTEM_ACTOR && draft.updatedBy?.keyId === actor.keyId) {
+      throw new AppError(403, 'FORBIDDEN', 'Four-eyes rule: the draft must be published by someone other than its last editor.');
+    }
+    const latest = await this.store.latestVersion(id);
+    if (latest && latest.checksum === draft.checksum) {
+      throw conflict(`The draft equals the latest version (${latest.version}); there is nothing to publish.`);
+    }
+    const report = await this.rulesets.runTests(ruleset, draft);
+    if (report.failed > 0) {
+      throw conflict(
+        `${report.failed} draft test(s) failed; publishing is refused.`,
+        report.results
+          .map((result, index) => ({ result, index }))
+          .filter(({ result }) => !result.passed)
+          .map(({ result, index }) => ({ path: `/tests/${index}`, message: `${result.name}: ${result.failures.join('; ')}` })),
+      );
+    }
+    const version = (latest?.version ?? 0) + 1;
+    try {
+      await this.store.insertVersion({
+        rulesetId: id,
+        version,
+        kind: ruleset.kind,
+        rules: draft.rules,
+        tests: draft.tests,
+        checksum: draft.checksum,
+        publishedAt: new Date(),
+        publishedBy: actor,
+      });
+    } catch (error) {
+      if (isDuplicateKey(error)) throw conflict(`Version ${version} of ${id} was just published by someone else; reload and retry.`);
+      throw error;
+    }
+    await this.audit.record('ruleset.published', actor, { kind: 'ruleset', id }, { version, checksum: draft.checksum });
+    let activeVersion = (await this.store.getHead(id))?.activeVersion ?? null;
+    if (activate) activeVersion = await this.activate(id, version, actor);
+    return { version, checksum: draft.checksum, activeVersion };
+  }
+
+  /** Makes `version` the active one (rollback or roll-forward); a no-op when it already is. */
+  async activate(id: string, version: number, actor: Actor): Promise<number> {
+    await this.rulesets.require(id);
+    if (!(await this.store.getVersion(id, version))) throw notFound(`Ruleset ${id} has no version ${version}.`);
+    const from = (await this.store.getHead(id))?.activeVersion ?? null;
+    if (from === version) return version;
+    await this.store.setActive(id, version, new Date());
+    await this.audit.record('ruleset.activated', actor, { kind: 'ruleset', id }, { from, to: version });
+    await this.options.onActivated?.();
+    return version;
+  }
+}

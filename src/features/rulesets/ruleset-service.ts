@@ -1,0 +1,138 @@
+import type { Actor } from '../audit/audit-event-store.js';
+import type { AuditTrail } from '../audit/audit-trail.js';
+import { conflict, notFound } from '../../http/app-error.js';
+import { isDuplicateKey } from '../../db/database-errors.js';
+import { checksumOf } from '../rules/canonical-json.js';
+import { CompiledRuleset } from '../rules/compiled-ruleset.js';
+import type { Thresholds } from '../rules/decision-outcome.js';
+import { validateDraft } from '../rules/rule-validator.js';
+import type { RulesetKind } from '../rules/rule-schema.js';
+import { runRulesetTests, type TestReport } from './draft-test-runner.js';
+import type { DraftRecord, RulesetRecord, RulesetStore, VersionRecord } from './ruleset-store.js';
+
+export interface DraftView {
+  rules: DraftRecord['rules'];
+  tests: DraftRecord['tests'];
+  checksum: string;
+  updatedAt: string;
+  updatedBy: Actor | null;
+}
+
+export interface RulesetSummary {
+  id: string;
+  kind: RulesetKind;
+  description: string;
+  activeVersion: number | null;
+  latestVersion: number | null;
+}
+
+/** Draft content is what a checksum covers: rules and tests, canonically serialised. */
+export const draftChecksum = (draft: Pick<DraftRecord, 'rules' | 'tests'>): string => checksumOf({ rules: draft.rules, tests: draft.tests });
+
+export function draftView(draft: DraftRecord): DraftView {
+  return { ...draft, updatedAt: draft.updatedAt.toISOString() };
+}
+
+export function versionView(version: Pick<VersionRecord, 'version' | 'checksum' | 'publishedAt' | 'publishedBy'>) {
+  return {
+    version: version.version,
+    checksum: version.checksum,
+    publishedAt: version.publishedAt.toISOString(),
+    publishedBy: version.publishedBy,
+  };
+}
+
+/** Ruleset use cases for business staff: create, read, edit the draft and test it. */
+export class RulesetService {
+  constructor(
+    private readonly store: RulesetStore,
+    private readonly audit: AuditTrail,
+    private readonly thresholds: Thresholds,
+  ) {}
+
+  async list(): Promise<RulesetSummary[]> {
+    const [rulesets, heads, latest] = await Promise.all([this.store.list(), this.store.listHeads(), this.store.latestVersions()]);
+    const active = new Map(heads.map((head) => [head.rulesetId, head.activeVersion]));
+    return rulesets.map((ruleset) => ({
+      id: ruleset.id,
+      kind: ruleset.kind,
+      description: ruleset.description,
+      activeVersion: active.get(ruleset.id) ?? null,
+      latestVersion: latest.get(ruleset.id) ?? null,
+    }));
+  }
+
+  async create(input: { id: string; kind: RulesetKind; description?: string }, actor: Actor): Promise<RulesetRecord> {
+    const now = new Date();
+    const draft = { rules: [], tests: [] };
+    const record: RulesetRecord = {
+      id: input.id,
+      kind: input.kind,
+      description: input.description ?? '',
+      createdAt: now,
+      createdBy: actor,
+      draft: { ...draft, checksum: draftChecksum(draft), updatedAt: now, updatedBy: null },
+    };
+    try {
+      await this.store.create(record);
+    } catch (error) {
+      if (isDuplicateKey(error)) throw conflict(`A ruleset with id ${input.id} already exists.`);
+      throw error;
+    }
+    await this.audit.record('ruleset.created', actor, { kind: 'ruleset', id: record.id }, { kind: record.kind, description: record.description });
+    return record;
+  }
+
+  async require(id: string): Promise<RulesetRecord> {
+    const ruleset = await this.store.get(id);
+    if (!ruleset) throw notFound(`No ruleset with id ${id}.`);
+    return ruleset;
+  }
+
+  async get(id: string) {
+    const ruleset = await this.require(id);
+    const [head, versions] = await Promise.all([this.store.getHead(id), this.store.listVersions(id)]);
+    return {
+      id: ruleset.id,
+      kind: ruleset.kind,
+      description: ruleset.description,
+      createdAt: ruleset.createdAt.toISOString(),
+      createdBy: ruleset.createdBy,
+      draft: draftView(ruleset.draft),
+      activeVersion: head?.activeVersion ?? null,
+      latestVersion: versions.length > 0 ? versions[versions.length - 1]!.version : null,
+      versions: versions.map(versionView),
+    };
+  }
+
+  /** Validates the whole draft (nothing invalid is ever stored) and replaces it. */
+  async saveDraft(id: string, input: unknown, actor: Actor): Promise<DraftView> {
+    const before = await this.require(id);
+    const valid = validateDraft(input);
+    const draft: DraftRecord = {
+      rules: valid.rules,
+      tests: valid.tests,
+      checksum: draftChecksum(valid),
+      updatedAt: new Date(),
+      updatedBy: actor,
+    };
+    if (!(await this.store.saveDraft(id, draft))) throw notFound(`No ruleset with id ${id}.`);
+    await this.audit.record('ruleset.draft-saved', actor, { kind: 'ruleset', id }, {
+      before: before.draft.checksum,
+      after: draft.checksum,
+      rules: draft.rules.length,
+      tests: draft.tests.length,
+    });
+    return draftView(draft);
+  }
+
+  async testDraft(id: string): Promise<TestReport> {
+    const ruleset = await this.require(id);
+    return this.runTests(ruleset, ruleset.draft);
+  }
+
+  runTests(ruleset: RulesetRecord, draft: Pick<DraftRecord, 'rules' | 'tests' | 'checksum'>): Promise<TestReport> {
+    const compiled = new CompiledRuleset({ id: ruleset.id, version: 0, kind: ruleset.kind, checksum: draft.checksum }, draft.rules);
+    return runRulesetTests(compiled, draft.tests, this.thresholds);
+  }
+}

@@ -1,0 +1,233 @@
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { startTestApp, bearer, issueKey, openTestDatabase, type TestApp } from '../helpers/test-app.js';
+import { DecisionLogStore } from '../../src/features/decisions/decision-log-store.js';
+
+const GUANGZHOU = { city: 'Guangzhou', lat: 23.13, lon: 113.26 };
+const BEIJING = { lat: 39.9, lon: 116.4 };
+
+/** A Guangzhou resident who mostly uses the app between 00:00 and 05:00 Shanghai time. */
+function nightOwlProfile() {
+  const activity = Array.from({ length: 8 }, (_, i) => ({
+    at: `2026-11-${String(10 + i).padStart(2, '0')}T17:30:00Z`,
+    kind: 'login',
+    lat: 23.12,
+    lon: 113.25,
+    deviceId: 'd-1',
+  }));
+  activity.push({ at: '2026-11-19T04:00:00Z', kind: 'browse', lat: 23.12, lon: 113.25, deviceId: 'd-1' });
+  return {
+    type: 'individual',
+    timezone: 'Asia/Shanghai',
+    basic: { birthDate: '1990-05-01', residence: GUANGZHOU },
+    financials: { monthlyIncome: 15000 },
+    activity,
+  };
+}
+
+const homeProfile = { type: 'individual', basic: { birthDate: '1985-01-01', residence: GUANGZHOU }, financials: { monthlyIncome: 20000 } };
+
+const beijingApplication = { type: 'loan_application', at: '2026-11-21T01:30:00+08:00', amount: 50000, location: BEIJING, deviceId: 'd-1', channel: 'app' };
+
+describe('POST /v1/decisions', () => {
+  let app: TestApp;
+  let loanSystem: Record<string, string>;
+  let compliance: Record<string, string>;
+  let feed: Record<string, string>;
+
+  before(async () => {
+    app = await startTestApp('decisions');
+    loanSystem = bearer(await issueKey(app, ['decide'], 'loan-origination'));
+    compliance = bearer(await issueKey(app, ['audit:read'], 'compliance'));
+    feed = bearer(await issueKey(app, ['profiles:write'], 'crm-feed'));
+    await app.http().put('/v1/profiles/C-NIGHT').set(feed).send(nightOwlProfile()).expect(201);
+    await app.http().put('/v1/profiles/C-HOME').set(feed).send(homeProfile).expect(201);
+  });
+  after(() => app.stop());
+
+  const decide = (body: object, headers: Record<string, string> = {}) => app.http().post('/v1/decisions').set(loanSystem).set(headers).send(body);
+
+  describe('shipped fraud-alerts', () => {
+    it('when the event is about 1,888 km from the residence, then it raises LOCATION_MISMATCH with a rendered message and an explanation', async () => {
+      const res = await decide({ profileId: 'C-NIGHT', event: beijingApplication, rulesets: ['fraud-alerts'] });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      const alert = res.body.alerts.find((a: { code: string; rule: string }) => a.code === 'LOCATION_MISMATCH' && a.rule === 'event-far-from-residence');
+      expect(alert).to.include({ severity: 'high', ruleset: 'fraud-alerts', version: 1 });
+      expect(alert.message).to.match(/^1,8\d\d km from residence$/);
+      expect(res.body.outcome).to.equal('decline');
+      expect(res.body.rulesetVersions).to.deep.equal({ 'fraud-alerts': 1 });
+
+      const explanation = res.body.explanations.find((e: { rule: string }) => e.rule === 'event-far-from-residence');
+      expect(explanation.fired).to.equal(true);
+      const condition = explanation.conditions.find((c: { fact: string }) => c.fact === 'eventDistanceFromResidenceKm');
+      expect(condition.result).to.equal(true);
+      expect(condition.factValue).to.be.within(1850, 1930);
+      expect(condition.operator).to.be.a('string');
+    });
+
+    it('when most of the last 30 days of activity is between 00:00 and 05:00 local time, then it raises LATE_NIGHT_ACTIVITY', async () => {
+      const res = await decide({ profileId: 'C-NIGHT', event: { ...beijingApplication, location: { lat: 23.13, lon: 113.26 } }, rulesets: ['fraud-alerts'] });
+      expect(res.status).to.equal(200);
+      const alert = res.body.alerts.find((a: { code: string }) => a.code === 'LATE_NIGHT_ACTIVITY');
+      expect(alert, JSON.stringify(res.body.alerts)).to.exist;
+      expect(alert.message).to.be.a('string').and.not.contain('{{');
+      expect(res.body.alerts.map((a: { code: string }) => a.code)).not.to.include('LOCATION_MISMATCH');
+      const lateNight = res.body.explanations.find((e: { rule: string }) => e.rule === alert.rule);
+      const share = lateNight.conditions.find((c: { fact: string }) => c.fact === 'lateNightActivityShare30d');
+      expect(share.factValue).to.be.within(0.85, 0.9);
+    });
+
+    it('explains every rule evaluated, fired or not', async () => {
+      const res = await decide({ profileId: 'C-HOME', event: { type: 'loan_application', at: '2026-11-21T10:00:00+08:00', location: { lat: 23.13, lon: 113.27 } }, rulesets: ['fraud-alerts'] });
+      expect(res.status).to.equal(200);
+      expect(res.body.alerts).to.deep.equal([]);
+      expect(res.body.outcome).to.equal('approve');
+      const ruleset = await app.http().get('/v1/rulesets/fraud-alerts/versions/1').set(loanSystem);
+      expect(res.body.explanations.map((e: { rule: string }) => e.rule)).to.have.members(ruleset.body.rules.map((r: { name: string }) => r.name));
+      expect(res.body.explanations.every((e: { fired: boolean }) => e.fired === false)).to.equal(true);
+    });
+  });
+
+  describe('all active rulesets', () => {
+    it('when no rulesets are named, then every active one is evaluated and tags are stored on the profile', async () => {
+      const res = await decide({ profileId: 'C-HOME', event: { type: 'login', at: '2026-11-21T10:00:00+08:00' } });
+      expect(res.status).to.equal(200);
+      expect(Object.keys(res.body.rulesetVersions)).to.have.members(['credit-risk', 'customer-tags', 'fraud-alerts', 'product-matching']);
+      expect(res.body.tags).to.be.an('array').that.is.not.empty;
+      const profile = await app.http().get('/v1/profiles/C-HOME').set(feed);
+      expect(profile.body.tags).to.have.members(res.body.tags);
+      const detail = profile.body.tagDetails[0];
+      expect(detail).to.have.keys(['tag', 'ruleset', 'version', 'rule', 'at']);
+      const updatedAt = profile.body.updatedAt;
+
+      await decide({ profileId: 'C-HOME', event: { type: 'login', at: '2026-11-21T10:00:00+08:00' } }).expect(200);
+      const again = await app.http().get('/v1/profiles/C-HOME').set(feed);
+      expect(again.body.tagDetails, 'unchanged tags are not rewritten').to.deep.equal(profile.body.tagDetails);
+      expect(again.body.updatedAt).to.equal(updatedAt);
+    });
+  });
+
+  describe('Idempotency-Key', () => {
+    it('when retried with the same key and body, then the first decision comes back and nothing new is logged', async () => {
+      const body = { profileId: 'C-HOME', event: { type: 'loan_application', at: '2026-11-21T11:00:00+08:00', amount: 1000 }, rulesets: ['credit-risk'] };
+      const first = await decide(body, { 'Idempotency-Key': 'app-7781' });
+      const second = await decide(body, { 'Idempotency-Key': 'app-7781' });
+      expect(first.status).to.equal(200);
+      expect(second.status).to.equal(200);
+      expect(second.body.decisionId).to.equal(first.body.decisionId);
+      expect(second.body).to.deep.equal(first.body);
+      const logged = await app.http().get('/v1/decisions').query({ profileId: 'C-HOME', ruleset: 'credit-risk' }).set(compliance);
+      expect(logged.body.items.filter((item: { decisionId: string }) => item.decisionId === first.body.decisionId)).to.have.length(1);
+      const count = logged.body.items.filter((item: { request: { event: { at: string } } }) => item.request.event.at === body.event.at).length;
+      expect(count).to.equal(1);
+    });
+
+    it('when retried concurrently, then exactly one decision exists', async () => {
+      const body = { profileId: 'C-HOME', event: { type: 'loan_application', at: '2026-11-21T12:00:00+08:00' }, rulesets: ['credit-risk'] };
+      const results = await Promise.all(Array.from({ length: 5 }, () => decide(body, { 'Idempotency-Key': 'race-1' })));
+      expect(results.map((r) => r.status)).to.deep.equal([200, 200, 200, 200, 200]);
+      expect(new Set(results.map((r) => r.body.decisionId)).size).to.equal(1);
+    });
+
+    it('when the same key comes with a different body, then 409 CONFLICT', async () => {
+      await decide({ profileId: 'C-HOME', event: { type: 'login', at: '2026-11-21T13:00:00+08:00' } }, { 'Idempotency-Key': 'k-2' }).expect(200);
+      const res = await decide({ profileId: 'C-HOME', event: { type: 'login', at: '2026-11-21T13:00:01+08:00' } }, { 'Idempotency-Key': 'k-2' });
+      expect(res.status).to.equal(409);
+      expect(res.body.error.code).to.equal('CONFLICT');
+    });
+  });
+
+  describe('pinned versions and replay', () => {
+    before(async () => {
+      // Version 2 of fraud-alerts tolerates events up to 3,000 km away.
+      const admin = bearer(app.adminKey);
+      const v1 = await app.http().get('/v1/rulesets/fraud-alerts/versions/1').set(admin);
+      const rules = JSON.parse(JSON.stringify(v1.body.rules).replace(/"value":300([,}])/g, '"value":3000$1'));
+      const tests = v1.body.tests.filter((test: { expect: { alerts?: string[] } }) => !(test.expect.alerts ?? []).includes('LOCATION_MISMATCH'));
+      await app.http().put('/v1/rulesets/fraud-alerts/draft').set(admin).send({ rules, tests }).expect(200);
+      const published = await app.http().post('/v1/rulesets/fraud-alerts/versions').set(admin);
+      expect(published.status, JSON.stringify(published.body)).to.equal(201);
+    });
+
+    it('when version 1 is pinned, then it is evaluated instead of the active version 2', async () => {
+      const active = await decide({ profileId: 'C-HOME', event: beijingApplication, rulesets: ['fraud-alerts'] });
+      expect(active.body.rulesetVersions).to.deep.equal({ 'fraud-alerts': 2 });
+      expect(active.body.alerts.map((a: { code: string }) => a.code)).not.to.include('LOCATION_MISMATCH');
+
+      const pinned = await decide({ profileId: 'C-HOME', event: beijingApplication, rulesets: ['fraud-alerts'], versions: { 'fraud-alerts': 1 } });
+      expect(pinned.body.rulesetVersions).to.deep.equal({ 'fraud-alerts': 1 });
+      expect(pinned.body.alerts.map((a: { code: string }) => a.code)).to.include('LOCATION_MISMATCH');
+    });
+
+    it('when a version does not exist or a ruleset is unknown, then 400 pointing at it', async () => {
+      const missing = await decide({ profileId: 'C-HOME', event: beijingApplication, rulesets: ['fraud-alerts'], versions: { 'fraud-alerts': 99 } });
+      expect(missing.status).to.equal(400);
+      expect(missing.body.error.details[0].path).to.equal('/versions/fraud-alerts');
+      const unknown = await decide({ profileId: 'C-HOME', event: beijingApplication, rulesets: ['no-such-rules'] });
+      expect(unknown.status).to.equal(400);
+      expect(unknown.body.error.details[0].path).to.equal('/rulesets/0');
+    });
+
+    it('when a logged decision is replayed, then the result is identical, even after the active version changed', async () => {
+      const res = await decide({ profileId: 'C-NIGHT', event: beijingApplication, versions: { 'fraud-alerts': 1 } });
+      const replay = await app.http().post(`/v1/decisions/${res.body.decisionId}/replay`).set(compliance);
+      expect(replay.status).to.equal(200);
+      expect(replay.body).to.include({ decisionId: res.body.decisionId, identical: true });
+      expect(replay.body.differences).to.deep.equal([]);
+    });
+
+    it('when the logged facts were altered, then replay reports the differences', async () => {
+      const res = await decide({ profileId: 'C-NIGHT', event: beijingApplication, rulesets: ['fraud-alerts'], versions: { 'fraud-alerts': 1 } });
+      const database = await openTestDatabase(app);
+      await database.connection.db!.collection('decision_log').updateOne({ _id: res.body.decisionId } as never, { $set: { 'personal.facts.eventDistanceFromResidenceKm': 5 } });
+      await database.close();
+      const replay = await app.http().post(`/v1/decisions/${res.body.decisionId}/replay`).set(compliance);
+      expect(replay.body.identical).to.equal(false);
+      expect(replay.body.differences.map((d: { path: string }) => d.path)).to.include('/outcome');
+    });
+  });
+
+  describe('bad input', () => {
+    it('when the profile is unknown, then 404 NOT_FOUND', async () => {
+      const res = await decide({ profileId: 'NOBODY', event: { type: 'login' } });
+      expect(res.status).to.equal(404);
+      expect(res.body.error.code).to.equal('NOT_FOUND');
+    });
+
+    it('when the body is invalid, then 400 with pointers', async () => {
+      const res = await decide({ profileId: 'C-HOME', event: { at: 'tomorrow', location: { lat: 200 } }, extra: 1 });
+      expect(res.status).to.equal(400);
+      const paths = res.body.error.details.map((d: { path: string }) => d.path);
+      expect(paths).to.include.members(['/event/type', '/event/at', '/event/location/lat', '/extra']);
+    });
+
+    it('when the key lacks decide, then 403', async () => {
+      const res = await app.http().post('/v1/decisions').set(compliance).send({ profileId: 'C-HOME', event: { type: 'login' } });
+      expect(res.status).to.equal(403);
+    });
+  });
+
+  describe('failures fail closed', () => {
+    afterEach(() => sinon.restore());
+
+    it('when the log write fails, then 503 UNAVAILABLE and no decision is returned', async () => {
+      const error = Object.assign(new Error('connection reset'), { name: 'MongoNetworkError' });
+      sinon.stub(DecisionLogStore.prototype, 'insertMany').rejects(error);
+      const res = await decide({ profileId: 'C-HOME', event: { type: 'login', at: '2026-11-21T14:00:00+08:00' } });
+      expect(res.status).to.equal(503);
+      expect(res.body.error.code).to.equal('UNAVAILABLE');
+      expect(res.body).not.to.have.property('decisionId');
+    });
+
+    it('when the log write outlasts the latency budget, then 503 and nothing is returned', async () => {
+      const real = DecisionLogStore.prototype.insertMany;
+      sinon.stub(DecisionLogStore.prototype, 'insertMany').callsFake(async function (this: DecisionLogStore, records) {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        return real.call(this, records);
+      });
+      const res = await decide({ profileId: 'C-HOME', event: { type: 'login', at: '2026-11-21T15:00:00+08:00' } });
+      expect(res.status).to.equal(503);
+      expect(res.body.error.message).to.match(/200 ms/);
+    });
+  });
+});

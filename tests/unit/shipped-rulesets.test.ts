@@ -1,0 +1,48 @@
+import { expect } from 'chai';
+import path from 'node:path';
+import { REPO_ROOT } from '../../src/config/repo-root.js';
+import { readShippedRulesets } from '../../src/features/rulesets/shipped-rulesets.js';
+import { validateDraft } from '../../src/features/rules/rule-validator.js';
+import { CompiledRuleset } from '../../src/features/rules/compiled-ruleset.js';
+import { runRulesetTests } from '../../src/features/rulesets/draft-test-runner.js';
+import { draftChecksum } from '../../src/features/rulesets/ruleset-service.js';
+
+const THRESHOLDS = { declineScore: 70, reviewScore: 40 };
+const shipped = readShippedRulesets(path.join(REPO_ROOT, 'rulesets'));
+
+describe('shipped rulesets', () => {
+  it('ships the four reference rulesets, one of each kind', () => {
+    expect(shipped.map((ruleset) => [ruleset.id, ruleset.kind])).to.have.deep.members([
+      ['credit-risk', 'risk'],
+      ['customer-tags', 'tagging'],
+      ['fraud-alerts', 'fraud'],
+      ['product-matching', 'product'],
+    ]);
+  });
+
+  for (const ruleset of shipped) {
+    describe(ruleset.id, () => {
+      it('is a valid draft', () => {
+        expect(() => validateDraft({ rules: ruleset.rules, tests: ruleset.tests })).not.to.throw();
+      });
+
+      it('has tests, and every rule fires in at least one of them', async () => {
+        const draft = validateDraft({ rules: ruleset.rules, tests: ruleset.tests });
+        const compiled = new CompiledRuleset({ id: ruleset.id, version: 0, kind: ruleset.kind, checksum: draftChecksum(draft) }, draft.rules);
+        const report = await runRulesetTests(compiled, draft.tests, THRESHOLDS);
+        const fired = new Set(report.results.flatMap((result) => result.actual.firedRules));
+        expect(draft.tests.length).to.be.at.least(draft.rules.length > 0 ? 3 : 0);
+        expect(draft.rules.map((rule) => rule.name).filter((name) => !fired.has(name)), 'rules no test fires').to.deep.equal([]);
+      });
+
+      for (const test of ruleset.tests as { name: string }[]) {
+        it(`passes its test "${test.name}"`, async () => {
+          const draft = validateDraft({ rules: ruleset.rules, tests: [test] });
+          const compiled = new CompiledRuleset({ id: ruleset.id, version: 0, kind: ruleset.kind, checksum: 'x' }, draft.rules);
+          const report = await runRulesetTests(compiled, draft.tests, THRESHOLDS);
+          expect(report.results[0]!.failures).to.deep.equal([]);
+        });
+      }
+    });
+  }
+});
