@@ -3,6 +3,7 @@ import { Schema } from 'mongoose';
 import { connectDatabase, type Database } from '../../src/db/database.js';
 import { ensureCollection } from '../../src/db/ensure-collection.js';
 import { isDuplicateKey } from '../../src/db/database-errors.js';
+import { chunkedBulkWrite } from '../../src/db/chunked-bulk-write.js';
 import { freshDbName } from '../helpers/test-app.js';
 
 /** Proves, over the wire, that what the stores rely on works on the test database server. */
@@ -76,6 +77,15 @@ describe('database (mongoose over the wire)', () => {
       { _id: 'fitness', count: 1 },
       { _id: 'travel', count: 2 },
     ]);
+  });
+
+  it('updates 250 existing documents in one chunked bulk write (FerretDB hangs on 100+ update statements per command)', async () => {
+    const model = probeModel('ChunkProbe');
+    await model.insertMany(Array.from({ length: 250 }, (_, i) => ({ _id: `c-${i}`, income: 1 })));
+    const operations = Array.from({ length: 250 }, (_, i) => ({ updateOne: { filter: { _id: `c-${i}` }, update: { $set: { income: i } } } }));
+    const failed = await chunkedBulkWrite(operations, (chunk) => model.bulkWrite(chunk as never, { ordered: false }));
+    expect(failed.size).to.equal(0);
+    expect(await model.countDocuments({ income: { $gte: 2 } })).to.equal(248);
   });
 
   it('reports bulk write errors per operation without blocking the others', async () => {

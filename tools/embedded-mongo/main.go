@@ -60,6 +60,8 @@ func main() {
 		}()
 	}
 
+	go maintainIDIndexes(ctx, abs, logger)
+
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
