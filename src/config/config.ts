@@ -1,4 +1,5 @@
 import path from 'node:path';
+import cron from 'node-cron';
 import { REPO_ROOT } from './repo-root.js';
 
 /** The service's settings, read from the environment once at start-up. */
@@ -18,9 +19,40 @@ export interface Config {
   /** How often an instance polls the rulesets' heads for publishes and rollbacks. */
   rulesetPollMs: number;
   decisionTimeoutMs: number;
+  /** Rule evaluator: `compiled` closures (default) or the `reference` json-rules-engine. */
+  engine: EngineKind;
+  /** Simulations over more inputs than this run in the background. */
+  simulationInlineLimit: number;
+  /** Entries younger than this wait for the next seal (in-flight writes of other instances). */
+  sealLagMs: number;
   outcome: { declineScore: number; reviewScore: number };
   shutdownGraceMs: number;
+  jobs: {
+    timezone: string;
+    leaseMs: number;
+    schedules: Record<JobName, string>;
+    segmentExportTags: string[];
+    decisionRetentionDays: number;
+    jobRunRetentionDays: number;
+  };
 }
+
+export const ENGINE_KINDS = ['compiled', 'reference'] as const;
+export type EngineKind = (typeof ENGINE_KINDS)[number];
+
+export const JOB_NAMES = ['seal-decisions', 'retag', 'retention', 'daily-report', 'segment-export'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+/** Default schedules (cron syntax, in JOBS_TIMEZONE); each can be overridden by JOB_<NAME>_SCHEDULE. */
+const DEFAULT_SCHEDULES: Record<JobName, string> = {
+  'seal-decisions': '* * * * *',
+  retag: '0 2 * * *',
+  retention: '30 3 * * *',
+  'daily-report': '10 0 * * *',
+  'segment-export': '0 6 * * *',
+};
+
+export const scheduleVariable = (job: JobName): string => `JOB_${job.toUpperCase().replace(/-/g, '_')}_SCHEDULE`;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -77,6 +109,26 @@ export function loadConfig(env: Env = process.env): Config {
   const reviewScore = int('OUTCOME_REVIEW_SCORE', 40, 0, 1_000_000);
   if (reviewScore > declineScore) problems.push('OUTCOME_REVIEW_SCORE must not exceed OUTCOME_DECLINE_SCORE');
 
+  const engine = (env.ENGINE || 'compiled') as EngineKind;
+  if (!ENGINE_KINDS.includes(engine)) problems.push(`ENGINE must be one of ${ENGINE_KINDS.join(', ')}`);
+
+  const schedules = {} as Record<JobName, string>;
+  for (const job of JOB_NAMES) {
+    const schedule = env[scheduleVariable(job)] || DEFAULT_SCHEDULES[job];
+    if (!cron.validate(schedule)) problems.push(`${scheduleVariable(job)} is not a valid cron schedule: "${schedule}"`);
+    schedules[job] = schedule;
+  }
+  const jobsTimezone = env.JOBS_TIMEZONE || 'Asia/Shanghai';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: jobsTimezone });
+  } catch {
+    problems.push(`JOBS_TIMEZONE is not an IANA time zone: "${jobsTimezone}"`);
+  }
+  const segmentExportTags = (env.SEGMENT_EXPORT_TAGS ?? 'high-value').split(',').map((tag) => tag.trim()).filter(Boolean);
+  for (const tag of segmentExportTags) {
+    if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(tag)) problems.push(`SEGMENT_EXPORT_TAGS holds an invalid tag: "${tag}"`);
+  }
+
   const config: Config = {
     port: int('PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -89,8 +141,19 @@ export function loadConfig(env: Env = process.env): Config {
     fourEyes: bool('FOUR_EYES', false),
     rulesetPollMs: int('RULESET_POLL_MS', 1000, 100, 5000),
     decisionTimeoutMs: int('DECISION_TIMEOUT_MS', 200, 10, 60_000),
+    engine,
+    simulationInlineLimit: int('SIMULATION_INLINE_LIMIT', 10_000, 1, 1_000_000),
+    sealLagMs: int('DECISION_SEAL_LAG_MS', 30_000, 0, 3_600_000),
     outcome: { declineScore, reviewScore },
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
+    jobs: {
+      timezone: jobsTimezone,
+      leaseMs: int('JOB_LEASE_MS', 60_000, 3000, 3_600_000),
+      schedules,
+      segmentExportTags,
+      decisionRetentionDays: int('DECISION_RETENTION_DAYS', 1825, 0, 36_500),
+      jobRunRetentionDays: int('JOB_RUN_RETENTION_DAYS', 90, 1, 36_500),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

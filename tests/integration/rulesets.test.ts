@@ -154,6 +154,11 @@ describe('Rulesets API', () => {
         path: '/rules/0/event/params/message',
       },
       {
+        name: 'a group priority that is not an integer',
+        rules: [{ name: 'r', conditions: { all: [{ any: [{ fact: 'age', operator: 'greaterThan', value: 3 }], priority: 'high' }] }, event: { type: 'tag', params: { tag: 't' } } }],
+        path: '/rules/0/conditions/all/0/priority',
+      },
+      {
         name: 'a message placeholder that is not a fact path',
         rules: [{ name: 'r', conditions: { all: [{ fact: 'age', operator: 'greaterThan', value: 3 }] }, event: { type: 'tag', params: { tag: 't', message: 'x {{ no-such-fact }}' } } }],
         path: '/rules/0/event/params/message',

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { REPO_ROOT } from '../../src/config/repo-root.js';
 import { readShippedRulesets } from '../../src/features/rulesets/shipped-rulesets.js';
 import { validateDraft } from '../../src/features/rules/rule-validator.js';
-import { CompiledRuleset } from '../../src/features/rules/compiled-ruleset.js';
+import { ReferenceRuleset } from '../../src/features/rules/reference-ruleset.js';
 import { runRulesetTests } from '../../src/features/rulesets/draft-test-runner.js';
 import { draftChecksum } from '../../src/features/rulesets/ruleset-service.js';
 
@@ -28,7 +28,7 @@ describe('shipped rulesets', () => {
 
       it('has tests, and every rule fires in at least one of them', async () => {
         const draft = validateDraft({ rules: ruleset.rules, tests: ruleset.tests });
-        const compiled = new CompiledRuleset({ id: ruleset.id, version: 0, kind: ruleset.kind, checksum: draftChecksum(draft) }, draft.rules);
+        const compiled = new ReferenceRuleset({ id: ruleset.id, version: 0, kind: ruleset.kind, checksum: draftChecksum(draft) }, draft.rules);
         const report = await runRulesetTests(compiled, draft.tests, THRESHOLDS);
         const fired = new Set(report.results.flatMap((result) => result.actual.firedRules));
         expect(draft.tests.length).to.be.at.least(draft.rules.length > 0 ? 3 : 0);
@@ -38,7 +38,7 @@ describe('shipped rulesets', () => {
       for (const test of ruleset.tests as { name: string }[]) {
         it(`passes its test "${test.name}"`, async () => {
           const draft = validateDraft({ rules: ruleset.rules, tests: [test] });
-          const compiled = new CompiledRuleset({ id: ruleset.id, version: 0, kind: ruleset.kind, checksum: 'x' }, draft.rules);
+          const compiled = new ReferenceRuleset({ id: ruleset.id, version: 0, kind: ruleset.kind, checksum: 'x' }, draft.rules);
           const report = await runRulesetTests(compiled, draft.tests, THRESHOLDS);
           expect(report.results[0]!.failures).to.deep.equal([]);
         });

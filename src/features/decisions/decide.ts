@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { conflict, notFound, unavailable, validationFailed, type ErrorDetail } from '../../http/app-error.js';
 import { canonicalJson } from '../rules/canonical-json.js';
 import { composeDecision, type Thresholds } from '../rules/decision-outcome.js';
-import type { CompiledRuleset } from '../rules/compiled-ruleset.js';
+import type { RulesetEvaluator } from '../rules/ruleset-evaluation.js';
 import { buildFactContext, computeFacts } from '../facts/fact-library.js';
 import type { DecisionEvent } from '../facts/fact-definition.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
@@ -10,9 +10,8 @@ import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
 import type { Caller } from '../api-keys/roles.js';
 import type { DecisionLogStore } from './decision-log-store.js';
 import { DecisionLogWriter, LogWriteRefused } from './decision-log-writer.js';
-import { sealableRecord, type DecisionRecord } from './decision-record.js';
+import { decidedFields, renderedMessages, sealableRecord, type DecisionRecord } from './decision-record.js';
 import type { DecisionRequest } from './decision-schema.js';
-import { messageKey } from './decision-view.js';
 import type { ProfileTagger } from './profile-tagger.js';
 
 export interface DecideInput {
@@ -83,10 +82,6 @@ export class DecideUseCase {
     const composed = composeDecision(evaluations, this.deps.thresholds);
     const evaluated = performance.now();
 
-    const messages: Record<string, string> = {};
-    for (const rule of evaluations.flatMap((evaluation) => evaluation.rules)) {
-      if (rule.message !== undefined) messages[messageKey(rule.ruleset, rule.rule)] = rule.message;
-    }
     const record = sealableRecord(
       {
         decisionId,
@@ -96,18 +91,14 @@ export class DecideUseCase {
         caller: { keyId: caller.keyId, name: caller.name },
         rulesets: rulesets.map(({ identity }) => ({ id: identity.id, version: identity.version, checksum: identity.checksum })),
         engine: this.deps.engine,
-        outcome: composed.outcome,
-        score: composed.score,
-        tags: composed.tags,
-        products: composed.products.map(({ message: _message, ...product }) => product),
-        alerts: composed.alerts.map(({ message: _message, ...alert }) => alert),
+        ...decidedFields(composed),
         timings: {
           totalMs: round(performance.now() - started),
           factsMs: round(factsDone - started),
           evaluateMs: round(evaluated - factsDone),
         },
       },
-      { profileId: request.profileId, request: { ...request, event }, facts, explanations: evaluations.flatMap((e) => e.rules), messages },
+      { profileId: request.profileId, request: { ...request, event }, facts, explanations: evaluations.flatMap((e) => e.rules), messages: renderedMessages(evaluations) },
       idempotencyKey ? { keyId: caller.keyId, key: idempotencyKey, requestHash } : null,
     );
 
@@ -126,14 +117,14 @@ export class DecideUseCase {
   }
 
   /** The requested rulesets (default: every active one), each at its pinned or active version. */
-  private async resolveRulesets(request: DecisionRequest): Promise<CompiledRuleset[]> {
+  private async resolveRulesets(request: DecisionRequest): Promise<RulesetEvaluator[]> {
     const details: ErrorDetail[] = [];
     const pins = request.versions ?? {};
     const ids = request.rulesets ?? [...new Set([...this.deps.runtime.activeRulesets().map((r) => r.identity.id), ...Object.keys(pins)])];
     for (const id of Object.keys(pins)) {
       if (!ids.includes(id)) details.push({ path: `/versions/${id}`, message: 'pins a ruleset that is not requested' });
     }
-    const resolved: CompiledRuleset[] = [];
+    const resolved: RulesetEvaluator[] = [];
     for (const [index, id] of ids.entries()) {
       const pinned = pins[id];
       const ruleset = pinned !== undefined ? await this.deps.runtime.version(id, pinned) : this.deps.runtime.activeVersionOf(id);

@@ -109,6 +109,10 @@ export class DecisionLogStore {
     }
   }
 
+  countBetween(from: Date, to: Date): Promise<number> {
+    return this.model.countDocuments({ createdAt: { $gte: from, $lt: to } });
+  }
+
   /** Logged decisions of one profile about events of a type in [from, to). */
   countEvents(profileId: string, eventType: string, from: Date, to: Date): Promise<number> {
     return this.model.countDocuments({ profileId, eventType, eventAt: { $gte: from, $lt: to } });
@@ -118,6 +122,11 @@ export class DecisionLogStore {
   async maskProfile(profileId: string, masking: Masking): Promise<number> {
     const result = await this.model.updateMany({ profileId }, { $set: { personal: null, profileId: null, masked: masking } });
     return result.modifiedCount;
+  }
+
+  /** Retention: removes entries created before `cutoff`; answers how many. */
+  async deleteBefore(cutoff: Date): Promise<number> {
+    return (await this.model.deleteMany({ createdAt: { $lt: cutoff } })).deletedCount;
   }
 
   /** Ids and hashes of entries created in [from, to), in seal order. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../rules/canonical-json.js';
-import type { RuleExplanation } from '../rules/compiled-ruleset.js';
-import type { AlertYield, ProductYield } from '../rules/decision-outcome.js';
+import type { RuleExplanation, RulesetEvaluation } from '../rules/ruleset-evaluation.js';
+import type { AlertYield, ComposedDecision, ProductYield, TagYield } from '../rules/decision-outcome.js';
 import type { Outcome } from '../rules/rule-schema.js';
 
 /**
@@ -19,9 +19,35 @@ export interface DecisionCore {
   outcome: Outcome;
   score: number;
   tags: string[];
+  /** Which rule yielded each tag: reports count from the core, which survives erasure. */
+  tagSources: TagYield[];
+  /** Every rule that fired, by ruleset and version. */
+  firedRules: { ruleset: string; version: number; rule: string }[];
   products: Omit<ProductYield, 'message'>[];
   alerts: Omit<AlertYield, 'message'>[];
   timings: { totalMs: number; factsMs: number; evaluateMs: number };
+}
+
+/** The fields of the core that say what was decided, from the composed rule results (messages go to the personal part). */
+export function decidedFields(composed: ComposedDecision): Pick<DecisionCore, 'outcome' | 'score' | 'tags' | 'tagSources' | 'firedRules' | 'products' | 'alerts'> {
+  return {
+    outcome: composed.outcome,
+    score: composed.score,
+    tags: composed.tags,
+    tagSources: composed.tagSources,
+    firedRules: composed.firedRules,
+    products: composed.products.map(({ message: _message, ...product }) => product),
+    alerts: composed.alerts.map(({ message: _message, ...alert }) => alert),
+  };
+}
+
+/** Rendered messages of fired rules, keyed by "ruleset/rule". */
+export function renderedMessages(evaluations: RulesetEvaluation[]): Record<string, string> {
+  const messages: Record<string, string> = {};
+  for (const rule of evaluations.flatMap((evaluation) => evaluation.rules)) {
+    if (rule.message !== undefined) messages[`${rule.ruleset}/${rule.rule}`] = rule.message;
+  }
+  return messages;
 }
 
 /** The part of a logged decision that is about the customer: masked on erasure. */

@@ -3,8 +3,6 @@ import type { DecisionLogStore } from './decision-log-store.js';
 import { GENESIS_HASH, rootHashOf, sealHashOf } from './seal-hash.js';
 import type { SealRecord, SealStore } from './seal-store.js';
 
-/** Entries younger than this are left for the next seal, so an insert still in flight is never skipped. */
-export const SEAL_LAG_MS = 30_000;
 const MAX_ENTRIES_PER_SEAL = 10_000;
 
 /**
@@ -16,11 +14,13 @@ export class DecisionSealer {
     private readonly log: DecisionLogStore,
     private readonly seals: SealStore,
     private readonly instanceId: string,
+    /** Entries younger than this are left for the next seal, so an insert still in flight is never skipped. */
+    private readonly lagMs: number,
   ) {}
 
   /** Seals what is due; answers how many seals and entries it wrote. Safe to run on many instances at once. */
-  async sealDue(now = new Date()): Promise<{ seals: number; entries: number }> {
-    const until = new Date(now.getTime() - SEAL_LAG_MS);
+  async sealDue(now = new Date(), lagMs = this.lagMs): Promise<{ seals: number; entries: number }> {
+    const until = new Date(now.getTime() - lagMs);
     let written = { seals: 0, entries: 0 };
     for (;;) {
       const last = await this.seals.latest();

@@ -1,7 +1,6 @@
 import type { DecisionRecord } from './decision-record.js';
 
 const messageKey = (ruleset: string, rule: string): string => `${ruleset}/${rule}`;
-export { messageKey };
 
 /** The contract's decision response, rebuilt from a log entry (so a replayed idempotent call is identical). */
 export function decisionResponse(record: DecisionRecord) {

@@ -1,7 +1,7 @@
 import type { Logger } from '../../logging/logger.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
 import type { TagDetail } from '../profiles/profile-schema.js';
-import type { CompiledRuleset } from '../rules/compiled-ruleset.js';
+import type { RulesetEvaluator } from '../rules/ruleset-evaluation.js';
 import type { TagYield } from '../rules/decision-outcome.js';
 
 const identity = (tag: Omit<TagDetail, 'at'>): string => `${tag.ruleset}\u0000${tag.rule}\u0000${tag.version}\u0000${tag.tag}`;
@@ -28,7 +28,7 @@ export class ProfileTagger {
     private readonly logger: Logger,
   ) {}
 
-  async apply(profileId: string, current: readonly TagDetail[], yielded: readonly TagYield[], rulesets: readonly CompiledRuleset[], at: Date): Promise<void> {
+  async apply(profileId: string, current: readonly TagDetail[], yielded: readonly TagYield[], rulesets: readonly RulesetEvaluator[], at: Date): Promise<void> {
     const next = nextTags(current, yielded, new Set(rulesets.map((ruleset) => ruleset.identity.id)), at);
     if (!next) return;
     try {

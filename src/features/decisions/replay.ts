@@ -3,8 +3,8 @@ import { composeDecision, type Thresholds } from '../rules/decision-outcome.js';
 import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
 import { conflict, notFound } from '../../http/app-error.js';
 import type { DecisionLogStore } from './decision-log-store.js';
-import { decisionResponse, messageKey } from './decision-view.js';
-import type { DecisionRecord } from './decision-record.js';
+import { decisionResponse } from './decision-view.js';
+import { decidedFields, renderedMessages, type DecisionRecord } from './decision-record.js';
 
 export interface Difference {
   path: string;
@@ -50,21 +50,10 @@ export class ReplayUseCase {
       evaluations.push(await ruleset.evaluate(logged.personal.facts, eventTime));
     }
     const composed = composeDecision(evaluations, this.thresholds);
-    const messages: Record<string, string> = {};
-    for (const rule of evaluations.flatMap((evaluation) => evaluation.rules)) {
-      if (rule.message !== undefined) messages[messageKey(rule.ruleset, rule.rule)] = rule.message;
-    }
     const replayed: DecisionRecord = {
       ...logged,
-      core: {
-        ...logged.core,
-        outcome: composed.outcome,
-        score: composed.score,
-        tags: composed.tags,
-        products: composed.products.map(({ message: _m, ...product }) => product),
-        alerts: composed.alerts.map(({ message: _m, ...alert }) => alert),
-      },
-      personal: { ...logged.personal, explanations: evaluations.flatMap((evaluation) => evaluation.rules), messages },
+      core: { ...logged.core, ...decidedFields(composed) },
+      personal: { ...logged.personal, explanations: evaluations.flatMap((evaluation) => evaluation.rules), messages: renderedMessages(evaluations) },
     };
     const before = decisionResponse(logged);
     const after = decisionResponse(replayed);

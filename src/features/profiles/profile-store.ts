@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection } from '../../db/ensure-collection.js';
 import { isDuplicateKey } from '../../db/database-errors.js';
+import { chunkedBulkWrite } from '../../db/chunked-bulk-write.js';
 import { PROFILE_SECTIONS, type ProfileDocument, type StoredProfile, type TagDetail } from './profile-schema.js';
 
 interface ProfileDoc extends ProfileDocument {
@@ -61,18 +62,11 @@ export class ProfileStore {
 
   /** Upserts many profiles in one unordered round trip; answers the indexes that failed. */
   async bulkUpsert(items: { profileId: string; document: ProfileDocument }[], now: Date): Promise<{ failed: Map<number, string> }> {
-    const failed = new Map<number, string>();
-    if (items.length === 0) return { failed };
+    if (items.length === 0) return { failed: new Map() };
     const operations = items.map(({ profileId, document }) => ({
       updateOne: { filter: { _id: profileId }, update: upsertUpdate(document, now), upsert: true },
     }));
-    try {
-      await this.model.bulkWrite(operations as never, { ordered: false, strict: false });
-    } catch (error) {
-      const writeErrors = (error as { writeErrors?: { index: number; errmsg?: string }[] }).writeErrors;
-      if (!Array.isArray(writeErrors)) throw error;
-      for (const writeError of writeErrors) failed.set(writeError.index, writeError.errmsg ?? 'write failed');
-    }
+    const failed = await chunkedBulkWrite(operations, (chunk) => this.model.bulkWrite(chunk as never, { ordered: false, strict: false }));
     return { failed };
   }
 
@@ -93,6 +87,44 @@ export class ProfileStore {
     if (afterId !== undefined) query._id = { $gt: afterId };
     const docs = await this.model.find(query).sort({ _id: 1 }).limit(limit).lean();
     return docs.map((doc) => toStoredProfile(doc as ProfileDoc));
+  }
+
+  /** Up to `limit` profiles after `afterId` in id order: keyset pages for sweeps that must resume. */
+  async batchAfter(afterId: string | undefined, limit: number): Promise<StoredProfile[]> {
+    const docs = await this.model
+      .find(afterId === undefined ? {} : { _id: { $gt: afterId } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean();
+    return docs.map((doc) => toStoredProfile(doc as ProfileDoc));
+  }
+
+  count(): Promise<number> {
+    return this.model.estimatedDocumentCount();
+  }
+
+  /** Streams the ids of profiles carrying a tag, in id order, one page at a time. */
+  async *idsWithTag(tag: string, pageSize = 1000): AsyncGenerator<string> {
+    let after: string | undefined;
+    for (;;) {
+      const docs = await this.model
+        .find({ 'tags.tag': tag, ...(after !== undefined && { _id: { $gt: after } }) }, { _id: 1 })
+        .sort({ _id: 1 })
+        .limit(pageSize)
+        .lean();
+      for (const doc of docs) yield doc._id;
+      if (docs.length < pageSize) return;
+      after = docs[docs.length - 1]!._id;
+    }
+  }
+
+  /** Replaces the tags of many profiles in one unordered round trip. */
+  async bulkSetTags(updates: { profileId: string; tags: TagDetail[] }[]): Promise<void> {
+    const operations = updates.map(({ profileId, tags }) => ({
+      updateOne: { filter: { _id: profileId }, update: { $set: { tags: tags.map((tag) => ({ ...tag, at: new Date(tag.at) })) } } },
+    }));
+    const failed = await chunkedBulkWrite(operations, (chunk) => this.model.bulkWrite(chunk as never, { ordered: false }));
+    if (failed.size > 0) throw new Error(`ProfileStore: bulkSetTags() failed for ${failed.size} profile(s): ${[...failed.values()][0]}`);
   }
 
   /** Replaces the service-owned tags of a profile; a no-op when the profile is gone. */

@@ -1,4 +1,4 @@
-import type { RulesetEvaluation } from './compiled-ruleset.js';
+import type { RulesetEvaluation } from './ruleset-evaluation.js';
 import type { Outcome, Severity } from './rule-schema.js';
 
 export interface Thresholds {
@@ -39,6 +39,7 @@ export interface ComposedDecision {
   scores: ScoreYield[];
   score: number;
   outcome: Outcome;
+  firedRules: Source[];
 }
 
 /**
@@ -52,10 +53,12 @@ export function composeDecision(evaluations: RulesetEvaluation[], thresholds: Th
   const bestProducts = new Map<string, ProductYield>();
   const alerts: AlertYield[] = [];
   const scores: ScoreYield[] = [];
+  const firedRules: Source[] = [];
   for (const evaluation of evaluations) {
     for (const rule of evaluation.rules) {
       if (!rule.fired) continue;
       const source: Source = { ruleset: rule.ruleset, version: rule.version, rule: rule.rule };
+      firedRules.push(source);
       const params = rule.event.params;
       const message = rule.message !== undefined ? { message: rule.message } : {};
       switch (rule.event.type) {
@@ -80,7 +83,7 @@ export function composeDecision(evaluations: RulesetEvaluation[], thresholds: Th
   const score = scores.reduce((sum, item) => sum + item.points, 0);
   const products = [...bestProducts.values()].sort((a, b) => a.rank - b.rank || a.product.localeCompare(b.product));
   const tags = [...new Set(tagSources.map((item) => item.tag))];
-  return { tags, tagSources, products, alerts, scores, score, outcome: outcomeOf(alerts, score, thresholds) };
+  return { tags, tagSources, products, alerts, scores, score, outcome: outcomeOf(alerts, score, thresholds), firedRules };
 }
 
 export function outcomeOf(alerts: { severity: Severity }[], score: number, thresholds: Thresholds): Outcome {

@@ -75,6 +75,11 @@ function checkCondition(node: unknown, path: string, depth: number, leaves: { co
     return;
   }
   for (const key of extra) details.push({ path: `${path}/${key}`, message: 'is not an allowed property' });
+  const priority = record.priority;
+  if (priority !== undefined && !(Number.isInteger(priority) && (priority as number) >= 1 && (priority as number) <= 1000)) {
+    details.push({ path: `${path}/priority`, message: 'must be an integer from 1 to 1000' });
+  }
+  if (record.name !== undefined && typeof record.name !== 'string') details.push({ path: `${path}/name`, message: 'must be a string' });
   const key = groups[0]!;
   const child = record[key];
   if (key === 'not') {

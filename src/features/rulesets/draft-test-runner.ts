@@ -1,6 +1,6 @@
 import { buildFactContext, computeFacts } from '../facts/fact-library.js';
 import type { DecisionEvent } from '../facts/fact-definition.js';
-import type { CompiledRuleset } from '../rules/compiled-ruleset.js';
+import type { RulesetEvaluator } from '../rules/ruleset-evaluation.js';
 import { composeDecision, type Thresholds } from '../rules/decision-outcome.js';
 import type { Outcome, RulesetTest } from '../rules/rule-schema.js';
 
@@ -32,7 +32,7 @@ export interface TestReport {
  * `expect` (tags, products and alerts as exact sets; outcome as a value). A test without `event.at`
  * is evaluated at `now`.
  */
-export async function runRulesetTests(ruleset: CompiledRuleset, tests: readonly RulesetTest[], thresholds: Thresholds, now = new Date()): Promise<TestReport> {
+export async function runRulesetTests(ruleset: RulesetEvaluator, tests: readonly RulesetTest[], thresholds: Thresholds, now = new Date()): Promise<TestReport> {
   const results: TestResult[] = [];
   for (const test of tests) {
     const event = { ...test.event, at: test.event.at ?? now.toISOString() } as DecisionEvent;

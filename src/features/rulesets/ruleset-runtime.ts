@@ -1,5 +1,5 @@
 import type { Logger } from '../../logging/logger.js';
-import { CompiledRuleset } from '../rules/compiled-ruleset.js';
+import type { EvaluatorFactory, RulesetEvaluator } from '../rules/ruleset-evaluation.js';
 import type { RulesetStore } from './ruleset-store.js';
 
 /** Compiled versions kept in memory; versions are immutable, so a cached engine never goes stale. */
@@ -11,8 +11,8 @@ const MAX_CACHED_VERSIONS = 500;
  * pinned versions compiled on first use.
  */
 export class RulesetRuntime {
-  private active = new Map<string, CompiledRuleset>();
-  private readonly compiled = new Map<string, CompiledRuleset>();
+  private active = new Map<string, RulesetEvaluator>();
+  private readonly compiled = new Map<string, RulesetEvaluator>();
   private timer: NodeJS.Timeout | undefined;
   private loaded = false;
   private refreshing: Promise<void> | undefined;
@@ -22,6 +22,7 @@ export class RulesetRuntime {
     private readonly store: RulesetStore,
     private readonly logger: Logger,
     private readonly pollMs: number,
+    private readonly createEvaluator: EvaluatorFactory,
   ) {}
 
   async start(): Promise<void> {
@@ -64,7 +65,7 @@ export class RulesetRuntime {
 
   private async doRefresh(): Promise<void> {
     const heads = await this.store.listHeads();
-    const next = new Map<string, CompiledRuleset>();
+    const next = new Map<string, RulesetEvaluator>();
     for (const head of heads) {
       if (head.activeVersion === null) continue;
       const current = this.active.get(head.rulesetId);
@@ -83,22 +84,22 @@ export class RulesetRuntime {
   }
 
   /** Every active ruleset, in id order. */
-  activeRulesets(): CompiledRuleset[] {
+  activeRulesets(): RulesetEvaluator[] {
     return [...this.active.values()].sort((a, b) => a.identity.id.localeCompare(b.identity.id));
   }
 
-  activeVersionOf(id: string): CompiledRuleset | undefined {
+  activeVersionOf(id: string): RulesetEvaluator | undefined {
     return this.active.get(id);
   }
 
   /** A published version, compiled once and cached; undefined when it does not exist. */
-  async version(id: string, version: number): Promise<CompiledRuleset | undefined> {
+  async version(id: string, version: number): Promise<RulesetEvaluator | undefined> {
     const key = `${id}@${version}`;
     const cached = this.compiled.get(key);
     if (cached) return cached;
     const record = await this.store.getVersion(id, version);
     if (!record) return undefined;
-    const compiled = new CompiledRuleset({ id, version, kind: record.kind, checksum: record.checksum }, record.rules);
+    const compiled = this.createEvaluator({ id, version, kind: record.kind, checksum: record.checksum }, record.rules);
     if (this.compiled.size >= MAX_CACHED_VERSIONS) this.compiled.delete(this.compiled.keys().next().value!);
     this.compiled.set(key, compiled);
     return compiled;

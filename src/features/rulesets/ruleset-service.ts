@@ -3,7 +3,7 @@ import type { AuditTrail } from '../audit/audit-trail.js';
 import { conflict, notFound } from '../../http/app-error.js';
 import { isDuplicateKey } from '../../db/database-errors.js';
 import { checksumOf } from '../rules/canonical-json.js';
-import { CompiledRuleset } from '../rules/compiled-ruleset.js';
+import type { EvaluatorFactory } from '../rules/ruleset-evaluation.js';
 import type { Thresholds } from '../rules/decision-outcome.js';
 import { validateDraft } from '../rules/rule-validator.js';
 import type { RulesetKind } from '../rules/rule-schema.js';
@@ -48,6 +48,7 @@ export class RulesetService {
     private readonly store: RulesetStore,
     private readonly audit: AuditTrail,
     private readonly thresholds: Thresholds,
+    private readonly createEvaluator: EvaluatorFactory,
   ) {}
 
   async list(): Promise<RulesetSummary[]> {
@@ -132,7 +133,7 @@ export class RulesetService {
   }
 
   runTests(ruleset: RulesetRecord, draft: Pick<DraftRecord, 'rules' | 'tests' | 'checksum'>): Promise<TestReport> {
-    const compiled = new CompiledRuleset({ id: ruleset.id, version: 0, kind: ruleset.kind, checksum: draft.checksum }, draft.rules);
+    const compiled = this.createEvaluator({ id: ruleset.id, version: 0, kind: ruleset.kind, checksum: draft.checksum }, draft.rules);
     return runRulesetTests(compiled, draft.tests, this.thresholds);
   }
 }

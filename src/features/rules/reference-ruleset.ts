@@ -1,60 +1,23 @@
 import { Engine, type RuleProperties } from 'json-rules-engine';
 import { engineOperators, runAtEventTime } from './engine-operators.js';
 import { readPath } from './fact-path.js';
-import { placeholderPaths, renderMessage } from './message-template.js';
-import type { Condition, Rule, RulesetKind } from './rule-schema.js';
-
-/** One leaf condition as evaluated: what the fact was and whether the condition held. */
-export interface ConditionExplanation {
-  fact: string;
-  path?: string;
-  operator: string;
-  value: unknown;
-  factValue: unknown;
-  result: boolean;
-  /** JSON pointer of the leaf inside the rule, e.g. /conditions/any/1 */
-  at: string;
-}
-
-/** One rule of one ruleset, fired or not, with every leaf condition. */
-export interface RuleExplanation {
-  ruleset: string;
-  version: number;
-  rule: string;
-  priority: number;
-  fired: boolean;
-  event: { type: Rule['event']['type']; params: Record<string, unknown> };
-  conditions: ConditionExplanation[];
-  /** The rendered `params.message`, for fired rules that have one. */
-  message?: string;
-}
-
-export interface RulesetEvaluation {
-  ruleset: string;
-  version: number;
-  kind: RulesetKind;
-  checksum: string;
-  /** Every rule, in evaluation order (priority high to low, then as written). */
-  rules: RuleExplanation[];
-}
-
-export interface RulesetIdentity {
-  id: string;
-  version: number;
-  kind: RulesetKind;
-  checksum: string;
-}
+import { renderMessage } from './message-template.js';
+import type { Rule } from './rule-schema.js';
+import { collectFactNames } from './rule-facts.js';
+import type { ConditionExplanation, RuleExplanation, RulesetEvaluation, RulesetEvaluator, RulesetIdentity } from './ruleset-evaluation.js';
 
 /**
  * A ruleset version turned into a json-rules-engine Engine once, and reused: each evaluation gets
  * a fresh almanac (json-rules-engine's per-run state), no listeners are attached, and nothing is
  * kept between runs, so concurrent requests cannot see each other's facts.
  */
-export class CompiledRuleset {
+export class ReferenceRuleset implements RulesetEvaluator {
   /** The facts its rules and messages read: the only ones worth computing for it. */
   readonly factNames: ReadonlySet<string>;
   private readonly engine: Engine;
   private readonly order: Map<string, number>;
+  /** The previous evaluation: runs on one Engine must not overlap (see evaluate()). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly identity: RulesetIdentity,
@@ -76,7 +39,12 @@ export class CompiledRuleset {
   async evaluate(facts: Record<string, unknown>, eventTime: Date): Promise<RulesetEvaluation> {
     const runtimeFacts: Record<string, unknown> = {};
     for (const name of this.factNames) if (facts[name] !== undefined) runtimeFacts[name] = facts[name];
-    const { results, failureResults } = await runAtEventTime(eventTime, () => this.engine.run(runtimeFacts));
+    // json-rules-engine keeps one running/finished status per Engine: when one run finishes while
+    // another is between priority groups, the other silently skips its remaining rules. So runs on
+    // this engine take turns.
+    const run = this.queue.then(() => runAtEventTime(eventTime, () => this.engine.run(runtimeFacts)));
+    this.queue = run.catch(() => undefined);
+    const { results, failureResults } = await run;
     const { id, version, kind, checksum } = this.identity;
     const explanations = [...results, ...failureResults].map((result) => {
       const rule = this.rules[this.order.get(result.name as string)!]!;
@@ -106,22 +74,6 @@ function toEngineRule(rule: Rule): RuleProperties {
     conditions: rule.conditions as RuleProperties['conditions'],
     event: { type: rule.event.type, params: rule.event.params },
   };
-}
-
-function collectFactNames(rules: readonly Rule[]): Set<string> {
-  const names = new Set<string>();
-  const visit = (node: Condition): void => {
-    if ('fact' in node) names.add(node.fact);
-    else if ('all' in node) node.all.forEach(visit);
-    else if ('any' in node) node.any.forEach(visit);
-    else visit(node.not);
-  };
-  for (const rule of rules) {
-    visit(rule.conditions);
-    const message = rule.event.params.message;
-    if (typeof message === 'string') for (const placeholder of placeholderPaths(message)) names.add(placeholder.split('.')[0]!);
-  }
-  return names;
 }
 
 /** json-rules-engine's evaluated condition tree, as its RuleResult holds it. */

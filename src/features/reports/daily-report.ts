@@ -1,0 +1,95 @@
+import type { DecisionLogStore } from '../decisions/decision-log-store.js';
+import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
+import { dayBounds } from './zoned-day.js';
+
+type Counter = Record<string, number>;
+
+export interface RulesetVersionReport {
+  ruleset: string;
+  version: number;
+  decisions: number;
+  /** Every rule of the version, with how many decisions it fired in (0 included). */
+  rules: { rule: string; hits: number }[];
+  alerts: Counter;
+  tags: Counter;
+  outcomes: Counter;
+}
+
+export interface DailyReport {
+  date: string;
+  timezone: string;
+  from: string;
+  to: string;
+  generatedAt: string;
+  decisions: number;
+  outcomes: Counter;
+  alerts: Counter;
+  tags: Counter;
+  rulesets: RulesetVersionReport[];
+}
+
+const bump = (counter: Counter, key: string): void => {
+  counter[key] = (counter[key] ?? 0) + 1;
+};
+
+/**
+ * Counts one day of the decision log from each entry's core (which survives erasure): per ruleset
+ * version, rule hits, alert codes, tags and outcomes; and the same totals over all decisions.
+ * Streams the day's entries, so memory stays flat whatever the volume.
+ */
+export async function buildDailyReport(date: string, timeZone: string, log: DecisionLogStore, runtime: RulesetRuntime): Promise<DailyReport> {
+  const { from, to } = dayBounds(date, timeZone);
+  const totals = { decisions: 0, outcomes: {} as Counter, alerts: {} as Counter, tags: {} as Counter };
+  const perVersion = new Map<string, RulesetVersionReport & { hits: Counter }>();
+  for await (const { core } of log.stream({ from, to })) {
+    totals.decisions += 1;
+    bump(totals.outcomes, core.outcome);
+    for (const alert of core.alerts) bump(totals.alerts, alert.code);
+    for (const tag of core.tags) bump(totals.tags, tag);
+    for (const { id, version } of core.rulesets) {
+      const key = `${id}@${version}`;
+      let report = perVersion.get(key);
+      if (!report) {
+        report = { ruleset: id, version, decisions: 0, rules: [], alerts: {}, tags: {}, outcomes: {}, hits: {} };
+        perVersion.set(key, report);
+      }
+      report.decisions += 1;
+      bump(report.outcomes, core.outcome);
+      for (const fired of core.firedRules ?? []) if (fired.ruleset === id && fired.version === version) bump(report.hits, fired.rule);
+      for (const alert of core.alerts) if (alert.ruleset === id && alert.version === version) bump(report.alerts, alert.code);
+      for (const tag of core.tagSources ?? []) if (tag.ruleset === id && tag.version === version) bump(report.tags, tag.tag);
+    }
+  }
+  const rulesets: RulesetVersionReport[] = [];
+  for (const { hits, ...report } of [...perVersion.values()].sort((a, b) => a.ruleset.localeCompare(b.ruleset) || a.version - b.version)) {
+    const compiled = await runtime.version(report.ruleset, report.version);
+    const names = compiled ? compiled.rules.map((rule) => rule.name) : Object.keys(hits);
+    rulesets.push({ ...report, rules: names.map((rule) => ({ rule, hits: hits[rule] ?? 0 })) });
+  }
+  return { date, timezone: timeZone, from: from.toISOString(), to: to.toISOString(), generatedAt: new Date().toISOString(), ...totals, rulesets };
+}
+
+/** The report as CSV: one row per counted thing (`*` is all rulesets). */
+export function dailyReportCsv(report: DailyReport): string {
+  const rows: (string | number)[][] = [['date', 'ruleset', 'version', 'metric', 'key', 'count']];
+  const add = (ruleset: string, version: number | string, metric: string, counter: Counter) => {
+    for (const [key, count] of Object.entries(counter).sort()) rows.push([report.date, ruleset, version, metric, key, count]);
+  };
+  rows.push([report.date, '*', '*', 'decisions', '', report.decisions]);
+  add('*', '*', 'outcome', report.outcomes);
+  add('*', '*', 'alert', report.alerts);
+  add('*', '*', 'tag', report.tags);
+  for (const ruleset of report.rulesets) {
+    rows.push([report.date, ruleset.ruleset, ruleset.version, 'decisions', '', ruleset.decisions]);
+    for (const { rule, hits } of ruleset.rules) rows.push([report.date, ruleset.ruleset, ruleset.version, 'rule-hits', rule, hits]);
+    add(ruleset.ruleset, ruleset.version, 'alert', ruleset.alerts);
+    add(ruleset.ruleset, ruleset.version, 'tag', ruleset.tags);
+    add(ruleset.ruleset, ruleset.version, 'outcome', ruleset.outcomes);
+  }
+  return `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
+}
+
+function csvField(value: string | number): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

@@ -1,0 +1,54 @@
+import type { Rule, RulesetKind } from './rule-schema.js';
+
+/** One leaf condition as evaluated: what the fact was and whether the condition held. */
+export interface ConditionExplanation {
+  fact: string;
+  path?: string;
+  operator: string;
+  value: unknown;
+  factValue: unknown;
+  result: boolean;
+  /** JSON pointer of the leaf inside the rule, e.g. /conditions/any/1 */
+  at: string;
+}
+
+/** One rule of one ruleset, fired or not, with every leaf condition. */
+export interface RuleExplanation {
+  ruleset: string;
+  version: number;
+  rule: string;
+  priority: number;
+  fired: boolean;
+  event: { type: Rule['event']['type']; params: Record<string, unknown> };
+  conditions: ConditionExplanation[];
+  /** The rendered `params.message`, for fired rules that have one. */
+  message?: string;
+}
+
+export interface RulesetEvaluation {
+  ruleset: string;
+  version: number;
+  kind: RulesetKind;
+  checksum: string;
+  /** Every rule, in evaluation order (priority high to low, then as written). */
+  rules: RuleExplanation[];
+}
+
+export interface RulesetIdentity {
+  id: string;
+  version: number;
+  kind: RulesetKind;
+  checksum: string;
+}
+
+/** What the decision path needs from a compiled ruleset version, whichever evaluator compiled it. */
+export interface RulesetEvaluator {
+  readonly identity: RulesetIdentity;
+  readonly rules: readonly Rule[];
+  /** The facts its rules and messages read: the only ones worth computing for it. */
+  readonly factNames: ReadonlySet<string>;
+  evaluate(facts: Record<string, unknown>, eventTime: Date): Promise<RulesetEvaluation>;
+}
+
+/** Builds the evaluator of one ruleset version (or a draft) from its rules. */
+export type EvaluatorFactory = (identity: RulesetIdentity, rules: readonly Rule[]) => RulesetEvaluator;

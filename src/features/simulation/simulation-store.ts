@@ -1,0 +1,67 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { ensureCollection } from '../../db/ensure-collection.js';
+
+export interface SimulationRecord {
+  id: string;
+  rulesetId: string;
+  status: 'running' | 'succeeded' | 'failed';
+  progress: { done: number; total: number };
+  header: object;
+  result: object | null;
+  error: string | null;
+  createdAt: Date;
+}
+
+type SimulationDoc = Omit<SimulationRecord, 'id'> & { _id: string };
+
+/** Reports of simulations too large to answer in the request, fetched by id. */
+export class SimulationStore {
+  private readonly model: Model<SimulationDoc>;
+
+  constructor(connection: Connection) {
+    this.model = connection.model<SimulationDoc>(
+      'Simulation',
+      new Schema<SimulationDoc>(
+        {
+          _id: String,
+          rulesetId: String,
+          status: String,
+          progress: Schema.Types.Mixed,
+          header: Schema.Types.Mixed,
+          result: Schema.Types.Mixed,
+          error: { type: String, default: null },
+          createdAt: Date,
+        },
+        { versionKey: false, collection: 'simulations', minimize: false },
+      ),
+    );
+  }
+
+  async init(): Promise<void> {
+    await ensureCollection(this.model);
+  }
+
+  async create(record: SimulationRecord): Promise<void> {
+    const { id, ...rest } = record;
+    await this.model.create({ _id: id, ...rest });
+  }
+
+  async progress(id: string, progress: SimulationRecord['progress']): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $set: { progress } });
+  }
+
+  async finish(id: string, result: object): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $set: { status: 'succeeded', result } });
+  }
+
+  async fail(id: string, error: string): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $set: { status: 'failed', error } });
+  }
+
+  async get(id: string): Promise<SimulationRecord | undefined> {
+    const doc = await this.model.findById(id).lean();
+    if (!doc) return undefined;
+    const { _id, ...rest } = doc;
+    return { id: _id, ...rest };
+  }
+}

@@ -1,0 +1,109 @@
+import { composeDecision, type Thresholds } from '../rules/decision-outcome.js';
+import type { RulesetEvaluator } from '../rules/ruleset-evaluation.js';
+import type { Outcome } from '../rules/rule-schema.js';
+
+/** One input to compare both sides on: facts already computed (or taken from the log) and the event time. */
+export interface SimulationInput {
+  ref: { profileId?: string | null; decisionId?: string };
+  facts: Record<string, unknown>;
+  eventTime: Date;
+}
+
+interface Side {
+  tags: string[];
+  products: string[];
+  alerts: string[];
+  outcome: Outcome;
+  score: number;
+}
+
+export interface SimulationResult {
+  inputs: number;
+  changed: { any: number; outcome: number; tags: number; products: number; alerts: number };
+  /** Per rule (of either side): in how many inputs it fired under baseline and candidate. */
+  rules: { rule: string; baseline: number; candidate: number }[];
+  /** Per tag / alert code / product: inputs yielding it under candidate minus under baseline. */
+  deltas: { tags: Record<string, number>; alerts: Record<string, number>; products: Record<string, number> };
+  examples: { input: SimulationInput['ref']; before: Side; after: Side }[];
+}
+
+const MAX_EXAMPLES = 20;
+
+const sameSet = (a: string[], b: string[]): boolean => a.length === b.length && a.every((item) => b.includes(item));
+
+/**
+ * Evaluates candidate and baseline on the same inputs and counts what changes. Pure: it reads
+ * inputs and writes nothing anywhere.
+ */
+export class Simulator {
+  private readonly result: SimulationResult = {
+    inputs: 0,
+    changed: { any: 0, outcome: 0, tags: 0, products: 0, alerts: 0 },
+    rules: [],
+    deltas: { tags: {}, alerts: {}, products: {} },
+    examples: [],
+  };
+  private readonly hits = new Map<string, { baseline: number; candidate: number }>();
+
+  constructor(
+    private readonly candidate: RulesetEvaluator,
+    private readonly baseline: RulesetEvaluator,
+    private readonly thresholds: Thresholds,
+  ) {
+    for (const rule of [...baseline.rules, ...candidate.rules]) this.hits.set(rule.name, { baseline: 0, candidate: 0 });
+  }
+
+  get count(): number {
+    return this.result.inputs;
+  }
+
+  /** The facts either side reads: what inputs must provide. */
+  factNames(): Set<string> {
+    return new Set([...this.candidate.factNames, ...this.baseline.factNames]);
+  }
+
+  async add(input: SimulationInput): Promise<void> {
+    const before = await this.side(this.baseline, input, 'baseline');
+    const after = await this.side(this.candidate, input, 'candidate');
+    const changed = {
+      outcome: before.outcome !== after.outcome,
+      tags: !sameSet(before.tags, after.tags),
+      products: !sameSet(before.products, after.products),
+      alerts: !sameSet(before.alerts, after.alerts),
+    };
+    this.result.inputs += 1;
+    for (const key of ['outcome', 'tags', 'products', 'alerts'] as const) if (changed[key]) this.result.changed[key] += 1;
+    const any = Object.values(changed).some(Boolean);
+    if (any) {
+      this.result.changed.any += 1;
+      if (this.result.examples.length < MAX_EXAMPLES) this.result.examples.push({ input: input.ref, before, after });
+    }
+    for (const key of ['tags', 'alerts', 'products'] as const) {
+      const deltas = this.result.deltas[key];
+      for (const name of before[key]) deltas[name] = (deltas[name] ?? 0) - 1;
+      for (const name of after[key]) deltas[name] = (deltas[name] ?? 0) + 1;
+    }
+  }
+
+  finish(): SimulationResult {
+    this.result.rules = [...this.hits].map(([rule, counts]) => ({ rule, ...counts }));
+    for (const key of ['tags', 'alerts', 'products'] as const) {
+      const deltas = this.result.deltas[key];
+      for (const name of Object.keys(deltas)) if (deltas[name] === 0) delete deltas[name];
+    }
+    return this.result;
+  }
+
+  private async side(evaluator: RulesetEvaluator, input: SimulationInput, which: 'baseline' | 'candidate'): Promise<Side> {
+    const evaluation = await evaluator.evaluate(input.facts, input.eventTime);
+    for (const rule of evaluation.rules) if (rule.fired) this.hits.get(rule.rule)![which] += 1;
+    const composed = composeDecision([evaluation], this.thresholds);
+    return {
+      tags: composed.tags,
+      products: composed.products.map((product) => product.product),
+      alerts: [...new Set(composed.alerts.map((alert) => alert.code))],
+      outcome: composed.outcome,
+      score: composed.score,
+    };
+  }
+}

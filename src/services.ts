@@ -1,0 +1,166 @@
+import type { Router } from 'express';
+import type { Connection } from 'mongoose';
+import type { Config } from './config/config.js';
+import type { Logger } from './logging/logger.js';
+import type { Database } from './db/database.js';
+import { healthRoutes } from './http/health-routes.js';
+import { ApiKeyStore } from './features/api-keys/api-key-store.js';
+import { ApiKeyService } from './features/api-keys/api-key-service.js';
+import { apiKeyRoutes } from './features/api-keys/api-key-routes.js';
+import { AuditEventStore } from './features/audit/audit-event-store.js';
+import { AuditTrail } from './features/audit/audit-trail.js';
+import { auditRoutes } from './features/audit/audit-routes.js';
+import { ProfileStore } from './features/profiles/profile-store.js';
+import { ProfileService } from './features/profiles/profile-service.js';
+import { profileRoutes } from './features/profiles/profile-routes.js';
+import { factRoutes } from './features/facts/fact-routes.js';
+import { RulesetStore } from './features/rulesets/ruleset-store.js';
+import { RulesetService } from './features/rulesets/ruleset-service.js';
+import { RulesetPublisher } from './features/rulesets/ruleset-publisher.js';
+import { RulesetRuntime } from './features/rulesets/ruleset-runtime.js';
+import { rulesetRoutes } from './features/rulesets/ruleset-routes.js';
+import { installShippedRulesets } from './features/rulesets/shipped-rulesets.js';
+import { DecisionLogStore } from './features/decisions/decision-log-store.js';
+import { SealStore } from './features/decisions/seal-store.js';
+import { DecisionLogWriter } from './features/decisions/decision-log-writer.js';
+import { DecisionSealer } from './features/decisions/decision-sealer.js';
+import { LogVerifier } from './features/decisions/log-verifier.js';
+import { ProfileTagger } from './features/decisions/profile-tagger.js';
+import { DecideUseCase } from './features/decisions/decide.js';
+import { ReplayUseCase } from './features/decisions/replay.js';
+import { decisionRoutes } from './features/decisions/decision-routes.js';
+import { ReportStore } from './features/reports/report-store.js';
+import { ReportService } from './features/reports/report-service.js';
+import { reportRoutes } from './features/reports/report-routes.js';
+import { engineDescription, evaluatorFactory } from './features/rules/evaluator-factory.js';
+import { JobStore } from './jobs/job-store.js';
+import { JobScheduler } from './jobs/scheduler.js';
+import { jobRoutes } from './jobs/job-routes.js';
+import { SimulationStore } from './features/simulation/simulation-store.js';
+import { SimulationService } from './features/simulation/simulation-service.js';
+import { simulationRoutes } from './features/simulation/simulation-routes.js';
+import { retagJob } from './jobs/definitions/retag-job.js';
+import { retainedSince, retentionJob } from './jobs/definitions/retention-job.js';
+import { dailyReportJob } from './jobs/definitions/daily-report-job.js';
+import { segmentExportJob } from './jobs/definitions/segment-export-job.js';
+
+/** Everything an instance runs, wired once: what the HTTP app serves and what start/stop must drive. */
+export interface Services {
+  keys: ApiKeyService;
+  runtime: RulesetRuntime;
+  scheduler: JobScheduler;
+  sealer: DecisionSealer;
+  routers: Router[];
+}
+
+async function createStores(connection: Connection) {
+  const stores = {
+    auditEvents: new AuditEventStore(connection),
+    apiKeys: new ApiKeyStore(connection),
+    profiles: new ProfileStore(connection),
+    rulesets: new RulesetStore(connection),
+    decisionLog: new DecisionLogStore(connection),
+    seals: new SealStore(connection),
+    jobs: new JobStore(connection),
+    reports: new ReportStore(connection),
+    simulations: new SimulationStore(connection),
+  };
+  await Promise.all(Object.values(stores).map((store) => store.init()));
+  return stores;
+}
+
+/**
+ * Stores → services → use cases → jobs → routers. Also installs the shipped rulesets, creates the
+ * bootstrap key and loads the active rulesets, so that the instance is ready when this returns.
+ */
+export async function createServices(config: Config, logger: Logger, database: Database, instanceId: string): Promise<Services> {
+  const stores = await createStores(database.connection);
+  const audit = new AuditTrail(stores.auditEvents);
+  const keys = new ApiKeyService(stores.apiKeys, audit);
+  if (config.bootstrapAdminKey) await keys.ensureBootstrapKey(config.bootstrapAdminKey);
+  const profiles = new ProfileService(stores.profiles, audit);
+
+  const createEvaluator = evaluatorFactory(config.engine);
+  const runtime = new RulesetRuntime(stores.rulesets, logger, config.rulesetPollMs, createEvaluator);
+  const rulesets = new RulesetService(stores.rulesets, audit, config.outcome, createEvaluator);
+  const publisher = new RulesetPublisher(stores.rulesets, rulesets, audit, { fourEyes: config.fourEyes, onActivated: () => runtime.refresh() });
+  await installShippedRulesets(config.rulesetsDir, { store: stores.rulesets, rulesets, publisher, logger });
+  await runtime.start();
+
+  const decide = new DecideUseCase({
+    profiles: stores.profiles,
+    runtime,
+    log: stores.decisionLog,
+    writer: new DecisionLogWriter(stores.decisionLog),
+    tagger: new ProfileTagger(stores.profiles, logger),
+    thresholds: config.outcome,
+    timeoutMs: config.decisionTimeoutMs,
+    engine: engineDescription(config.engine),
+  });
+  const replay = new ReplayUseCase(stores.decisionLog, runtime, config.outcome);
+  const verifier = new LogVerifier(stores.decisionLog, stores.seals, () => retainedSince(stores.jobs));
+  profiles.onErase(async (profileId, caller) => ({
+    maskedDecisions: await stores.decisionLog.maskProfile(profileId, {
+      at: new Date().toISOString(),
+      by: caller.keyId,
+      fields: ['profileId', 'request', 'facts', 'explanations', 'messages'],
+    }),
+  }));
+  const simulations = new SimulationService({
+    rulesets,
+    runtime,
+    profiles: stores.profiles,
+    log: stores.decisionLog,
+    store: stores.simulations,
+    createEvaluator,
+    thresholds: config.outcome,
+    logger,
+    inlineLimit: config.simulationInlineLimit,
+  });
+  const reports = new ReportService(stores.reports, stores.decisionLog, runtime, config.jobs.timezone);
+
+  const sealer = new DecisionSealer(stores.decisionLog, stores.seals, instanceId, config.sealLagMs);
+  const { schedules } = config.jobs;
+  const scheduler = new JobScheduler(stores.jobs, logger, { instanceId, timezone: config.jobs.timezone, leaseMs: config.jobs.leaseMs });
+  scheduler.register({
+    name: 'seal-decisions',
+    description: 'Chains the decision log entries logged since the last seal into a new seal',
+    schedule: schedules['seal-decisions'],
+    run: async () => sealer.sealDue(),
+  });
+  scheduler.register(retagJob({ profiles: stores.profiles, runtime, jobs: stores.jobs, logger, thresholds: config.outcome }, schedules.retag));
+  scheduler.register(
+    retentionJob(
+      {
+        log: stores.decisionLog,
+        seals: stores.seals,
+        jobs: stores.jobs,
+        audit,
+        decisionRetentionDays: config.jobs.decisionRetentionDays,
+        jobRunRetentionDays: config.jobs.jobRunRetentionDays,
+      },
+      schedules.retention,
+    ),
+  );
+  scheduler.register(dailyReportJob(reports, config.jobs.timezone, schedules['daily-report']));
+  scheduler.register(
+    segmentExportJob(stores.profiles, { dataDir: config.dataDir, tags: config.jobs.segmentExportTags, timeZone: config.jobs.timezone }, schedules['segment-export']),
+  );
+
+  const routers = [
+    healthRoutes([
+      async () => ((await database.ping()) ? undefined : 'The database does not answer.'),
+      async () => (runtime.isLoaded() ? undefined : 'Active rulesets are not loaded yet.'),
+    ]),
+    apiKeyRoutes(keys),
+    profileRoutes(profiles),
+    factRoutes(),
+    rulesetRoutes(rulesets, publisher, stores.rulesets, runtime),
+    decisionRoutes(decide, stores.decisionLog, replay),
+    auditRoutes(stores.auditEvents, verifier),
+    simulationRoutes(simulations),
+    reportRoutes(reports),
+    jobRoutes(scheduler, stores.jobs),
+  ];
+  return { keys, runtime, scheduler, sealer, routers };
+}
