@@ -27,6 +27,7 @@ import { DecisionSealer } from './features/decisions/decision-sealer.js';
 import { LogVerifier } from './features/decisions/log-verifier.js';
 import { ProfileTagger } from './features/decisions/profile-tagger.js';
 import { DecideUseCase } from './features/decisions/decide.js';
+import { VelocityStore } from './features/decisions/velocity-store.js';
 import { ReplayUseCase } from './features/decisions/replay.js';
 import { decisionRoutes } from './features/decisions/decision-routes.js';
 import { ReportStore } from './features/reports/report-store.js';
@@ -64,6 +65,7 @@ async function createStores(connection: Connection) {
     jobs: new JobStore(connection),
     reports: new ReportStore(connection),
     simulations: new SimulationStore(connection),
+    velocity: new VelocityStore(connection),
   };
   await Promise.all(Object.values(stores).map((store) => store.init()));
   return stores;
@@ -91,15 +93,18 @@ export async function createServices(config: Config, logger: Logger, database: D
     profiles: stores.profiles,
     runtime,
     log: stores.decisionLog,
+    velocity: stores.velocity,
     writer: new DecisionLogWriter(stores.decisionLog),
     tagger: new ProfileTagger(stores.profiles, logger),
     thresholds: config.outcome,
     timeoutMs: config.decisionTimeoutMs,
+    logger,
     engine: engineDescription(config.engine),
   });
   const replay = new ReplayUseCase(stores.decisionLog, runtime, config.outcome);
   const verifier = new LogVerifier(stores.decisionLog, stores.seals, () => retainedSince(stores.jobs));
   profiles.onErase(async (profileId, caller) => ({
+    velocityErased: (await stores.velocity.erase(profileId)) === 1,
     maskedDecisions: await stores.decisionLog.maskProfile(profileId, {
       at: new Date().toISOString(),
       by: caller.keyId,

@@ -88,6 +88,29 @@ describe('POST /v1/decisions', () => {
     });
   });
 
+  describe('applicationsLast24h from the decision log', () => {
+    it('when three loan applications were logged in the 24 h before, then the fourth raises VELOCITY', async () => {
+      await app.http().put('/v1/profiles/C-VELOCITY').set(feed).send(homeProfile).expect(201);
+      const apply = (at: string) =>
+        decide({ profileId: 'C-VELOCITY', event: { type: 'loan_application', at, location: { lat: 23.13, lon: 113.26 } }, rulesets: ['fraud-alerts'], versions: { 'fraud-alerts': 1 } });
+      await decide({ profileId: 'C-VELOCITY', event: { type: 'login', at: '2026-11-20T09:00:00+08:00' }, rulesets: ['fraud-alerts'] }).expect(200);
+      for (const at of ['2026-11-19T08:00:00+08:00', '2026-11-20T09:00:00+08:00', '2026-11-20T10:00:00+08:00', '2026-11-20T11:00:00+08:00']) {
+        const res = await apply(at);
+        expect(res.status).to.equal(200);
+      }
+      const fourth = await apply('2026-11-20T12:00:00+08:00');
+      const velocity = fourth.body.explanations.find((e: { rule: string }) => e.rule === 'many-applications-24h');
+      const condition = velocity.conditions.find((c: { fact: string }) => c.fact === 'applicationsLast24h');
+      expect(condition.factValue, 'the login and the application 28 h earlier do not count').to.equal(3);
+      expect(fourth.body.alerts.map((a: { code: string }) => a.code)).to.include('VELOCITY');
+      const earlier = await apply('2026-11-20T09:30:00+08:00');
+      const earlierCount = earlier.body.explanations
+        .find((e: { rule: string }) => e.rule === 'many-applications-24h')
+        .conditions.find((c: { fact: string }) => c.fact === 'applicationsLast24h').factValue;
+      expect(earlierCount, 'only applications in the 24 h before the event time count (09:00 yes; 19 Nov 08:00, 10:00 and later no)').to.equal(1);
+    });
+  });
+
   describe('all active rulesets', () => {
     it('when no rulesets are named, then every active one is evaluated and tags are stored on the profile', async () => {
       const res = await decide({ profileId: 'C-HOME', event: { type: 'login', at: '2026-11-21T10:00:00+08:00' } });

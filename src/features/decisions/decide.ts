@@ -9,6 +9,8 @@ import type { ProfileStore } from '../profiles/profile-store.js';
 import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
 import type { Caller } from '../api-keys/roles.js';
 import type { DecisionLogStore } from './decision-log-store.js';
+import type { VelocityStore } from './velocity-store.js';
+import type { Logger } from '../../logging/logger.js';
 import { DecisionLogWriter, LogWriteRefused } from './decision-log-writer.js';
 import { decidedFields, renderedMessages, sealableRecord, type DecisionRecord } from './decision-record.js';
 import type { DecisionRequest } from './decision-schema.js';
@@ -25,10 +27,12 @@ export interface DecideDeps {
   profiles: ProfileStore;
   runtime: RulesetRuntime;
   log: DecisionLogStore;
+  velocity: VelocityStore;
   writer: DecisionLogWriter;
   tagger: ProfileTagger;
   thresholds: Thresholds;
   timeoutMs: number;
+  logger: Logger;
   engine: { name: string; version: string };
 }
 
@@ -112,6 +116,7 @@ export class DecideUseCase {
       }
       throw error;
     }
+    if (event.type === 'loan_application') await this.recordApplication(request.profileId, context.eventTime);
     await this.deps.tagger.apply(request.profileId, profile.tagDetails, composed.tagSources, rulesets, evaluatedAt);
     return record;
   }
@@ -136,10 +141,20 @@ export class DecideUseCase {
     return resolved;
   }
 
+  /** applicationsLast24h: loan applications logged for this profile in the 24 h before the event. */
   private async history(profileId: string, event: DecisionEvent): Promise<{ applicationsLast24h: number }> {
     const at = new Date(event.at);
-    const applicationsLast24h = await this.deps.log.countEvents(profileId, 'loan_application', new Date(at.getTime() - DAY_MS), at);
+    const applicationsLast24h = await this.deps.velocity.countBetween(profileId, new Date(at.getTime() - DAY_MS), at);
     return { applicationsLast24h };
+  }
+
+  /** After the decision is logged: count it for later velocity checks. The decision stands if this fails. */
+  private async recordApplication(profileId: string, eventTime: Date): Promise<void> {
+    try {
+      await this.deps.velocity.record(profileId, eventTime);
+    } catch (error) {
+      this.deps.logger.warn('application not counted for velocity', { message: (error as Error).message });
+    }
   }
 }
 

@@ -113,11 +113,6 @@ export class DecisionLogStore {
     return this.model.countDocuments({ createdAt: { $gte: from, $lt: to } });
   }
 
-  /** Logged decisions of one profile about events of a type in [from, to). */
-  countEvents(profileId: string, eventType: string, from: Date, to: Date): Promise<number> {
-    return this.model.countDocuments({ profileId, eventType, eventAt: { $gte: from, $lt: to } });
-  }
-
   /** Erasure: drops the personal part of every entry of a profile; answers how many were masked. */
   async maskProfile(profileId: string, masking: Masking): Promise<number> {
     const result = await this.model.updateMany({ profileId }, { $set: { personal: null, profileId: null, masked: masking } });
