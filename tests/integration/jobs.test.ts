@@ -160,11 +160,11 @@ describe('Jobs', () => {
       expect(crashed.counts).to.include({ processed: 1000 });
       sinon.restore();
 
-      const batchAfter = sinon.spy(ProfileStore.prototype, 'batchAfter');
+      const batchesAfter = sinon.spy(ProfileStore.prototype, 'batchesAfter');
       const resumed = await runJob(app, 'retag');
       expect(resumed.status).to.equal('succeeded');
       expect(resumed.counts).to.include({ processed: total, batchesThisRun: 2, resumedFrom: crashed.id });
-      expect(batchAfter.firstCall.args[0], 'resumes after the last profile of batch 2').to.equal('P-00999');
+      expect(batchesAfter.firstCall.args[0], 'resumes after the last profile of batch 2').to.equal('P-00999');
       const low = await app.http().get('/v1/profiles').query({ tag: 'income-high' }).set(feed);
       expect(low.body.items).to.deep.equal([]);
     });

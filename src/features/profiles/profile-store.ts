@@ -99,6 +99,31 @@ export class ProfileStore {
     return docs.map((doc) => toStoredProfile(doc as ProfileDoc));
   }
 
+  /**
+   * Profiles after `afterId` in id order, in batches, from one cursor: one query for the whole sweep
+   * (the embedded database sorts in memory on every query, so paging would sort once per page).
+   */
+  async *batchesAfter(afterId: string | undefined, batchSize: number): AsyncGenerator<StoredProfile[]> {
+    const cursor = this.model
+      .find(afterId === undefined ? {} : { _id: { $gt: afterId } })
+      .sort({ _id: 1 })
+      .lean()
+      .cursor({ batchSize });
+    let batch: StoredProfile[] = [];
+    try {
+      for await (const doc of cursor) {
+        batch.push(toStoredProfile(doc as ProfileDoc));
+        if (batch.length === batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
+    } finally {
+      await cursor.close();
+    }
+  }
+
   count(): Promise<number> {
     return this.model.estimatedDocumentCount();
   }

@@ -57,10 +57,8 @@ export async function retag(deps: RetagDeps, context: JobContext): Promise<JobCo
   let batches = 0;
   if (resumed) deps.logger.info('retag resuming', { fromRun: resumed.runId, processed: resumed.processed });
 
-  for (;;) {
+  for await (const profiles of deps.profiles.batchesAfter(checkpoint.lastProfileId ?? undefined, BATCH_SIZE)) {
     if (context.signal.aborted) throw new Error('retag: stopped by shutdown; the next run resumes from the checkpoint');
-    const profiles = await deps.profiles.batchAfter(checkpoint.lastProfileId ?? undefined, BATCH_SIZE);
-    if (profiles.length === 0) break;
     const updates: { profileId: string; tags: TagDetail[] }[] = [];
     for (const profile of profiles) {
       const event = { type: 'retag', at: checkpoint.at };
