@@ -89,16 +89,6 @@ export class ProfileStore {
     return docs.map((doc) => toStoredProfile(doc as ProfileDoc));
   }
 
-  /** Up to `limit` profiles after `afterId` in id order: keyset pages for sweeps that must resume. */
-  async batchAfter(afterId: string | undefined, limit: number): Promise<StoredProfile[]> {
-    const docs = await this.model
-      .find(afterId === undefined ? {} : { _id: { $gt: afterId } })
-      .sort({ _id: 1 })
-      .limit(limit)
-      .lean();
-    return docs.map((doc) => toStoredProfile(doc as ProfileDoc));
-  }
-
   /**
    * Profiles after `afterId` in id order, in batches, from one cursor: one query for the whole sweep
    * (the embedded database sorts in memory on every query, so paging would sort once per page).

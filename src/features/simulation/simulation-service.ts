@@ -132,17 +132,14 @@ export class SimulationService {
   private async *profileInputs(options: ProfileInputs, factNames: Set<string>, now: Date, notes: string[]): AsyncGenerator<SimulationInput> {
     const event = { type: 'loan_application', ...options.event, at: options.event?.at ?? now.toISOString() } as DecisionEvent;
     if (factNames.has('applicationsLast24h')) notes.push('applicationsLast24h is absent for profile inputs (no decision history is consulted).');
-    let after: string | undefined;
     let remaining = options.limit;
-    while (remaining > 0) {
-      const profiles = await this.deps.profiles.batchAfter(after, Math.min(PAGE, remaining));
-      if (profiles.length === 0) return;
-      for (const profile of profiles) {
+    for await (const profiles of this.deps.profiles.batchesAfter(undefined, PAGE)) {
+      for (const profile of profiles.slice(0, remaining)) {
         const context = buildFactContext(profile, event, {});
         yield { ref: { profileId: profile.profileId }, facts: computeFacts(context, factNames), eventTime: context.eventTime };
       }
       remaining -= profiles.length;
-      after = profiles[profiles.length - 1]!.profileId;
+      if (remaining <= 0) return;
     }
   }
 
