@@ -35,4 +35,25 @@ describe('loadConfig()', () => {
   it('when the review threshold exceeds the decline threshold, then it is refused', () => {
     expect(() => loadConfig({ OUTCOME_REVIEW_SCORE: '80', OUTCOME_DECLINE_SCORE: '70' })).to.throw(ConfigError, /OUTCOME_REVIEW_SCORE/);
   });
+
+  it('when a job schedule, the jobs time zone or the engine are invalid, then start-up fails naming them', () => {
+    let error: unknown;
+    try {
+      loadConfig({ JOB_RETAG_SCHEDULE: 'every night', JOBS_TIMEZONE: 'Mars/Olympus', ENGINE: 'turbo', SEGMENT_EXPORT_TAGS: 'ok,Not Valid' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(ConfigError);
+    expect((error as ConfigError).problems.join('\n'))
+      .to.contain('JOB_RETAG_SCHEDULE')
+      .and.contain('JOBS_TIMEZONE')
+      .and.contain('ENGINE')
+      .and.contain('SEGMENT_EXPORT_TAGS');
+  });
+
+  it('when job schedules are set, then each job gets its own and the rest keep their defaults', () => {
+    const config = loadConfig({ JOB_RETAG_SCHEDULE: '*/5 * * * *', JOB_SEGMENT_EXPORT_SCHEDULE: '0 7 * * 1-5' });
+    expect(config.jobs.schedules).to.deep.include({ retag: '*/5 * * * *', 'segment-export': '0 7 * * 1-5', 'seal-decisions': '* * * * *' });
+    expect(config.engine).to.equal('compiled');
+  });
 });
