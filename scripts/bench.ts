@@ -1,0 +1,78 @@
+/**
+ * `npm run bench`: in one run on one machine, (1) our evaluator against json-rules-engine and zen
+ * in-process, (2) POST /v1/decisions over HTTP against an Express hello-world, (3) the retag job, each
+ * against a baseline measured in the same run. Prints a table per section and writes every figure,
+ * with the machine and date, to scripts/bench/results.json (and the tables to results.md).
+ * Sizes: BENCH_PROFILES, BENCH_ROUNDS, BENCH_SLOW_ROUNDS, BENCH_HTTP_SECONDS, BENCH_HTTP_CONNECTIONS,
+ * BENCH_RETAG_PROFILES, BENCH_SECTIONS=evaluators,http,retag; BENCH_CPU_PROFILE=1 profiles the service;
+ * MONGODB_URI uses that server instead of starting the embedded FerretDB.
+ */
+import path from 'node:path';
+import { REPO_ROOT } from '../src/config/repo-root.js';
+import { startBenchDatabase, type BenchDatabase } from './bench/bench-database.js';
+import { readBenchOptions } from './bench/bench-options.js';
+import { benchEvaluators, evaluatorTables, type EvaluatorResults } from './bench/evaluator-bench.js';
+import { benchHttp, httpTables, type HttpResults } from './bench/http-bench.js';
+import { stopAllChildren } from './bench/child-process.js';
+import { describeMachine } from './bench/machine.js';
+import { writeResults } from './bench/results-file.js';
+import { benchRetag, retagTables, type RetagResults } from './bench/retag-bench.js';
+import { formatTable, type Table } from './bench/table.js';
+import { checkTargets, targetsTable } from './bench/targets.js';
+import { nowMs, since } from './bench/timing.js';
+
+async function main(): Promise<void> {
+  const options = readBenchOptions();
+  const machine = describeMachine();
+  const started = nowMs();
+  const log = (line: string) => console.log(`[bench ${since(started)}] ${line}`);
+  log(`${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage1m}; sections: ${[...options.sections].join(', ')}`);
+
+  const tables: Table[] = [];
+  const show = (sectionTables: Table[]) => {
+    for (const table of sectionTables) console.log(formatTable(table));
+    tables.push(...sectionTables);
+  };
+  const results: { evaluators?: EvaluatorResults; http?: HttpResults; retag?: RetagResults } = {};
+
+  if (options.sections.has('evaluators')) {
+    results.evaluators = await benchEvaluators(options, log);
+    show(evaluatorTables(results.evaluators));
+  }
+  if (options.sections.has('http') || options.sections.has('retag')) {
+    const db: BenchDatabase = await startBenchDatabase(options.mongodbUri, log);
+    log(`database: ${db.kind}`);
+    try {
+      if (options.sections.has('http')) {
+        results.http = await benchHttp(options, db, log);
+        show(httpTables(results.http));
+      }
+      if (options.sections.has('retag')) {
+        results.retag = await benchRetag(options, db, log);
+        show(retagTables(results.retag));
+      }
+    } finally {
+      await db.stop();
+    }
+  }
+
+  const targets = checkTargets(results);
+  show([targetsTable(targets)]);
+  // MONGODB_URI may hold credentials: the results say only whether it was set.
+  const settings = { ...options, sections: [...options.sections], mongodbUri: options.mongodbUri === undefined ? undefined : '(set)' };
+  const written = writeResults(path.join(REPO_ROOT, 'scripts', 'bench'), machine, { options: settings, ...results, targets, seconds: (nowMs() - started) / 1000 }, tables);
+  log(`done in ${since(started)}; figures in ${written.json}, tables in ${written.markdown}`);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n[bench] ${signal}: stopping the processes it started`);
+    void stopAllChildren().finally(() => process.exit(130));
+  });
+}
+
+main().catch(async (error) => {
+  console.error(error);
+  await stopAllChildren();
+  process.exit(1);
+});

@@ -1,0 +1,66 @@
+import type { EvaluatorResults } from './evaluator-bench.js';
+import type { HttpResults } from './http-bench.js';
+import type { RetagResults } from './retag-bench.js';
+import { fmt, percent, times, type Table } from './table.js';
+
+/** One target of the issue, checked against this run's figures. */
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  met: boolean;
+  /** How far from the target, when missed ("needs 1.4× more"). */
+  shortBy?: string;
+}
+
+export function checkTargets(results: { evaluators?: EvaluatorResults; http?: HttpResults; retag?: RetagResults }): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const atLeast = (target: string, measured: number, required: number, show: (value: number) => string) =>
+    checks.push({
+      target,
+      measured: show(measured),
+      met: measured >= required,
+      ...(measured < required && { shortBy: `${show(measured)} of ${show(required)}: needs ${times(required / measured)} more` }),
+    });
+  const atMost = (target: string, measured: number, limit: number, show: (value: number) => string) =>
+    checks.push({
+      target,
+      measured: show(measured),
+      met: measured <= limit,
+      ...(measured > limit && { shortBy: `${show(measured)} against ${show(limit)}: ${times(measured / limit)} over` }),
+    });
+  const zero = (target: string, count: number) => checks.push({ target, measured: String(count), met: count === 0, ...(count > 0 && { shortBy: `${count} instead of 0` }) });
+
+  const { evaluators, http, retag } = results;
+  if (evaluators) {
+    const all = Math.max(...evaluators.figures.map((figure) => figure.rules));
+    const a4 = evaluators.figures.find((figure) => figure.engine === 'a' && figure.rules === all)!;
+    const a2 = evaluators.figures.find((figure) => figure.engine === 'a' && figure.rules !== all)!;
+    atLeast('evaluator ≥ 20× json-rules-engine default (all 4 rulesets)', a4.ratioVsDefaultEngine!, 20, times);
+    atLeast('evaluator ≥ 3× zen (fraud-alerts + customer-tags)', a2.ratioVsZen!, 3, times);
+    const { equality } = evaluators;
+    zero('zero differences: evaluator vs json-rules-engine (dot paths), whole evaluations', equality.closuresVsReference.differences);
+    zero('zero differences: evaluator vs json-rules-engine default, fired rules', equality.closuresVsDefaultEngine.differences);
+    zero('zero differences: evaluator vs zen, fired tags and alerts', equality.closuresVsZen.differences);
+  }
+  if (http) {
+    atLeast('HTTP decisions ≥ 35 % of hello-world req/s', http.ratioToHelloWorld, 0.35, percent);
+    atMost('HTTP decisions p99 ≤ 30 ms', http.decisions.latencyMs.p99, 30, (ms) => `${fmt(ms, 1)} ms`);
+    zero('HTTP decisions: zero errors (connection errors, timeouts, non-2xx incl. 503)', http.decisions.errors + http.decisions.timeouts);
+    zero('every decision answered 200 is logged (200s without a log entry)', http.log.answered200NotLogged);
+  }
+  if (retag) {
+    for (const run of retag.runs) {
+      const projected = run.fullRun.projected ? ', projected from a stopped run' : '';
+      atLeast(`retag ≥ 5,000 profiles/s (${run.label}${projected})`, run.fullRun.profilesPerSecond, 5000, (value) => `${fmt(value)}/s`);
+    }
+  }
+  return checks;
+}
+
+export function targetsTable(checks: TargetCheck[]): Table {
+  return {
+    title: 'Targets',
+    columns: ['target', 'measured', 'result'],
+    rows: checks.map((check) => [check.target, check.measured, check.met ? 'met' : `MISSED (${check.shortBy})`]),
+  };
+}
