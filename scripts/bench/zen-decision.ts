@@ -1,4 +1,4 @@
-import { ZenEngine, type ZenDecision } from '@gorules/zen-engine';
+import { loadZenEngine, type ZenDecisionLike, type ZenEngineLike } from './zen-loader.js';
 import { parsePath } from '../../src/features/rules/fact-path.js';
 import type { Condition, LeafCondition, Rule } from '../../src/features/rules/rule-schema.js';
 import type { BenchRuleset } from './bench-inputs.js';
@@ -18,8 +18,8 @@ export interface FiredRule {
 }
 
 export class ZenRulesDecision {
-  private readonly engine = new ZenEngine();
-  private readonly decision: ZenDecision;
+  private readonly engine: ZenEngineLike = new (loadZenEngine())();
+  private readonly decision: ZenDecisionLike;
   readonly jdm: object;
 
   constructor(rulesets: readonly BenchRuleset[]) {
