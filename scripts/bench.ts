@@ -3,9 +3,14 @@
  * in-process, (2) POST /v1/decisions over HTTP against an Express hello-world, (3) the retag job, each
  * against a baseline measured in the same run. Prints a table per section and writes every figure,
  * with the machine and date, to scripts/bench/results.json (and the tables to results.md).
- * Sizes: BENCH_PROFILES, BENCH_ROUNDS, BENCH_SLOW_ROUNDS, BENCH_HTTP_SECONDS, BENCH_HTTP_CONNECTIONS,
- * BENCH_RETAG_PROFILES, BENCH_SECTIONS=evaluators,http,retag; BENCH_CPU_PROFILE=1 profiles the service;
- * MONGODB_URI uses that server instead of starting the embedded FerretDB.
+ *
+ * Settings (environment): BENCH_SECTIONS=evaluators,http,retag; BENCH_PROFILES (10000), BENCH_ROUNDS (5),
+ * BENCH_SLOW_ROUNDS (3); BENCH_HTTP_SECONDS (10), BENCH_HTTP_CONNECTIONS (32), BENCH_HTTP_WARMUP_SECONDS (2),
+ * BENCH_HTTP_SETTLE_SECONDS (8), BENCH_HTTP_PROFILES (1000), BENCH_HTTP_BODIES (400),
+ * BENCH_HTTP_WITHOUT_HISTORY=1 (adds a run without fraud-alerts); BENCH_RETAG_PROFILES (50000),
+ * BENCH_RETAG_RUN_SECONDS (10: a run stops that long after its first batch; the whole run is then
+ * projected), BENCH_RETAG_SCAN_SECONDS (5); BENCH_CPU_PROFILE=1 profiles the service (CPU and database
+ * commands); BENCH_SEED; MONGODB_URI uses that server instead of starting the embedded FerretDB.
  */
 import path from 'node:path';
 import { REPO_ROOT } from '../src/config/repo-root.js';

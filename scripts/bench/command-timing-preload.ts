@@ -1,7 +1,7 @@
 /**
  * Loaded into the service with `node --require …/command-timing-preload.js` when the benchmark profiles
  * it (BENCH_CPU_PROFILE=1): times every database command the service sends, by command and collection,
- * and writes the totals to BENCH_COMMAND_TIMING_FILE when the process exits. It turns on the MongoDB
+ * and the waits for a pooled connection, and writes the totals to BENCH_COMMAND_TIMING_FILE at exit. It turns on the MongoDB
  * driver's command monitoring for every client made after it loads; the service itself is unchanged.
  */
 import fs from 'node:fs';
@@ -46,6 +46,8 @@ mongodb.MongoClient.prototype.connect = function connectMonitored(this: mongodb.
     };
     this.on('commandSucceeded', done(false));
     this.on('commandFailed', done(true));
+    // The wait for a pooled connection comes before a command is sent: it is not in the command's time.
+    this.on('connectionCheckedOut', (event) => record('(wait for a pooled connection)', (event as { durationMS?: number }).durationMS ?? 0, false));
   }
   return connect.call(this);
 };

@@ -17,10 +17,14 @@ export interface LogAudit {
   answered200NotLogged: number;
   /** Logged, but the client got another status (e.g. a 503 when the budget ran out mid-write). */
   loggedAnsweredOther: number;
+  /** Answered with another status and not logged when counted (dropped, or still being decided). */
+  answeredOtherNotLogged: number;
   /** Logged, no answer received: in flight when the load generator stopped (at most one per connection). */
   loggedInFlightAtEnd: number;
   /** Entries of the run created after the load stopped: decisions still being made for requests already answered. */
   loggedAfterRunEnded: number;
+  /** Decisions of the run made and logged while the load ran, per second, whatever the client was answered: the capacity. */
+  loggedDuringRunPerSecond: number;
   /** The decide use case's own timings, from the log entries of the run (ms). */
   serverTimingsMs: { total: Percentiles; facts: Percentiles; evaluate: Percentiles };
 }
@@ -40,6 +44,7 @@ export async function auditDecisionLog(
   idPrefix: string,
   statusById: ReadonlyMap<string, number>,
   runEnded: Date,
+  runSeconds: number,
 ): Promise<LogAudit> {
   const database = await db.connect(dbName);
   let entries: LogEntry[];
@@ -52,11 +57,16 @@ export async function auditDecisionLog(
     await database.close();
   }
   const ofRun = entries.filter((entry) => entry.core?.requestId?.startsWith(`${idPrefix}-`));
+  const loggedBeforeEnd = ofRun.filter((entry) => Date.parse(entry.core!.createdAt ?? '') <= runEnded.getTime()).length;
   const loggedIds = new Set(ofRun.map((entry) => entry.core!.requestId!));
   let answered200 = 0;
   let answered200NotLogged = 0;
+  let answeredOtherNotLogged = 0;
   for (const [id, status] of statusById) {
-    if (status !== 200) continue;
+    if (status !== 200) {
+      if (!loggedIds.has(id)) answeredOtherNotLogged += 1;
+      continue;
+    }
     answered200 += 1;
     if (!loggedIds.has(id)) answered200NotLogged += 1;
   }
@@ -77,8 +87,10 @@ export async function auditDecisionLog(
     answered200AndLogged: answered200 - answered200NotLogged,
     answered200NotLogged,
     loggedAnsweredOther,
+    answeredOtherNotLogged,
     loggedInFlightAtEnd,
-    loggedAfterRunEnded: ofRun.filter((entry) => Date.parse(entry.core!.createdAt ?? '') > runEnded.getTime()).length,
+    loggedAfterRunEnded: ofRun.length - loggedBeforeEnd,
+    loggedDuringRunPerSecond: loggedBeforeEnd / runSeconds,
     serverTimingsMs: {
       total: percentiles((timings) => timings.totalMs),
       facts: percentiles((timings) => timings.factsMs),
