@@ -49,10 +49,9 @@ export async function auditDecisionLog(
   const database = await db.connect(dbName);
   let entries: LogEntry[];
   try {
-    entries = (await database.connection
-      .db!.collection('decision_log')
-      .find({}, { projection: { 'core.requestId': 1, 'core.createdAt': 1, 'core.timings': 1 } })
-      .toArray()) as LogEntry[];
+    // The log stores each entry's core as its canonical JSON text.
+    const docs = await database.connection.db!.collection('decision_log').find({}, { projection: { core: 1 } }).toArray();
+    entries = docs.map((doc) => ({ core: typeof doc.core === 'string' ? JSON.parse(doc.core) : doc.core }) as LogEntry);
   } finally {
     await database.close();
   }

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import { startTestApp, bearer, issueKey, openTestDatabase, type TestApp } from '../helpers/test-app.js';
+import { editLogEntry } from '../helpers/log-entry-editing.js';
 import type { Database } from '../../src/db/database.js';
 import { DecisionLogStore } from '../../src/features/decisions/decision-log-store.js';
 import { SealStore } from '../../src/features/decisions/seal-store.js';
@@ -136,9 +138,31 @@ describe('Decision log', () => {
       expect(replay.status).to.equal(409);
     });
 
+    it('stores core and personal part as the exact canonical texts its digest and hash cover', async () => {
+      const doc = await database.connection.db!.collection('decision_log').findOne({ _id: decisionIds[0] } as never);
+      expect(doc!.core).to.be.a('string');
+      expect(doc!.personal).to.be.a('string');
+      expect(sha256(doc!.personal)).to.equal(doc!.personalDigest);
+      expect(sha256(`{"core":${doc!.core},"personalDigest":"${doc!.personalDigest}"}`)).to.equal(doc!.hash);
+      expect(JSON.parse(doc!.core).decisionId).to.equal(decisionIds[0]);
+    });
+
+    it('when an entry was written by an earlier version as nested fields, then it still reads and verifies', async () => {
+      const collection = database.connection.db!.collection('decision_log');
+      const doc = await collection.findOne({ _id: decisionIds[2] } as never);
+      await collection.updateOne({ _id: decisionIds[2] } as never, { $set: { core: JSON.parse(doc!.core), personal: JSON.parse(doc!.personal) } });
+      const res = await app.http().get(`/v1/decisions/${decisionIds[2]}`).set(compliance);
+      expect(res.body).to.include({ decisionId: decisionIds[2], profileId: 'LOG-2' });
+      expect(res.body.facts).to.have.property('eventDistanceFromResidenceKm');
+      const report = await verify();
+      expect(report.ok, JSON.stringify(report.problems)).to.equal(true);
+    });
+
     it('when an entry is edited directly in the database, then verify names it', async () => {
-      await database.connection.db!.collection('decision_log').updateOne({ _id: decisionIds[1] } as never, { $set: { 'core.outcome': 'review', 'core.score': 45 } });
-      await database.connection.db!.collection('decision_log').updateOne({ _id: decisionIds[2] } as never, { $set: { 'personal.facts.eventDistanceFromResidenceKm': 1 } });
+      await editLogEntry(database.connection.db!, decisionIds[1]!, ({ core }) => Object.assign(core, { outcome: 'review', score: 45 }));
+      await editLogEntry(database.connection.db!, decisionIds[2]!, ({ personal }) => {
+        (personal.facts as Record<string, unknown>).eventDistanceFromResidenceKm = 1;
+      });
       const report = await verify();
       expect(report.ok).to.equal(false);
       const ids = report.problems.map((p: { id: string }) => p.id);
@@ -168,3 +192,7 @@ describe('Decision log', () => {
     });
   });
 });
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { startTestApp, bearer, issueKey, openTestDatabase, type TestApp } from '../helpers/test-app.js';
+import { editLogEntry } from '../helpers/log-entry-editing.js';
 import { DecisionLogStore } from '../../src/features/decisions/decision-log-store.js';
 
 const GUANGZHOU = { city: 'Guangzhou', lat: 23.13, lon: 113.26 };
@@ -202,7 +203,9 @@ describe('POST /v1/decisions', () => {
     it('when the logged facts were altered, then replay reports the differences', async () => {
       const res = await decide({ profileId: 'C-NIGHT', event: beijingApplication, rulesets: ['fraud-alerts'], versions: { 'fraud-alerts': 1 } });
       const database = await openTestDatabase(app);
-      await database.connection.db!.collection('decision_log').updateOne({ _id: res.body.decisionId } as never, { $set: { 'personal.facts.eventDistanceFromResidenceKm': 5 } });
+      await editLogEntry(database.connection.db!, res.body.decisionId, ({ personal }) => {
+        (personal.facts as Record<string, unknown>).eventDistanceFromResidenceKm = 5;
+      });
       await database.close();
       const replay = await app.http().post(`/v1/decisions/${res.body.decisionId}/replay`).set(compliance);
       expect(replay.body.identical).to.equal(false);

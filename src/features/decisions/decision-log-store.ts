@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection } from '../../db/ensure-collection.js';
-import type { DecisionRecord, Masking } from './decision-record.js';
+import type { DecisionCore, DecisionPersonal, DecisionRecord, LoggableRecord, Masking } from './decision-record.js';
 
 export interface DecisionFilter {
   profileId?: string;
@@ -17,8 +17,15 @@ export interface LogPosition {
   id: string;
 }
 
-interface LogDoc extends DecisionRecord {
+interface LogDoc extends Omit<DecisionRecord, 'core' | 'personal'> {
   _id: string;
+  /**
+   * The canonical JSON texts the hash covers, stored as text: what was hashed is what is kept, byte
+   * for byte, and the embedded database stores one string ~7× faster than the same content as nested
+   * fields (entries written as nested objects by earlier versions still read).
+   */
+  core: string | DecisionCore;
+  personal: string | DecisionPersonal | null;
   createdAt: Date;
   /** Query copies of what the record holds; profileId is cleared on erasure. */
   profileId: string | null;
@@ -71,7 +78,7 @@ export class DecisionLogStore {
    * refused (e.g. E11000 for a decisionId already taken). Anything else, such as the database
    * being unreachable, throws: then no entry is known to be written.
    */
-  async insertMany(records: DecisionRecord[]): Promise<Map<number, { code?: number; message: string }>> {
+  async insertMany(records: LoggableRecord[]): Promise<Map<number, { code?: number; message: string }>> {
     const refused = new Map<number, { code?: number; message: string }>();
     try {
       await this.model.collection.insertMany(records.map(toDoc) as never[], { ordered: false });
@@ -151,25 +158,32 @@ export class DecisionLogStore {
   }
 }
 
-function toDoc(record: DecisionRecord): LogDoc {
-  const event = record.personal!.request.event;
+function toDoc({ core, personal, texts, personalDigest, hash, masked, idempotency }: LoggableRecord): LogDoc {
+  const event = personal.request.event;
   return {
-    _id: record.core.decisionId,
-    createdAt: new Date(record.core.createdAt),
-    profileId: record.personal!.profileId,
-    outcome: record.core.outcome,
-    alertCodes: [...new Set(record.core.alerts.map((alert) => alert.code))],
-    rulesetIds: record.core.rulesets.map((ruleset) => ruleset.id),
+    _id: core.decisionId,
+    createdAt: new Date(core.createdAt),
+    profileId: personal.profileId,
+    outcome: core.outcome,
+    alertCodes: [...new Set(core.alerts.map((alert) => alert.code))],
+    rulesetIds: core.rulesets.map((ruleset) => ruleset.id),
     eventType: String(event.type),
     eventAt: new Date(String(event.at)),
-    ...record,
+    core: texts.core,
+    personal: texts.personal,
+    personalDigest,
+    hash,
+    masked,
+    idempotency,
   };
 }
 
+const parsed = <T>(value: string | T): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
+
 function fromDoc(doc: LogDoc): DecisionRecord {
   return {
-    core: doc.core,
-    personal: doc.personal,
+    core: parsed(doc.core),
+    personal: doc.personal === null ? null : parsed(doc.personal),
     personalDigest: doc.personalDigest,
     hash: doc.hash,
     masked: doc.masked ?? null,

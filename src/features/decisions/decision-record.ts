@@ -86,27 +86,36 @@ export function digestPersonal(personal: DecisionPersonal): string {
 }
 
 export function hashEntry(core: DecisionCore, personalDigest: string): string {
-  return sha256(canonicalJson({ core, personalDigest }));
+  return hashEntryText(canonicalJson(core), personalDigest);
+}
+
+/** The same hash from the core's canonical text: canonicalJson({ core, personalDigest }), keys already in order. */
+function hashEntryText(coreText: string, personalDigest: string): string {
+  return sha256(`{"core":${coreText},"personalDigest":${JSON.stringify(personalDigest)}}`);
 }
 
 /**
- * The value exactly as it will read back from the database: JSON has no `undefined` (an absent
- * fact's value), which the driver would otherwise store as null and so change the hash.
+ * A record as the log writes it: with the canonical JSON texts of its core and personal part,
+ * which are what the hash and digest cover and what the store keeps, byte for byte.
  */
-function asStored<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+export interface LoggableRecord extends DecisionRecord {
+  personal: DecisionPersonal;
+  texts: { core: string; personal: string };
 }
 
-/** Builds a record with its digest and hash, over exactly what will be stored. */
+/**
+ * Builds a record with its digest and hash. The canonical texts are computed once: JSON has no
+ * `undefined` (an absent fact's value), so the texts, not the objects, are what is hashed and stored,
+ * and what reads back parses to exactly the content the hash covers.
+ */
 export function sealableRecord(
-  coreInput: DecisionCore,
-  personalInput: DecisionPersonal,
+  core: DecisionCore,
+  personal: DecisionPersonal,
   idempotency: DecisionRecord['idempotency'],
-): DecisionRecord {
-  const core = asStored(coreInput);
-  const personal = asStored(personalInput);
-  const personalDigest = digestPersonal(personal);
-  return { core, personal, personalDigest, hash: hashEntry(core, personalDigest), masked: null, idempotency };
+): LoggableRecord {
+  const texts = { core: canonicalJson(core), personal: canonicalJson(personal) };
+  const personalDigest = sha256(texts.personal);
+  return { core, personal, personalDigest, hash: hashEntryText(texts.core, personalDigest), masked: null, idempotency, texts };
 }
 
 /**
