@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     show(evaluatorTables(results.evaluators));
   }
   if (options.sections.has('http') || options.sections.has('retag')) {
-    const db: BenchDatabase = await startBenchDatabase(options.mongodbUri, log);
+    const db: BenchDatabase = await startBenchDatabase(options.mongodbUri, options.embeddedDbSync, log);
     log(`database: ${db.kind}`);
     try {
       if (options.sections.has('http')) {

@@ -41,7 +41,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
   async function start(): Promise<RunningServer> {
     let uri = config.mongodbUri;
     if (!uri) {
-      embedded = await startEmbeddedMongo(path.join(config.dataDir, 'db'), logger);
+      embedded = await startEmbeddedMongo(path.join(config.dataDir, 'db'), logger, { sync: config.embeddedDbSync });
       uri = embedded.uri;
     }
     database = await connectDatabase(uri, config.mongodbDb);

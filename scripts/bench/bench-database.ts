@@ -23,20 +23,20 @@ export interface BenchDatabase {
   stop(): Promise<void>;
 }
 
-export async function startBenchDatabase(mongodbUri: string | undefined, log: (line: string) => void): Promise<BenchDatabase> {
+export async function startBenchDatabase(mongodbUri: string | undefined, sync: 'normal' | 'full', log: (line: string) => void): Promise<BenchDatabase> {
   let embedded: EmbeddedMongo | undefined;
   let dataDir: string | undefined;
   let uri = mongodbUri;
   if (!uri) {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'decisioning-bench-'));
-    embedded = await startEmbeddedMongo(path.join(dataDir, 'db'), { info: (message: string) => log(`database: ${message}`) });
+    embedded = await startEmbeddedMongo(path.join(dataDir, 'db'), { info: (message: string) => log(`database: ${message}`) }, { sync });
     uri = embedded.uri;
   }
   const names: string[] = [];
   const pid = embedded ? childPidsMatching('embedded-mongo')[0] : undefined;
   return {
     uri,
-    kind: embedded ? 'embedded FerretDB v1 (SQLite backend) on a fresh temporary directory' : 'MONGODB_URI',
+    kind: embedded ? `embedded FerretDB v1 (SQLite backend, synchronous=${sync}) on a fresh temporary directory` : 'MONGODB_URI',
     pid,
     freshName(label) {
       const name = `bench_${label}_${randomBytes(3).toString('hex')}`;

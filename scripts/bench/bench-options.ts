@@ -32,6 +32,8 @@ export interface BenchOptions {
   serviceDecisionTimeoutMs: number;
   /** Use this MongoDB instead of starting the embedded FerretDB. */
   mongodbUri: string | undefined;
+  /** The embedded database's commit durability, as the service's EMBEDDED_DB_SYNC (default normal). */
+  embeddedDbSync: 'normal' | 'full';
   seed: number;
 }
 
@@ -75,6 +77,7 @@ export function readBenchOptions(env: Record<string, string | undefined> = proce
     cpuProfile: env.BENCH_CPU_PROFILE === '1' || env.BENCH_CPU_PROFILE === 'true',
     serviceDecisionTimeoutMs: int('DECISION_TIMEOUT_MS', 200, 10, 60_000),
     mongodbUri: env.MONGODB_URI || undefined,
+    embeddedDbSync: env.EMBEDDED_DB_SYNC === 'full' ? 'full' : 'normal',
     seed: int('BENCH_SEED', 20261121, 0, 2 ** 31 - 1),
   };
   if (problems.length > 0) throw new Error(`bench: invalid settings:\n  - ${problems.join('\n  - ')}`);

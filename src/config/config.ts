@@ -10,6 +10,11 @@ export interface Config {
   mongodbUri: string | undefined;
   mongodbDb: string;
   dataDir: string;
+  /**
+   * The embedded database's commit durability: `normal` survives a crash of the service or the
+   * database process (what MongoDB's default write concern promises), `full` also a power loss.
+   */
+  embeddedDbSync: EmbeddedDbSync;
   /** Shipped rulesets, published as version 1 on first start. */
   rulesetsDir: string;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
@@ -36,6 +41,9 @@ export interface Config {
     jobRunRetentionDays: number;
   };
 }
+
+export const EMBEDDED_DB_SYNC_MODES = ['normal', 'full'] as const;
+export type EmbeddedDbSync = (typeof EMBEDDED_DB_SYNC_MODES)[number];
 
 export const ENGINE_KINDS = ['compiled', 'reference'] as const;
 export type EngineKind = (typeof ENGINE_KINDS)[number];
@@ -109,6 +117,8 @@ export function loadConfig(env: Env = process.env): Config {
   const reviewScore = int('OUTCOME_REVIEW_SCORE', 40, 0, 1_000_000);
   if (reviewScore > declineScore) problems.push('OUTCOME_REVIEW_SCORE must not exceed OUTCOME_DECLINE_SCORE');
 
+  const embeddedDbSync = (env.EMBEDDED_DB_SYNC || 'normal') as EmbeddedDbSync;
+  if (!EMBEDDED_DB_SYNC_MODES.includes(embeddedDbSync)) problems.push(`EMBEDDED_DB_SYNC must be one of ${EMBEDDED_DB_SYNC_MODES.join(', ')}`);
   const engine = (env.ENGINE || 'compiled') as EngineKind;
   if (!ENGINE_KINDS.includes(engine)) problems.push(`ENGINE must be one of ${ENGINE_KINDS.join(', ')}`);
 
@@ -135,6 +145,7 @@ export function loadConfig(env: Env = process.env): Config {
     mongodbUri,
     mongodbDb,
     dataDir: path.resolve(env.DATA_DIR || './data'),
+    embeddedDbSync,
     rulesetsDir: path.resolve(env.RULESETS_DIR || path.join(REPO_ROOT, 'rulesets')),
     logLevel,
     bootstrapAdminKey,

@@ -9,7 +9,6 @@ import { REPO_ROOT } from '../config/repo-root.js';
 const execFileAsync = promisify(execFile);
 
 const SOURCE_DIR = path.join(REPO_ROOT, 'tools', 'embedded-mongo');
-const SOURCE_FILES = ['go.mod', 'go.sum', 'main.go'];
 
 interface Log {
   info(message: string, meta?: object): unknown;
@@ -24,7 +23,8 @@ export interface EmbeddedMongo {
 /** The cached binary's path, keyed by a hash of its sources so that a change rebuilds it. */
 export function embeddedMongoBinaryPath(): string {
   const hash = createHash('sha256');
-  for (const file of SOURCE_FILES) hash.update(fs.readFileSync(path.join(SOURCE_DIR, file)));
+  const sources = fs.readdirSync(SOURCE_DIR).filter((file) => /^go\.(mod|sum)$|\.go$/.test(file)).sort();
+  for (const file of sources) hash.update(file).update(fs.readFileSync(path.join(SOURCE_DIR, file)));
   return path.join(REPO_ROOT, '.cache', 'embedded-mongo', hash.digest('hex').slice(0, 16), 'embedded-mongo');
 }
 
@@ -58,10 +58,16 @@ export async function ensureEmbeddedMongoBuilt(log: Log): Promise<string> {
  * Starts FerretDB on its SQLite backend with its files under `dataDir`, on a free loopback port,
  * and resolves once it accepts connections. The child exits when we stop it or when we die.
  */
-export async function startEmbeddedMongo(dataDir: string, log: Log, timeoutMs = 60_000): Promise<EmbeddedMongo> {
+export interface EmbeddedMongoOptions {
+  /** SQLite `synchronous`: `normal` syncs at WAL checkpoints, `full` on every commit. */
+  sync?: 'normal' | 'full';
+  timeoutMs?: number;
+}
+
+export async function startEmbeddedMongo(dataDir: string, log: Log, { sync = 'normal', timeoutMs = 60_000 }: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const binary = await ensureEmbeddedMongoBuilt(log);
   fs.mkdirSync(dataDir, { recursive: true });
-  const child = spawn(binary, ['-data-dir', dataDir, '-exit-on-stdin-eof'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(binary, ['-data-dir', dataDir, '-synchronous', sync, '-exit-on-stdin-eof'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const uri = await waitForReady(child, timeoutMs);
   log.info('embedded database ready');
   return { uri, stop: () => stopChild(child) };

@@ -12,11 +12,13 @@ describe('loadConfig()', () => {
     expect(config.decisionTimeoutMs).to.equal(200);
     expect(config.fourEyes).to.equal(false);
     expect(config.outcome).to.deep.equal({ declineScore: 70, reviewScore: 40 });
+    expect(config.embeddedDbSync).to.equal('normal');
   });
 
   it('when values are set, then they are parsed into types', () => {
     const config = loadConfig({ PORT: '9000', MONGODB_URI: 'mongodb://db:27017', LOG_LEVEL: 'debug', FOUR_EYES: 'true', DATA_DIR: '/tmp/x' });
     expect(config).to.include({ port: 9000, mongodbUri: 'mongodb://db:27017', logLevel: 'debug', fourEyes: true, dataDir: '/tmp/x' });
+    expect(loadConfig({ EMBEDDED_DB_SYNC: 'full' }).embeddedDbSync).to.equal('full');
   });
 
   it('when several values are wrong, then one ConfigError names every problem', () => {
@@ -36,10 +38,10 @@ describe('loadConfig()', () => {
     expect(() => loadConfig({ OUTCOME_REVIEW_SCORE: '80', OUTCOME_DECLINE_SCORE: '70' })).to.throw(ConfigError, /OUTCOME_REVIEW_SCORE/);
   });
 
-  it('when a job schedule, the jobs time zone or the engine are invalid, then start-up fails naming them', () => {
+  it('when a job schedule, the jobs time zone, the engine or the embedded database sync mode are invalid, then start-up fails naming them', () => {
     let error: unknown;
     try {
-      loadConfig({ JOB_RETAG_SCHEDULE: 'every night', JOBS_TIMEZONE: 'Mars/Olympus', ENGINE: 'turbo', SEGMENT_EXPORT_TAGS: 'ok,Not Valid' });
+      loadConfig({ JOB_RETAG_SCHEDULE: 'every night', JOBS_TIMEZONE: 'Mars/Olympus', ENGINE: 'turbo', SEGMENT_EXPORT_TAGS: 'ok,Not Valid', EMBEDDED_DB_SYNC: 'sometimes' });
     } catch (e) {
       error = e;
     }
@@ -48,7 +50,8 @@ describe('loadConfig()', () => {
       .to.contain('JOB_RETAG_SCHEDULE')
       .and.contain('JOBS_TIMEZONE')
       .and.contain('ENGINE')
-      .and.contain('SEGMENT_EXPORT_TAGS');
+      .and.contain('SEGMENT_EXPORT_TAGS')
+      .and.contain('EMBEDDED_DB_SYNC');
   });
 
   it('when job schedules are set, then each job gets its own and the rest keep their defaults', () => {

@@ -23,7 +23,12 @@ func main() {
 	port := flag.Int("port", 0, "TCP port on 127.0.0.1 (0 picks a free one)")
 	logLevel := flag.String("log-level", "error", "FerretDB log level: debug, info, warn, error")
 	watchStdin := flag.Bool("exit-on-stdin-eof", false, "stop when stdin closes (the parent process died)")
+	synchronous := flag.String("synchronous", "full", "SQLite synchronous mode: full (fsync every commit) or normal (fsync at WAL checkpoints)")
 	flag.Parse()
+
+	if *synchronous != "full" && *synchronous != "normal" {
+		log.Fatalf("embedded-mongo: -synchronous must be full or normal, got %q", *synchronous)
+	}
 
 	abs, err := filepath.Abs(*dataDir)
 	if err != nil {
@@ -43,7 +48,7 @@ func main() {
 		Listener:  ferretdb.ListenerConfig{TCP: fmt.Sprintf("127.0.0.1:%d", *port)},
 		Logger:    logger,
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + abs + "/",
+		SQLiteURL: "file:" + abs + "/?_pragma=synchronous(" + *synchronous + ")",
 	})
 	if err != nil {
 		log.Fatalf("embedded-mongo: %v", err)
