@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/config.js';
-import { ProfileStore } from '../../src/features/profiles/profile-store.js';
+import { ProfileStore, newProfileDocument } from '../../src/features/profiles/profile-store.js';
 import { evaluatorFactory } from '../../src/features/rules/evaluator-factory.js';
 import { RulesetRuntime } from '../../src/features/rulesets/ruleset-runtime.js';
 import { RulesetStore } from '../../src/features/rulesets/ruleset-store.js';
@@ -94,13 +94,9 @@ async function insertProfiles(options: BenchOptions, insertMany: (docs: object[]
   const started = nowMs();
   for (let from = 0; from < options.retagProfiles; from += INSERT_CHUNK) {
     const now = new Date();
-    const docs = Array.from({ length: Math.min(INSERT_CHUNK, options.retagProfiles - from) }, (_, index) => ({
-      _id: `RETAG-${String(from + index).padStart(8, '0')}`,
-      ...generateProfile(rng),
-      tags: [],
-      createdAt: now,
-      updatedAt: now,
-    }));
+    const docs = Array.from({ length: Math.min(INSERT_CHUNK, options.retagProfiles - from) }, (_, index) =>
+      newProfileDocument(`RETAG-${String(from + index).padStart(8, '0')}`, generateProfile(rng), now),
+    );
     await insertMany(docs);
   }
   const seconds = (nowMs() - started) / 1000;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startTestApp, bearer, issueKey, type TestApp } from '../helpers/test-app.js';
+import { startTestApp, bearer, issueKey, openTestDatabase, type TestApp } from '../helpers/test-app.js';
 import { fixture } from '../helpers/fixtures.js';
 
 describe('Profiles API', () => {
@@ -82,6 +82,34 @@ describe('Profiles API', () => {
       const res = await app.http().put('/v1/profiles/C-5').set(writer).send({ type: 'sme', profileId: 'C-6' });
       expect(res.status).to.equal(400);
       expect((await app.http().get('/v1/profiles/C-5').set(reader)).status).to.equal(404);
+    });
+  });
+
+  describe('storage', () => {
+    it('keeps the client sections as one JSON text beside the type, and a profile stored as nested fields by an earlier version still reads and converts on PUT', async () => {
+      const database = await openTestDatabase(app);
+      try {
+        const profiles = database.connection.db!.collection('profiles');
+        await app.http().put('/v1/profiles/STORE-1').set(writer).send(sme).expect(201);
+        const stored = await profiles.findOne({ _id: 'STORE-1' } as never);
+        expect(stored!.type).to.equal('sme');
+        expect(JSON.parse(stored!.body).company).to.deep.equal(sme.company);
+        expect(stored).to.not.have.property('company');
+
+        const { type, ...sections } = sme;
+        const now = new Date();
+        await profiles.insertOne({ _id: 'STORE-OLD', type, ...sections, tags: [], createdAt: now, updatedAt: now } as never);
+        const old = await app.http().get('/v1/profiles/STORE-OLD').set(reader);
+        expect(old.status).to.equal(200);
+        expect(old.body.company).to.deep.equal(sme.company);
+        await app.http().put('/v1/profiles/STORE-OLD').set(writer).send({ type: 'sme', financials: { monthlyIncome: 5 } }).expect(200);
+        const converted = await profiles.findOne({ _id: 'STORE-OLD' } as never);
+        expect(converted).to.not.have.property('company');
+        expect(JSON.parse(converted!.body)).to.deep.equal({ financials: { monthlyIncome: 5 } });
+        expect((await app.http().get('/v1/profiles/STORE-OLD').set(reader)).body).to.not.have.property('company');
+      } finally {
+        await database.close();
+      }
     });
   });
 

@@ -4,8 +4,19 @@ import { isDuplicateKey } from '../../db/database-errors.js';
 import { chunkedBulkWrite } from '../../db/chunked-bulk-write.js';
 import { PROFILE_SECTIONS, type ProfileDocument, type StoredProfile, type TagDetail } from './profile-schema.js';
 
-interface ProfileDoc extends ProfileDocument {
+/** The client's sections other than `type`, as one JSON text. */
+type Sections = Omit<ProfileDocument, 'type'>;
+
+interface ProfileDoc extends Partial<Sections> {
   _id: string;
+  type: ProfileDocument['type'];
+  /**
+   * The client's sections but `type`, as one JSON text: the service never queries inside them, and
+   * the embedded database reads and rewrites one string ~2-3× faster than the same content as
+   * nested fields. Profiles written as nested fields by earlier versions still read (the fields
+   * spread on the document), and a PUT converts them.
+   */
+  body?: string;
   tags: (Omit<TagDetail, 'at'> & { at: Date })[];
   createdAt: Date;
   updatedAt: Date;
@@ -18,7 +29,7 @@ export interface ProfileFilter {
 
 /**
  * Profiles, keyed by profileId. Every write is one single-document operation: an upsert that sets
- * the client's sections and unsets the ones it left out, and never touches the service's tags.
+ * the client's sections (its type, and the rest as one JSON text), and never touches the service's tags.
  */
 export class ProfileStore {
   private readonly model: Model<ProfileDoc>;
@@ -28,6 +39,7 @@ export class ProfileStore {
       {
         _id: { type: String, required: true },
         type: { type: String, required: true },
+        body: { type: String },
         tags: { type: Schema.Types.Mixed, default: [] },
         createdAt: { type: Date, required: true },
         updatedAt: { type: Date, required: true },
@@ -151,23 +163,27 @@ export class ProfileStore {
   }
 }
 
+const NESTED_SECTIONS = PROFILE_SECTIONS.filter((section) => section !== 'type');
+
+/** A new profile's document as the store keeps it, for loading many with one insert (the benchmark does). */
+export function newProfileDocument(profileId: string, document: ProfileDocument, now: Date): Record<string, unknown> {
+  const { type, ...sections } = document;
+  return { _id: profileId, type, body: JSON.stringify(sections), tags: [], createdAt: now, updatedAt: now };
+}
+
 function upsertUpdate(document: ProfileDocument, now: Date): Record<string, object> {
-  const set: Record<string, unknown> = { updatedAt: now };
-  const unset: Record<string, ''> = {};
-  for (const section of PROFILE_SECTIONS) {
-    if (document[section] === undefined) unset[section] = '';
-    else set[section] = document[section];
-  }
-  const update: Record<string, object> = { $set: set, $setOnInsert: { createdAt: now, tags: [] } };
-  if (Object.keys(unset).length > 0) update.$unset = unset;
-  return update;
+  const { type, ...sections } = document;
+  // Unsetting the sections as nested fields converts a profile an earlier version wrote.
+  const unset = Object.fromEntries(NESTED_SECTIONS.map((section) => [section, '']));
+  return { $set: { type, body: JSON.stringify(sections), updatedAt: now }, $unset: unset, $setOnInsert: { createdAt: now, tags: [] } };
 }
 
 function toStoredProfile(doc: ProfileDoc): StoredProfile {
   const { _id, tags, createdAt, updatedAt } = doc;
   const tagDetails = (tags ?? []).map((tag) => ({ ...tag, at: new Date(tag.at).toISOString() }));
-  const sections: Record<string, unknown> = {};
-  for (const section of PROFILE_SECTIONS) if (doc[section] !== undefined) sections[section] = doc[section];
+  const sections: Record<string, unknown> = { type: doc.type };
+  const stored: Partial<Sections> = doc.body === undefined ? doc : (JSON.parse(doc.body) as Sections);
+  for (const section of NESTED_SECTIONS) if (stored[section] !== undefined) sections[section] = stored[section];
   return {
     profileId: _id,
     ...sections,
