@@ -70,14 +70,16 @@ export class DecideUseCase {
       if (earlier) return sameRequestOrConflict(earlier, requestHash);
     }
 
-    const profile = await this.deps.profiles.get(request.profileId);
-    if (!profile) throw notFound(`No profile with id ${request.profileId}.`);
     const rulesets = await this.resolveRulesets(request);
-
     const evaluatedAt = new Date();
     const event = { ...request.event, at: request.event.at ?? evaluatedAt.toISOString() } as DecisionEvent;
     const factNames = new Set(rulesets.flatMap((ruleset) => [...ruleset.factNames]));
-    const history = factNames.has('applicationsLast24h') ? await this.history(request.profileId, event) : {};
+    // Both reads at once: each is a round trip to the database.
+    const [profile, history] = await Promise.all([
+      this.deps.profiles.get(request.profileId),
+      factNames.has('applicationsLast24h') ? this.history(request.profileId, event) : {},
+    ]);
+    if (!profile) throw notFound(`No profile with id ${request.profileId}.`);
     const context = buildFactContext(profile, event, history);
     const facts = computeFacts(context, factNames);
     const factsDone = performance.now();
