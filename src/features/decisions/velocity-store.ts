@@ -33,14 +33,15 @@ export class VelocityStore {
 
   /** Logged applications with an event time in [from, to). */
   async countBetween(profileId: string, from: Date, to: Date): Promise<number> {
-    const doc = await this.model.findById(profileId, { at: 1 }).lean();
-    const times = doc?.at ?? [];
+    // On every decision: the driver's collection directly, without mongoose's query casting.
+    const doc = await this.model.collection.findOne({ _id: profileId as never }, { projection: { at: 1 } });
+    const times: number[] = (doc?.at as number[] | undefined) ?? [];
     if (times.length > TRIM_ABOVE) await this.trim(profileId, times);
     return times.filter((at) => at >= from.getTime() && at < to.getTime()).length;
   }
 
   async record(profileId: string, eventAt: Date): Promise<void> {
-    await this.model.updateOne({ _id: profileId }, { $push: { at: eventAt.getTime() } }, { upsert: true });
+    await this.model.collection.updateOne({ _id: profileId as never }, { $push: { at: eventAt.getTime() as never } }, { upsert: true });
   }
 
   async erase(profileId: string): Promise<number> {

@@ -83,8 +83,9 @@ export class ProfileStore {
   }
 
   async get(profileId: string): Promise<StoredProfile | undefined> {
-    const doc = await this.model.findById(profileId).lean();
-    return doc ? toStoredProfile(doc as ProfileDoc) : undefined;
+    // On every decision: the driver's collection directly, without mongoose's query casting.
+    const doc = await this.model.collection.findOne({ _id: profileId as never });
+    return doc ? toStoredProfile(doc as unknown as ProfileDoc) : undefined;
   }
 
   async delete(profileId: string): Promise<boolean> {
@@ -156,8 +157,8 @@ export class ProfileStore {
 
   /** Replaces the service-owned tags of a profile; a no-op when the profile is gone. */
   async setTags(profileId: string, tags: TagDetail[]): Promise<void> {
-    await this.model.updateOne(
-      { _id: profileId },
+    await this.model.collection.updateOne(
+      { _id: profileId as never },
       { $set: { tags: tags.map((tag) => ({ ...tag, at: new Date(tag.at) })) } },
     );
   }
