@@ -166,17 +166,20 @@ export class ProfileStore {
 
 const NESTED_SECTIONS = PROFILE_SECTIONS.filter((section) => section !== 'type');
 
+/** The client's part of a profile as stored: its type, and the other sections as one JSON text. */
+function storedSections({ type, ...sections }: ProfileDocument): Pick<ProfileDoc, 'type' | 'body'> {
+  return { type, body: JSON.stringify(sections) };
+}
+
 /** A new profile's document as the store keeps it, for loading many with one insert (the benchmark does). */
 export function newProfileDocument(profileId: string, document: ProfileDocument, now: Date): Record<string, unknown> {
-  const { type, ...sections } = document;
-  return { _id: profileId, type, body: JSON.stringify(sections), tags: [], createdAt: now, updatedAt: now };
+  return { _id: profileId, ...storedSections(document), tags: [], createdAt: now, updatedAt: now };
 }
 
 function upsertUpdate(document: ProfileDocument, now: Date): Record<string, object> {
-  const { type, ...sections } = document;
   // Unsetting the sections as nested fields converts a profile an earlier version wrote.
   const unset = Object.fromEntries(NESTED_SECTIONS.map((section) => [section, '']));
-  return { $set: { type, body: JSON.stringify(sections), updatedAt: now }, $unset: unset, $setOnInsert: { createdAt: now, tags: [] } };
+  return { $set: { ...storedSections(document), updatedAt: now }, $unset: unset, $setOnInsert: { createdAt: now, tags: [] } };
 }
 
 function toStoredProfile(doc: ProfileDoc): StoredProfile {
