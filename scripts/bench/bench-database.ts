@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { EmbeddedDbSync } from '../../src/config/config.js';
 import { connectDatabase, type Database } from '../../src/db/database.js';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../src/db/embedded-mongo.js';
 import { childPidsMatching } from './child-process.js';
@@ -23,7 +24,7 @@ export interface BenchDatabase {
   stop(): Promise<void>;
 }
 
-export async function startBenchDatabase(mongodbUri: string | undefined, sync: 'normal' | 'full', log: (line: string) => void): Promise<BenchDatabase> {
+export async function startBenchDatabase(mongodbUri: string | undefined, sync: EmbeddedDbSync, log: (line: string) => void): Promise<BenchDatabase> {
   let embedded: EmbeddedMongo | undefined;
   let dataDir: string | undefined;
   let uri = mongodbUri;

@@ -1,3 +1,5 @@
+import { loadConfig, type EmbeddedDbSync } from '../../src/config/config.js';
+
 /**
  * The benchmark's sizes, read once from the environment. The defaults keep a whole run under about
  * six minutes on a two-core machine; every size can be raised (or lowered for a quick look).
@@ -33,7 +35,7 @@ export interface BenchOptions {
   /** Use this MongoDB instead of starting the embedded FerretDB. */
   mongodbUri: string | undefined;
   /** The embedded database's commit durability, as the service's EMBEDDED_DB_SYNC (default normal). */
-  embeddedDbSync: 'normal' | 'full';
+  embeddedDbSync: EmbeddedDbSync;
   seed: number;
 }
 
@@ -77,7 +79,7 @@ export function readBenchOptions(env: Record<string, string | undefined> = proce
     cpuProfile: env.BENCH_CPU_PROFILE === '1' || env.BENCH_CPU_PROFILE === 'true',
     serviceDecisionTimeoutMs: int('DECISION_TIMEOUT_MS', 200, 10, 60_000),
     mongodbUri: env.MONGODB_URI || undefined,
-    embeddedDbSync: env.EMBEDDED_DB_SYNC === 'full' ? 'full' : 'normal',
+    embeddedDbSync: loadConfig({ EMBEDDED_DB_SYNC: env.EMBEDDED_DB_SYNC }).embeddedDbSync,
     seed: int('BENCH_SEED', 20261121, 0, 2 ** 31 - 1),
   };
   if (problems.length > 0) throw new Error(`bench: invalid settings:\n  - ${problems.join('\n  - ')}`);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../config/repo-root.js';
+import type { EmbeddedDbSync } from '../config/config.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -60,7 +61,7 @@ export async function ensureEmbeddedMongoBuilt(log: Log): Promise<string> {
  */
 export interface EmbeddedMongoOptions {
   /** SQLite `synchronous`: `normal` syncs at WAL checkpoints, `full` on every commit. */
-  sync?: 'normal' | 'full';
+  sync?: EmbeddedDbSync;
   timeoutMs?: number;
 }
 
