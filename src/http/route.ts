@@ -1,15 +1,13 @@
 import express, { type Request, type Response, type Router } from 'express';
 import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import { AppError, forbidden, unauthenticated, validationFailed } from './app-error.js';
-import { assertValid, toDetails } from './validation.js';
+import { addTimeFormats, assertValid, toDetails } from './validation.js';
 import { hasAnyRole, type Caller, type Role } from '../features/api-keys/roles.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Path and query parameters arrive as strings: this instance coerces them to the schema's types. */
-const paramsAjv = new Ajv({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true });
-addFormats(paramsAjv, ['date', 'date-time']);
+const paramsAjv = addTimeFormats(new Ajv({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true }));
 
 export interface ResponseSpec {
   description: string;

@@ -3,7 +3,7 @@ import { ACTIVITY_FACTS } from './activity-facts.js';
 import { LOCATION_FACTS } from './location-facts.js';
 import { FINANCIAL_FACTS, SECTION_FACTS } from './profile-facts.js';
 import { TIME_FACTS } from './time-facts.js';
-import { parseInstant } from './time-zone.js';
+import { parseInstant } from '../../time/iso-time.js';
 
 /** The zone of customers whose profile names none. */
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
@@ -61,6 +61,14 @@ export function computeFacts(context: FactContext, names?: Iterable<string>): Re
 }
 
 /**
+ * The event time as every evaluation reads it, live or replayed: `event.at` through the one parser; an
+ * invalid Date (which makes every time-relative fact absent) when it is missing or unreadable.
+ */
+export function eventTimeOf(event: DecisionEvent | undefined): Date {
+  return parseInstant(event?.at) ?? new Date(Number.NaN);
+}
+
+/**
  * The context facts read for one decision: the event time parsed once from `event.at` (an invalid or
  * missing time gives an invalid Date, which makes every time-relative fact absent) and the customer's
  * zone (`profile.timezone`, else Asia/Shanghai). Callers validate and default `event.at` before this.
@@ -74,7 +82,7 @@ export function buildFactContext(
   return {
     profile,
     event,
-    eventTime: parseInstant(event?.at) ?? new Date(Number.NaN),
+    eventTime: eventTimeOf(event),
     timeZone: typeof zone === 'string' && zone.length > 0 ? zone : DEFAULT_TIME_ZONE,
     history,
   };

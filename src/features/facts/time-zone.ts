@@ -2,6 +2,7 @@
  * Calendar arithmetic in the customer's IANA time zone, with Intl only. Pure: every function takes the
  * instant it reasons about; none reads the wall clock. Invalid input answers `undefined`, never throws.
  */
+import { isLeapYear, isValidInstant, parseCalendarDate } from '../../time/iso-time.js';
 
 /** The wall-clock reading of an instant in a zone. `month` is 1–12, `weekday` 0 (Sunday) – 6. */
 export interface LocalDateParts {
@@ -11,13 +12,6 @@ export interface LocalDateParts {
   hour: number;
   minute: number;
   weekday: number;
-}
-
-/** A calendar date without a zone, as written `YYYY-MM-DD`. `month` is 1–12. */
-export interface CalendarDate {
-  year: number;
-  month: number;
-  day: number;
 }
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -86,16 +80,6 @@ export function localDateParts(instant: Date, timeZone: string): LocalDateParts 
   return Object.values(local).every(Number.isInteger) ? local : undefined;
 }
 
-/** Parses a real calendar date `YYYY-MM-DD` (no time, no zone); `undefined` for anything else. */
-export function parseCalendarDate(value: unknown): CalendarDate | undefined {
-  if (typeof value !== 'string') return undefined;
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!match) return undefined;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  return { year, month, day };
-}
-
 /**
  * Whole years from the calendar date `from` (`YYYY-MM-DD`) to the local date of `instant` in `timeZone`:
  * an age or an anniversary count. A 29 February date is reached on 1 March in non-leap years. Answers
@@ -110,38 +94,4 @@ export function wholeYearsSince(from: unknown, instant: Date, timeZone: string):
   const reached = local.month > anniversary.month || (local.month === anniversary.month && local.day >= anniversary.day);
   const years = local.year - start.year - (reached ? 0 : 1);
   return years >= 0 ? years : undefined;
-}
-
-// Times are ISO-8601 with an offset or Z (the contract): a local time without a zone would be read in the
-// server's zone, which is never what a client meant, so it is refused rather than guessed.
-const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
-
-/**
- * Parses an ISO-8601 date-time with an offset or `Z` (e.g. `2026-11-21T01:30:00+08:00`) into an instant;
- * `undefined` for anything else, including impossible dates such as 30 February.
- */
-export function parseInstant(value: unknown): Date | undefined {
-  if (value instanceof Date) return isValidInstant(value) ? value : undefined;
-  if (typeof value !== 'string') return undefined;
-  const match = ISO_INSTANT.exec(value);
-  if (!match) return undefined;
-  const [year, month, day, hour, minute] = [1, 2, 3, 4, 5].map((index) => Number(match[index]));
-  const second = Number(match[6] ?? 0);
-  const [offsetHours, offsetMinutes] = [Number(match[7] ?? 0), Number(match[8] ?? 0)];
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return undefined;
-  const instant = new Date(value);
-  return isValidInstant(instant) ? instant : undefined;
-}
-
-export function isValidInstant(value: unknown): value is Date {
-  return value instanceof Date && Number.isFinite(value.getTime());
-}
-
-function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
-function daysInMonth(year: number, month: number): number {
-  return [31, isLeapYear(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
 }

@@ -1,4 +1,5 @@
-import { DAY_MS, isValidInstant, parseInstant } from '../facts/time-zone.js';
+import { isValidInstant, parseInstant } from '../../time/iso-time.js';
+import { DAY_MS } from '../facts/time-zone.js';
 import { checkRegexSafety, MATCH_INPUT_LIMIT } from './regex-safety.js';
 
 export { checkRegexSafety, MATCH_INPUT_LIMIT } from './regex-safety.js';
