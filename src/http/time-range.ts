@@ -1,4 +1,5 @@
 import { validationFailed } from './app-error.js';
+import { parseInstant } from '../time/iso-time.js';
 
 /** Query-string schema fragment for endpoints filtered by a time range. */
 export const timeRangeQueryProperties = {
@@ -6,10 +7,21 @@ export const timeRangeQueryProperties = {
   to: { type: 'string', format: 'date-time' },
 } as const;
 
-/** Parses validated `from`/`to` query values; `from` after `to` is a 400. */
+/**
+ * Reads `from`/`to` query values with the one parser of instants (the query schema has already refused
+ * what it cannot read, and this answers the same 400 if it is ever called without it); `from` after `to`
+ * is a 400.
+ */
 export function parseTimeRange(query: { from?: string; to?: string }): { from?: Date; to?: Date } {
-  const from = query.from ? new Date(query.from) : undefined;
-  const to = query.to ? new Date(query.to) : undefined;
+  const from = instantAt(query.from, '/query/from');
+  const to = instantAt(query.to, '/query/to');
   if (from && to && from > to) throw validationFailed('from must not be after to.', [{ path: '/query/from', message: 'is after to' }]);
   return { from, to };
+}
+
+function instantAt(text: string | undefined, path: string): Date | undefined {
+  if (text === undefined) return undefined;
+  const instant = parseInstant(text);
+  if (!instant) throw validationFailed('A query parameter is invalid.', [{ path, message: 'must be an ISO-8601 date-time with T and an offset or Z' }]);
+  return instant;
 }

@@ -100,9 +100,9 @@ export class JobStore {
     return doc ? toRun(doc) : undefined;
   }
 
-  async listRuns(job: string, limit: number, before?: { startedAt: string; id: string }): Promise<JobRun[]> {
+  async listRuns(job: string, limit: number, before?: { startedAt: Date; id: string }): Promise<JobRun[]> {
     const page = before
-      ? { $or: [{ startedAt: { $lt: new Date(before.startedAt) } }, { startedAt: new Date(before.startedAt), _id: { $lt: before.id } }] }
+      ? { $or: [{ startedAt: { $lt: before.startedAt } }, { startedAt: before.startedAt, _id: { $lt: before.id } }] }
       : {};
     const docs = await this.runs
       .find({ $and: [{ job }, page] })

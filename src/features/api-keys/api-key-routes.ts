@@ -38,7 +38,7 @@ export function apiKeyRoutes(keys: ApiKeyService): Router {
       responses: { 200: { description: 'A page of keys', schema: listOf(apiKeySchema) } },
     },
     async ({ res, query }) => {
-      const after = decodeCursor<{ createdAt: string; id: string }>(query.cursor, ['createdAt', 'id']);
+      const after = decodeCursor(query.cursor, { createdAt: 'instant', id: 'id' });
       const items = await keys.list(query.limit, after);
       const last = items.length === query.limit ? items[items.length - 1] : undefined;
       res.json({ items, nextCursor: last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null });

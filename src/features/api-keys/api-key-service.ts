@@ -100,7 +100,7 @@ export class ApiKeyService {
     return caller;
   }
 
-  async list(limit: number, after?: { createdAt: string; id: string }): Promise<ApiKeyView[]> {
+  async list(limit: number, after?: { createdAt: Date; id: string }): Promise<ApiKeyView[]> {
     return (await this.store.list(limit, after)).map(view);
   }
 

@@ -57,12 +57,12 @@ export class ApiKeyStore {
     return doc ? toRecord(doc) : undefined;
   }
 
-  async list(limit: number, after?: { createdAt: string; id: string }): Promise<ApiKeyRecord[]> {
+  async list(limit: number, after?: { createdAt: Date; id: string }): Promise<ApiKeyRecord[]> {
     const filter = after
       ? {
           $or: [
-            { createdAt: { $gt: new Date(after.createdAt) } },
-            { createdAt: new Date(after.createdAt), _id: { $gt: after.id } },
+            { createdAt: { $gt: after.createdAt } },
+            { createdAt: after.createdAt, _id: { $gt: after.id } },
           ],
         }
       : {};

@@ -58,7 +58,7 @@ export class AuditEventStore {
   }
 
   /** Newest first; `before` is the last item of the previous page. */
-  async list(query: AuditEventQuery, limit: number, before?: { at: string; id: string }): Promise<AuditEvent[]> {
+  async list(query: AuditEventQuery, limit: number, before?: { at: Date; id: string }): Promise<AuditEvent[]> {
     const filter: Record<string, unknown> = {};
     if (query.type) filter.type = query.type;
     if (query.subjectKind) filter['subject.kind'] = query.subjectKind;
@@ -66,7 +66,7 @@ export class AuditEventStore {
       filter.at = { ...(query.from && { $gte: query.from }), ...(query.to && { $lt: query.to }) };
     }
     const page = before
-      ? { $or: [{ at: { $lt: new Date(before.at) } }, { at: new Date(before.at), _id: { $lt: before.id } }] }
+      ? { $or: [{ at: { $lt: before.at } }, { at: before.at, _id: { $lt: before.id } }] }
       : {};
     const docs = await this.model
       .find({ $and: [filter, page] })

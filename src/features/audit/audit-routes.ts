@@ -37,7 +37,7 @@ export function auditRoutes(events: AuditEventStore, verifier: LogVerifier): Rou
       responses: { 200: { description: 'A page of audit events', schema: listOf(auditEventSchema) } },
     },
     async ({ res, query }) => {
-      const before = decodeCursor<{ at: string; id: string }>(query.cursor, ['at', 'id']);
+      const before = decodeCursor(query.cursor, { at: 'instant', id: 'id' });
       const items = await events.list({ type: query.type, ...parseTimeRange(query) }, query.limit, before);
       const last = items.length === query.limit ? items[items.length - 1] : undefined;
       res.json({

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection } from '../../db/ensure-collection.js';
+import { parseInstant } from '../../time/iso-time.js';
 import type { DecisionCore, DecisionPersonal, DecisionRecord, LoggableRecord, Masking } from './decision-record.js';
 
 export interface DecisionFilter {
@@ -13,7 +14,7 @@ export interface DecisionFilter {
 
 /** A position in newest-first order: the last entry of the previous page. */
 export interface LogPosition {
-  createdAt: string;
+  createdAt: Date;
   id: string;
 }
 
@@ -33,7 +34,7 @@ interface LogDoc extends Omit<DecisionRecord, 'core' | 'personal'> {
   alertCodes: string[];
   rulesetIds: string[];
   eventType: string;
-  eventAt: Date;
+  eventAt: Date | null;
 }
 
 /**
@@ -153,7 +154,7 @@ export class DecisionLogStore {
     if (filter.ruleset !== undefined) query.rulesetIds = filter.ruleset;
     if (filter.from || filter.to) query.createdAt = { ...(filter.from && { $gte: filter.from }), ...(filter.to && { $lt: filter.to }) };
     if (!before) return query;
-    const at = new Date(before.createdAt);
+    const at = before.createdAt;
     return { $and: [query, { $or: [{ createdAt: { $lt: at } }, { createdAt: at, _id: { $lt: before.id } }] }] };
   }
 }
@@ -168,7 +169,8 @@ function toDoc({ core, personal, texts, personalDigest, hash, masked, idempotenc
     alertCodes: [...new Set(core.alerts.map((alert) => alert.code))],
     rulesetIds: core.rulesets.map((ruleset) => ruleset.id),
     eventType: String(event.type),
-    eventAt: new Date(String(event.at)),
+    // Read as the facts read it; never an invalid Date, which the driver would store as 1970-01-01.
+    eventAt: parseInstant(event.at) ?? null,
     core: texts.core,
     personal: texts.personal,
     personalDigest,

@@ -105,7 +105,7 @@ export function decisionRoutes(decide: DecideUseCase, log: DecisionLogStore, rep
       responses: { 200: { description: 'A page of logged decisions', schema: listOf(loggedDecisionSchema) } },
     },
     async ({ res, query }) => {
-      const before = decodeCursor<{ createdAt: string; id: string }>(query.cursor, ['createdAt', 'id']) as LogPosition | undefined;
+      const before: LogPosition | undefined = decodeCursor(query.cursor, { createdAt: 'instant', id: 'id' });
       const records = await log.list(toFilter(query), query.limit, before);
       const last = records.length === query.limit ? records[records.length - 1] : undefined;
       res.json({

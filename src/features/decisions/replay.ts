@@ -1,4 +1,6 @@
 import { canonicalJson } from '../rules/canonical-json.js';
+import { eventTimeOf } from '../facts/fact-library.js';
+import type { DecisionEvent } from '../facts/fact-definition.js';
 import { composeDecision, type Thresholds } from '../rules/decision-outcome.js';
 import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
 import { conflict, notFound } from '../../http/app-error.js';
@@ -36,7 +38,8 @@ export class ReplayUseCase {
     if (!logged) throw notFound(`No decision with id ${decisionId}.`);
     if (!logged.personal) throw conflict('This decision was erased: its facts are masked, so it cannot be replayed.');
     const differences: Difference[] = [];
-    const eventTime = new Date(String(logged.personal.request.event.at));
+    // The live decision's reading of its event time, so that replay compares like with like.
+    const eventTime = eventTimeOf(logged.personal.request.event as DecisionEvent);
     const evaluations = [];
     for (const [index, pinned] of logged.core.rulesets.entries()) {
       const ruleset = await this.runtime.version(pinned.id, pinned.version);

@@ -112,7 +112,7 @@ export function profileRoutes(profiles: ProfileService): Router {
       responses: { 200: { description: 'A page of profiles', schema: listOf(storedProfileSchema) } },
     },
     async ({ res, query }) => {
-      const after = decodeCursor<{ id: string }>(query.cursor, ['id']);
+      const after = decodeCursor(query.cursor, { id: 'id' });
       const items = await profiles.list({ tag: query.tag, type: query.type }, query.limit, after?.id);
       const last = items.length === query.limit ? items[items.length - 1] : undefined;
       res.json({ items, nextCursor: last ? encodeCursor({ id: last.profileId }) : null });

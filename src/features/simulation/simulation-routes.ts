@@ -1,10 +1,9 @@
 import { Router } from 'express';
 import { route } from '../../http/route.js';
-import { validationFailed } from '../../http/app-error.js';
 import type { Role } from '../api-keys/roles.js';
 import { decisionEventSchema } from '../rules/rule-schema.js';
 import { rulesetIdParam } from '../rulesets/ruleset-schema.js';
-import type { SimulateRequest, SimulationService } from './simulation-service.js';
+import { decisionRange, type SimulateRequest, type SimulationService } from './simulation-service.js';
 
 const STAFF: Role[] = ['rules:edit', 'rules:publish'];
 
@@ -71,9 +70,7 @@ export function simulationRoutes(simulations: SimulationService): Router {
       },
     },
     async ({ res, params, body }) => {
-      if ('decisions' in body.against && Date.parse(body.against.decisions.from) >= Date.parse(body.against.decisions.to)) {
-        throw validationFailed('from must be before to.', [{ path: '/against/decisions/from', message: 'must be before to' }]);
-      }
+      if ('decisions' in body.against) decisionRange(body.against.decisions);
       const { inline, body: answer } = await simulations.simulate(params.id, body);
       res.status(inline ? 200 : 202).json(answer);
     },

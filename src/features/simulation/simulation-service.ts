@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../logging/logger.js';
 import { conflict, notFound, validationFailed } from '../../http/app-error.js';
-import { buildFactContext, computeFacts } from '../facts/fact-library.js';
+import { buildFactContext, computeFacts, eventTimeOf } from '../facts/fact-library.js';
 import type { DecisionEvent } from '../facts/fact-definition.js';
 import type { Thresholds } from '../rules/decision-outcome.js';
 import type { EvaluatorFactory, RulesetEvaluator } from '../rules/ruleset-evaluation.js';
@@ -9,6 +9,7 @@ import type { ProfileStore } from '../profiles/profile-store.js';
 import type { DecisionLogStore } from '../decisions/decision-log-store.js';
 import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
 import type { RulesetService } from '../rulesets/ruleset-service.js';
+import { parseInstant } from '../../time/iso-time.js';
 import { Simulator, type SimulationInput, type SimulationResult } from './simulator.js';
 import type { SimulationStore } from './simulation-store.js';
 
@@ -24,6 +25,14 @@ export interface SimulateRequest {
   candidate: 'draft' | number;
   baseline: 'active' | number;
   against: { profiles: ProfileInputs } | { decisions: { from: string; to: string } };
+}
+
+/** The logged decisions' time range, read by the one parser of instants; `from` must be before `to` (400). */
+export function decisionRange(range: { from: string; to: string }): { from: Date; to: Date } {
+  const from = parseInstant(range.from);
+  const to = parseInstant(range.to);
+  if (!from || !to || from >= to) throw validationFailed('from must be before to.', [{ path: '/against/decisions/from', message: 'must be before to' }]);
+  return { from, to };
 }
 
 interface Sides {
@@ -113,8 +122,8 @@ export class SimulationService {
 
   private async countInputs(request: SimulateRequest): Promise<number> {
     if ('profiles' in request.against) return Math.min(request.against.profiles.limit, await this.deps.profiles.count());
-    const { from, to } = request.against.decisions;
-    return this.deps.log.countBetween(new Date(from), new Date(to));
+    const { from, to } = decisionRange(request.against.decisions);
+    return this.deps.log.countBetween(from, to);
   }
 
   private async run(sides: Sides, request: SimulateRequest, now: Date, onProgress?: (done: number) => Promise<void>): Promise<{ result: SimulationResult; notes: string[] }> {
@@ -147,7 +156,7 @@ export class SimulationService {
   private async *decisionInputs(range: { from: string; to: string }, factNames: Set<string>, notes: string[]): AsyncGenerator<SimulationInput> {
     let masked = 0;
     const seen = new Set<string>();
-    for await (const record of this.deps.log.stream({ from: new Date(range.from), to: new Date(range.to) })) {
+    for await (const record of this.deps.log.stream(decisionRange(range))) {
       if (!record.personal) {
         masked += 1;
         continue;
@@ -156,7 +165,7 @@ export class SimulationService {
       yield {
         ref: { decisionId: record.core.decisionId, profileId: record.personal.profileId },
         facts: record.personal.facts,
-        eventTime: new Date(String(record.personal.request.event.at)),
+        eventTime: eventTimeOf(record.personal.request.event as DecisionEvent),
       };
     }
     if (masked > 0) notes.push(`${masked} erased decision(s) skipped: their facts are masked.`);
