@@ -10,4 +10,12 @@ describe('canonicalJson()', () => {
   it('when values are undefined, then they are left out of objects and null in arrays, as JSON does', () => {
     expect(canonicalJson({ a: undefined, b: [undefined, 1] })).to.equal('{"b":[null,1]}');
   });
+
+  it('when an object has an own __proto__ key (as JSON.parse makes it), then the key is kept, so two bodies that differ there differ', () => {
+    const withKey = JSON.parse('{"type":"login","__proto__":{"x":1}}');
+    const without = JSON.parse('{"type":"login"}');
+
+    expect(canonicalJson(withKey)).to.equal('{"__proto__":{"x":1},"type":"login"}');
+    expect(canonicalJson(withKey)).not.to.equal(canonicalJson(without));
+  });
 });

@@ -126,14 +126,15 @@ export class DecideUseCase {
   /** The requested rulesets (default: every active one), each at its pinned or active version. */
   private async resolveRulesets(request: DecisionRequest): Promise<RulesetEvaluator[]> {
     const details: ErrorDetail[] = [];
-    const pins = request.versions ?? {};
-    const ids = request.rulesets ?? [...new Set([...this.deps.runtime.activeRulesets().map((r) => r.identity.id), ...Object.keys(pins)])];
-    for (const id of Object.keys(pins)) {
+    // A Map: ruleset ids are the client's keys, and a plain object would answer pins["constructor"].
+    const pins = new Map(Object.entries(request.versions ?? {}));
+    const ids = request.rulesets ?? [...new Set([...this.deps.runtime.activeRulesets().map((r) => r.identity.id), ...pins.keys()])];
+    for (const id of pins.keys()) {
       if (!ids.includes(id)) details.push({ path: `/versions/${id}`, message: 'pins a ruleset that is not requested' });
     }
     const resolved: RulesetEvaluator[] = [];
     for (const [index, id] of ids.entries()) {
-      const pinned = pins[id];
+      const pinned = pins.get(id);
       const ruleset = pinned !== undefined ? await this.deps.runtime.version(id, pinned) : this.deps.runtime.activeVersionOf(id);
       if (ruleset) resolved.push(ruleset);
       else if (pinned !== undefined) details.push({ path: `/versions/${id}`, message: `ruleset ${id} has no version ${pinned}` });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../rules/canonical-json.js';
+import { keyedByClient } from '../../json/object-keys.js';
 import type { RuleExplanation, RulesetEvaluation } from '../rules/ruleset-evaluation.js';
 import type { AlertYield, ComposedDecision, ProductYield, TagYield } from '../rules/decision-outcome.js';
 import type { Outcome } from '../rules/rule-schema.js';
@@ -43,7 +44,7 @@ export function decidedFields(composed: ComposedDecision): Pick<DecisionCore, 'o
 
 /** Rendered messages of fired rules, keyed by "ruleset/rule". */
 export function renderedMessages(evaluations: RulesetEvaluation[]): Record<string, string> {
-  const messages: Record<string, string> = {};
+  const messages = keyedByClient<string>();
   for (const rule of evaluations.flatMap((evaluation) => evaluation.rules)) {
     if (rule.message !== undefined) messages[`${rule.ruleset}/${rule.rule}`] = rule.message;
   }

@@ -1,6 +1,7 @@
 import type { DecisionLogStore } from '../decisions/decision-log-store.js';
 import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
 import { dayBounds } from './zoned-day.js';
+import { keyedByClient } from '../../json/object-keys.js';
 
 type Counter = Record<string, number>;
 
@@ -28,8 +29,11 @@ export interface DailyReport {
   rulesets: RulesetVersionReport[];
 }
 
-const bump = (counter: Counter, key: string): void => {
-  counter[key] = (counter[key] ?? 0) + 1;
+// Counted keys are names rule authors chose (a rule or tag may be called "constructor").
+const counter = (): Counter => keyedByClient<number>();
+
+const bump = (counts: Counter, key: string): void => {
+  counts[key] = (counts[key] ?? 0) + 1;
 };
 
 /**
@@ -39,7 +43,7 @@ const bump = (counter: Counter, key: string): void => {
  */
 export async function buildDailyReport(date: string, timeZone: string, log: DecisionLogStore, runtime: RulesetRuntime): Promise<DailyReport> {
   const { from, to } = dayBounds(date, timeZone);
-  const totals = { decisions: 0, outcomes: {} as Counter, alerts: {} as Counter, tags: {} as Counter };
+  const totals = { decisions: 0, outcomes: counter(), alerts: counter(), tags: counter() };
   const perVersion = new Map<string, RulesetVersionReport & { hits: Counter }>();
   for await (const { core } of log.stream({ from, to })) {
     totals.decisions += 1;
@@ -50,7 +54,7 @@ export async function buildDailyReport(date: string, timeZone: string, log: Deci
       const key = `${id}@${version}`;
       let report = perVersion.get(key);
       if (!report) {
-        report = { ruleset: id, version, decisions: 0, rules: [], alerts: {}, tags: {}, outcomes: {}, hits: {} };
+        report = { ruleset: id, version, decisions: 0, rules: [], alerts: counter(), tags: counter(), outcomes: counter(), hits: counter() };
         perVersion.set(key, report);
       }
       report.decisions += 1;

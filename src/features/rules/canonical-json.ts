@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { keyedByClient } from '../../json/object-keys.js';
 
 /** JSON with object keys sorted at every level, so equal content always serialises to equal text. */
 export function canonicalJson(value: unknown): string {
@@ -8,7 +9,9 @@ export function canonicalJson(value: unknown): string {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object' && !(value instanceof Date)) {
-    const sorted: Record<string, unknown> = {};
+    // No prototype: in a plain object, assigning an own `__proto__` key (which JSON.parse makes) would
+    // set the prototype instead, and the key would vanish from the text and from every hash of it.
+    const sorted = keyedByClient<unknown>();
     for (const key of Object.keys(value).sort()) {
       const item = (value as Record<string, unknown>)[key];
       if (item !== undefined) sorted[key] = sortKeys(item);

@@ -21,7 +21,8 @@ export function pathReader(path: string): PathReader {
     reader = (value) => {
       let current = value;
       for (const segment of segments) {
-        if (current === null || typeof current !== 'object') return undefined;
+        // Own properties only, as json-rules-engine's JSONPath reads them: `$.constructor` is no member of a fact.
+        if (current === null || typeof current !== 'object' || !Object.hasOwn(current, segment)) return undefined;
         current = (current as Record<string | number, unknown>)[segment];
       }
       return current;

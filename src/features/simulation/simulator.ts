@@ -1,3 +1,4 @@
+import { keyedByClient } from '../../json/object-keys.js';
 import { composeDecision, type Thresholds } from '../rules/decision-outcome.js';
 import type { RulesetEvaluator } from '../rules/ruleset-evaluation.js';
 import type { Outcome } from '../rules/rule-schema.js';
@@ -40,7 +41,8 @@ export class Simulator {
     inputs: 0,
     changed: { any: 0, outcome: 0, tags: 0, products: 0, alerts: 0 },
     rules: [],
-    deltas: { tags: {}, alerts: {}, products: {} },
+    // Keyed by the tag, code and product names rule authors chose.
+    deltas: { tags: keyedByClient(), alerts: keyedByClient(), products: keyedByClient() },
     examples: [],
   };
   private readonly hits = new Map<string, { baseline: number; candidate: number }>();
