@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { validationFailed, type ErrorDetail } from './app-error.js';
 import { parseCalendarDate, parseInstant } from '../time/iso-time.js';
+import { RESERVED_KEY_MESSAGE } from '../json/object-keys.js';
 
 /**
  * The time formats of both validator instances (this one and route.ts's, for path and query parameters).
@@ -47,8 +48,11 @@ export function toDetails(errors: ErrorObject[] | null | undefined, basePath = '
   const details: ErrorDetail[] = [];
   const seen = new Set<string>();
   for (const error of errors ?? []) {
+    // The key's own error (below) already points at the key and says what is wrong with it.
+    if (error.keyword === 'propertyNames') continue;
     let path = error.instancePath;
-    let message = error.message ?? 'is invalid';
+    // `not` appears in the schemas only as notReservedKey.
+    let message = error.keyword === 'not' ? RESERVED_KEY_MESSAGE : (error.message ?? 'is invalid');
     if (error.propertyName !== undefined) {
       // A key that breaks `propertyNames`: point at the key itself.
       path += `/${escapePointer(error.propertyName)}`;

@@ -1,5 +1,6 @@
 import { profileIdSchema } from '../profiles/profile-schema.js';
-import { RULESET_ID_PATTERN, SEVERITIES, OUTCOMES, decisionEventSchema } from '../rules/rule-schema.js';
+import { notReservedKey } from '../../json/object-keys.js';
+import { RULESET_ID_PATTERN, SEVERITIES, OUTCOMES, decisionEventSchema, rulesetIdSchema } from '../rules/rule-schema.js';
 
 export const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9_.:-]{1,200}$';
 
@@ -8,10 +9,10 @@ export const decisionRequestSchema = {
   properties: {
     profileId: profileIdSchema,
     event: decisionEventSchema,
-    rulesets: { type: 'array', items: { type: 'string', pattern: RULESET_ID_PATTERN }, minItems: 1, maxItems: 50, uniqueItems: true },
+    rulesets: { type: 'array', items: rulesetIdSchema, minItems: 1, maxItems: 50, uniqueItems: true },
     versions: {
       type: 'object',
-      propertyNames: { pattern: RULESET_ID_PATTERN },
+      propertyNames: { pattern: RULESET_ID_PATTERN, ...notReservedKey },
       additionalProperties: { type: 'integer', minimum: 1 },
       maxProperties: 50,
     },

@@ -1,5 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { profileDocumentSchema } from '../profiles/profile-schema.js';
+import { notReservedKey } from '../../json/object-keys.js';
+import { extensionKeySchema, profileDocumentSchema } from '../profiles/profile-schema.js';
 
 /** Limits on what a draft may hold, so that no ruleset can make evaluation slow or unbounded. */
 export const RULESET_LIMITS = {
@@ -12,6 +13,8 @@ export const RULESET_LIMITS = {
 } as const;
 
 export const RULESET_ID_PATTERN = '^[a-z0-9-]{1,64}$';
+/** A ruleset id a client creates or names: decisions key their versions by it. */
+export const rulesetIdSchema = { type: 'string', pattern: RULESET_ID_PATTERN, ...notReservedKey } as const;
 export const RULESET_KINDS = ['tagging', 'product', 'fraud', 'risk'] as const;
 export const EVENT_TYPES = ['tag', 'product', 'alert', 'score'] as const;
 export const SEVERITIES = ['low', 'medium', 'high'] as const;
@@ -27,7 +30,7 @@ export const leafSchema = {
     operator: { type: 'string', minLength: 1, maxLength: 64 },
     value: {},
     path: { type: 'string', pattern: FACT_PATH_PATTERN, maxLength: 200 },
-    params: { type: 'object' },
+    params: { type: 'object', propertyNames: notReservedKey },
     priority: { type: 'integer', minimum: 1, maximum: 1000 },
     name: { type: 'string', maxLength: 100 },
   },
@@ -83,7 +86,7 @@ export const decisionEventSchema = {
     channel: { type: 'string', maxLength: 64 },
   },
   required: ['type'],
-  propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_-]{0,63}$' },
+  propertyNames: extensionKeySchema,
   additionalProperties: { type: ['string', 'number', 'boolean'], maxLength: 1000 },
   maxProperties: 50,
 } as const;

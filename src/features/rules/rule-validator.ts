@@ -3,6 +3,8 @@ import { toDetails, validatorFor } from '../../http/validation.js';
 import { FACTS_BY_NAME } from '../facts/fact-library.js';
 import { CUSTOM_OPERATORS, STOCK_OPERATORS } from './operators.js';
 import { placeholderPaths } from './message-template.js';
+import { parsePath } from './fact-path.js';
+import { isReservedKey, RESERVED_KEY_MESSAGE } from '../../json/object-keys.js';
 import { draftSchema, eventParamsSchemas, leafSchema, RULESET_LIMITS, type Draft } from './rule-schema.js';
 
 const OPERATORS = new Map<string, { checkValue(value: unknown): string | undefined }>(
@@ -118,6 +120,8 @@ function checkLeaf(leaf: Record<string, unknown>, path: string, details: ErrorDe
   }
   if (leaf.path !== undefined && fact && fact.type !== 'object' && fact.type !== 'array') {
     details.push({ path: `${path}/path`, message: `fact "${factName}" is a ${fact.type} and has no path` });
+  } else if (typeof leaf.path === 'string' && parsePath(leaf.path).some((segment) => typeof segment === 'string' && isReservedKey(segment))) {
+    details.push({ path: `${path}/path`, message: `a path segment ${RESERVED_KEY_MESSAGE}` });
   }
 }
 
@@ -133,6 +137,8 @@ function checkEvent(event: { type: keyof typeof eventParamsSchemas; params: Reco
       const fact = placeholder.split('.')[0]!;
       if (!PLACEHOLDER_PATH.test(placeholder)) {
         details.push({ path: `${path}/params/message`, message: `placeholder {{${placeholder}}} must be {{fact}} or {{fact.path}}` });
+      } else if (placeholder.split('.').some(isReservedKey)) {
+        details.push({ path: `${path}/params/message`, message: `placeholder {{${placeholder}}}: a path segment ${RESERVED_KEY_MESSAGE}` });
       } else if (!FACTS_BY_NAME.has(fact)) {
         details.push({ path: `${path}/params/message`, message: `names unknown fact "${fact}"` });
       }

@@ -1,4 +1,4 @@
-import { RULESET_ID_PATTERN, RULESET_KINDS, draftSchema, ruleSchema, rulesetTestSchema } from '../rules/rule-schema.js';
+import { RULESET_ID_PATTERN, RULESET_KINDS, draftSchema, ruleSchema, rulesetIdSchema, rulesetTestSchema } from '../rules/rule-schema.js';
 
 export const rulesetIdParam = { id: { type: 'string', pattern: RULESET_ID_PATTERN } } as const;
 export const versionParam = { version: { type: 'integer', minimum: 1 } } as const;
@@ -6,7 +6,7 @@ export const versionParam = { version: { type: 'integer', minimum: 1 } } as cons
 export const createRulesetSchema = {
   type: 'object',
   properties: {
-    id: { type: 'string', pattern: RULESET_ID_PATTERN },
+    id: rulesetIdSchema,
     kind: { type: 'string', enum: RULESET_KINDS },
     description: { type: 'string', maxLength: 1000 },
   },
