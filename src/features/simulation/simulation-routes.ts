@@ -3,7 +3,7 @@ import { route } from '../../http/route.js';
 import type { Role } from '../api-keys/roles.js';
 import { decisionEventSchema } from '../rules/rule-schema.js';
 import { rulesetIdParam } from '../rulesets/ruleset-schema.js';
-import { decisionRange, type SimulateRequest, type SimulationService } from './simulation-service.js';
+import type { SimulateRequest, SimulationService } from './simulation-service.js';
 
 const STAFF: Role[] = ['rules:edit', 'rules:publish'];
 
@@ -70,7 +70,6 @@ export function simulationRoutes(simulations: SimulationService): Router {
       },
     },
     async ({ res, params, body }) => {
-      if ('decisions' in body.against) decisionRange(body.against.decisions);
       const { inline, body: answer } = await simulations.simulate(params.id, body);
       res.status(inline ? 200 : 202).json(answer);
     },

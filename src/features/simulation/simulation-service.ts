@@ -28,7 +28,7 @@ export interface SimulateRequest {
 }
 
 /** The logged decisions' time range, read by the one parser of instants; `from` must be before `to` (400). */
-export function decisionRange(range: { from: string; to: string }): { from: Date; to: Date } {
+function decisionRange(range: { from: string; to: string }): { from: Date; to: Date } {
   const from = parseInstant(range.from);
   const to = parseInstant(range.to);
   if (!from || !to || from >= to) throw validationFailed('from must be before to.', [{ path: '/against/decisions/from', message: 'must be before to' }]);
