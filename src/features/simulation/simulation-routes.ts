@@ -66,15 +66,15 @@ export function simulationRoutes(simulations: SimulationService): Router {
       params: rulesetIdParam,
       body: simulateSchema,
       responses: {
-        200: { description: 'The comparison (up to 10,000 inputs)' },
+        200: { description: 'The comparison (up to 10,000 inputs); without audit:read, no examples and counts below 5 withheld' },
         202: { description: 'Larger runs: a simulation id to fetch the result from' },
       },
     },
-    async ({ res, params, body }) => {
+    async ({ res, params, body, caller }) => {
       if ('decisions' in body.against && Date.parse(body.against.decisions.from) >= Date.parse(body.against.decisions.to)) {
         throw validationFailed('from must be before to.', [{ path: '/against/decisions/from', message: 'must be before to' }]);
       }
-      const { inline, body: answer } = await simulations.simulate(params.id, body);
+      const { inline, body: answer } = await simulations.simulate(params.id, body, caller);
       res.status(inline ? 200 : 202).json(answer);
     },
   );
@@ -90,8 +90,8 @@ export function simulationRoutes(simulations: SimulationService): Router {
       params: { ...rulesetIdParam, simulationId: { type: 'string', pattern: '^sim_[0-9a-f-]{36}$' } },
       responses: { 200: { description: 'Running (with progress), or the result' } },
     },
-    async ({ res, params }) => {
-      res.json(await simulations.get(params.id, params.simulationId));
+    async ({ res, params, caller }) => {
+      res.json(await simulations.get(params.id, params.simulationId, caller));
     },
   );
 
