@@ -78,7 +78,7 @@ async function createStores(connection: Connection) {
 export async function createServices(config: Config, logger: Logger, database: Database, instanceId: string): Promise<Services> {
   const stores = await createStores(database.connection);
   const audit = new AuditTrail(stores.auditEvents);
-  const keys = new ApiKeyService(stores.apiKeys, audit);
+  const keys = new ApiKeyService(stores.apiKeys, audit, config.decisionTimeoutMs);
   if (config.bootstrapAdminKey) await keys.ensureBootstrapKey(config.bootstrapAdminKey);
   const profiles = new ProfileService(stores.profiles, audit);
 

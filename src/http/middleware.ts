@@ -37,18 +37,26 @@ export function accessLog(logger: Logger) {
 }
 
 export interface Authenticator {
+  /** Undefined for an unknown key; throws when the key cannot be checked (the database is unavailable). */
   authenticate(presentedKey: string): Promise<Caller | undefined>;
 }
 
 /**
  * Resolves the caller from `Authorization: Bearer <key>` without rejecting anything: each route
- * decides whether it needs a key (401) and which roles (403).
+ * decides whether it needs a key (401, or the lookup's failure: 503) and which roles (403).
  */
 export function authenticate(keys: Authenticator) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const header = req.get('authorization');
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (match) res.locals.caller = await keys.authenticate(match[1]!);
+    if (match) {
+      try {
+        res.locals.caller = await keys.authenticate(match[1]!);
+      } catch (error) {
+        // Public routes (health probes) must still answer while the key store is unavailable.
+        res.locals.authenticationFailure = error;
+      }
+    }
     next();
   };
 }

@@ -66,7 +66,7 @@ export function route<B = any, Q = any, P = any>(router: Router, spec: RouteSpec
   const checkAccess = (req: Request, res: Response, next: express.NextFunction): void => {
     if (spec.roles === 'public') return next();
     const caller = res.locals.caller as Caller | undefined;
-    if (!caller) return next(unauthenticated());
+    if (!caller) return next(res.locals.authenticationFailure ?? unauthenticated());
     if (spec.roles !== 'any' && !hasAnyRole(caller, spec.roles)) {
       return next(forbidden(`This API key lacks a required role (one of: ${spec.roles.join(', ')}).`));
     }

@@ -22,15 +22,16 @@ export function freshDbName(label: string): string {
 
 /** Starts the real service on port 0 against the test database server. */
 export async function startTestApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
-  const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
+  // A restart on the same database passes the first run's key: adminKey must be the one configured.
+  const adminKey = env.BOOTSTRAP_ADMIN_KEY ?? `test-admin-${randomBytes(16).toString('hex')}`;
   const config = loadConfig({
     MONGODB_URI: process.env.MONGODB_URI,
     MONGODB_DB: freshDbName(label),
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'error',
-    BOOTSTRAP_ADMIN_KEY: adminKey,
     ...env,
+    BOOTSTRAP_ADMIN_KEY: adminKey,
   });
   const server = createServer(config, { logger: createLogger('error', { silent: !process.env.TEST_LOGS }) });
   const { url } = await server.start();

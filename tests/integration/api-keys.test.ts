@@ -99,20 +99,27 @@ describe('API keys and roles', () => {
   });
 
   describe('role checks on profiles', () => {
-    const cases: { roles: string[]; read: number; write: number }[] = [
-      { roles: ['decide'], read: 200, write: 403 },
-      { roles: ['audit:read'], read: 200, write: 403 },
-      { roles: ['profiles:write'], read: 200, write: 201 },
-      { roles: ['rules:edit'], read: 403, write: 403 },
-      { roles: ['admin'], read: 200, write: 201 },
+    before(async () => {
+      await app.http().put('/v1/profiles/role-read').set(bearer(app.adminKey)).send({ type: 'individual' }).expect(201);
+    });
+
+    const cases: { roles: string[]; read: number; list: number; write: number }[] = [
+      { roles: ['decide'], read: 200, list: 403, write: 403 },
+      { roles: ['audit:read'], read: 200, list: 200, write: 403 },
+      { roles: ['profiles:read'], read: 200, list: 200, write: 403 },
+      { roles: ['profiles:write'], read: 200, list: 200, write: 201 },
+      { roles: ['rules:edit'], read: 403, list: 403, write: 403 },
+      { roles: ['admin'], read: 200, list: 200, write: 201 },
     ];
-    cases.forEach(({ roles, read, write }, index) => {
-      it(`when the key has ${roles.join(',')}, then reading answers ${read} and writing ${write}`, async () => {
+    cases.forEach(({ roles, read, list, write }, index) => {
+      it(`when the key has ${roles.join(',')}, then reading one profile answers ${read}, listing ${list} and writing ${write}`, async () => {
         const key = await issueKey(app, roles);
         const put = await app.http().put(`/v1/profiles/role-${index}`).set(bearer(key)).send({ type: 'individual' });
         expect(put.status).to.equal(write);
-        const list = await app.http().get('/v1/profiles').set(bearer(key));
-        expect(list.status).to.equal(read);
+        expect((await app.http().get('/v1/profiles/role-read').set(bearer(key))).status).to.equal(read);
+        const listed = await app.http().get('/v1/profiles').set(bearer(key));
+        expect(listed.status).to.equal(list);
+        if (list === 403) expect(listed.body.error.code).to.equal('FORBIDDEN');
       });
     });
   });

@@ -6,6 +6,7 @@ describe('Profiles API', () => {
   let app: TestApp;
   let writer: Record<string, string>;
   let reader: Record<string, string>;
+  let marketing: Record<string, string>;
   const individual = fixture('profiles/individual-guangzhou.json');
   const sme = fixture('profiles/sme-shenzhen.json');
 
@@ -13,6 +14,7 @@ describe('Profiles API', () => {
     app = await startTestApp('profiles');
     writer = bearer(await issueKey(app, ['profiles:write']));
     reader = bearer(await issueKey(app, ['decide']));
+    marketing = bearer(await issueKey(app, ['profiles:read']));
   });
   after(() => app.stop());
 
@@ -176,7 +178,7 @@ describe('Profiles API', () => {
           .http()
           .get('/v1/profiles')
           .query({ type: 'sme', limit: 2, ...(cursor ? { cursor } : {}) })
-          .set(reader);
+          .set(marketing);
         expect(res.status).to.equal(200);
         expect(res.body.items.length).to.be.at.most(2);
         seen.push(...res.body.items.map((item: { profileId: string }) => item.profileId));
@@ -188,24 +190,24 @@ describe('Profiles API', () => {
     });
 
     it('when filtering by a tag nobody has, then an empty page', async () => {
-      const res = await app.http().get('/v1/profiles?tag=high-value').set(reader);
+      const res = await app.http().get('/v1/profiles?tag=high-value').set(marketing);
       expect(res.status).to.equal(200);
       expect(res.body).to.deep.equal({ items: [], nextCursor: null });
     });
 
     it('when a query parameter carries an operator object, then 400, never a query operator', async () => {
-      const res = await app.http().get('/v1/profiles?tag[$ne]=x').set(reader);
+      const res = await app.http().get('/v1/profiles?tag[$ne]=x').set(marketing);
       expect(res.status).to.equal(400);
       expect(res.body.error.code).to.equal('VALIDATION_FAILED');
-      const repeated = await app.http().get('/v1/profiles?tag=a&tag=b').set(reader);
+      const repeated = await app.http().get('/v1/profiles?tag=a&tag=b').set(marketing);
       expect(repeated.status).to.equal(400);
       expect(repeated.body.error.details[0].path).to.equal('/query/tag');
     });
 
     it('when limit or cursor are out of range or forged, then 400', async () => {
-      expect((await app.http().get('/v1/profiles?limit=501').set(reader)).status).to.equal(400);
-      expect((await app.http().get('/v1/profiles?limit=0').set(reader)).status).to.equal(400);
-      expect((await app.http().get('/v1/profiles?cursor=bm9wZQ').set(reader)).status).to.equal(400);
+      expect((await app.http().get('/v1/profiles?limit=501').set(marketing)).status).to.equal(400);
+      expect((await app.http().get('/v1/profiles?limit=0').set(marketing)).status).to.equal(400);
+      expect((await app.http().get('/v1/profiles?cursor=bm9wZQ').set(marketing)).status).to.equal(400);
     });
   });
 });

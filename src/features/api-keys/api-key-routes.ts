@@ -10,7 +10,7 @@ import type { Role } from './roles.js';
 export function apiKeyRoutes(keys: ApiKeyService): Router {
   const router = Router();
 
-  route<{ name: string; roles: Role[] }>(
+  route<{ name: string; roles: Role[]; expiresAt?: string }>(
     router,
     {
       method: 'post',
@@ -22,7 +22,7 @@ export function apiKeyRoutes(keys: ApiKeyService): Router {
       responses: { 201: { description: 'The new key', schema: createdApiKeySchema } },
     },
     async ({ res, body, caller }) => {
-      res.status(201).json(await keys.create(body.name, body.roles, caller));
+      res.status(201).json(await keys.create(body.name, body.roles, caller, body.expiresAt));
     },
   );
 
@@ -50,7 +50,7 @@ export function apiKeyRoutes(keys: ApiKeyService): Router {
     {
       method: 'delete',
       path: '/v1/api-keys/:keyId',
-      summary: 'Revoke an API key (idempotent)',
+      summary: 'Revoke an API key (idempotent); the last active admin key is refused',
       tag: 'API keys',
       roles: ['admin'],
       params: keyIdParam,

@@ -5,6 +5,7 @@ export const createApiKeySchema = {
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 100 },
     roles: { type: 'array', items: { type: 'string', enum: ROLES }, minItems: 1, maxItems: ROLES.length, uniqueItems: true },
+    expiresAt: { type: 'string', format: 'date-time', description: 'After this instant the key is refused (401). Must be in the future.' },
   },
   required: ['name', 'roles'],
   additionalProperties: false,
@@ -19,8 +20,9 @@ export const apiKeySchema = {
     createdAt: { type: 'string', format: 'date-time' },
     createdBy: { type: ['string', 'null'] },
     revokedAt: { type: ['string', 'null'], format: 'date-time' },
+    expiresAt: { type: ['string', 'null'], format: 'date-time' },
   },
-  required: ['id', 'name', 'roles', 'createdAt', 'revokedAt'],
+  required: ['id', 'name', 'roles', 'createdAt', 'revokedAt', 'expiresAt'],
 } as const;
 
 export const createdApiKeySchema = {

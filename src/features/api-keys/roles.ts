@@ -1,4 +1,4 @@
-export const ROLES = ['decide', 'profiles:write', 'rules:edit', 'rules:publish', 'audit:read', 'admin'] as const;
+export const ROLES = ['decide', 'profiles:write', 'profiles:read', 'rules:edit', 'rules:publish', 'audit:read', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who made a request: the API key's id and name, and the roles it holds. */
@@ -8,7 +8,12 @@ export interface Caller {
   roles: Role[];
 }
 
-/** `admin` implies every role. */
+/** Roles that come with another: a data feed that writes profiles may read them back. */
+const IMPLIED: ReadonlyMap<Role, readonly Role[]> = new Map([['profiles:write', ['profiles:read']]]);
+
+/** `admin` implies every role; `profiles:write` implies `profiles:read`. */
 export function hasAnyRole(caller: Caller, required: readonly Role[]): boolean {
-  return caller.roles.includes('admin') || required.some((role) => caller.roles.includes(role));
+  if (caller.roles.includes('admin')) return true;
+  const held = new Set(caller.roles.flatMap((role) => [role, ...(IMPLIED.get(role) ?? [])]));
+  return required.some((role) => held.has(role));
 }

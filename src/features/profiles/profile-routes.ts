@@ -13,7 +13,10 @@ import {
 } from './profile-schema.js';
 import type { ProfileService } from './profile-service.js';
 
-const READERS: Role[] = ['decide', 'audit:read', 'profiles:write'];
+/** One profile by id: a loan system reads the customer it decides on. `profiles:write` implies `profiles:read`. */
+const READERS: Role[] = ['decide', 'audit:read', 'profiles:read'];
+/** Lists are segments of the whole customer base: marketing and compliance, not loan systems. */
+const LISTERS: Role[] = ['profiles:read', 'audit:read'];
 const WRITERS: Role[] = ['profiles:write'];
 const TAG = 'Profiles';
 const idParam = { profileId: profileIdSchema };
@@ -99,7 +102,7 @@ export function profileRoutes(profiles: ProfileService): Router {
       path: '/v1/profiles',
       summary: 'List profiles, optionally a marketing segment by tag and/or type',
       tag: TAG,
-      roles: READERS,
+      roles: LISTERS,
       query: {
         type: 'object',
         properties: {

@@ -12,6 +12,8 @@ import type { RulesetService } from '../rulesets/ruleset-service.js';
 import { parseInstant } from '../../time/iso-time.js';
 import { Simulator, type SimulationInput, type SimulationResult } from './simulator.js';
 import type { SimulationStore } from './simulation-store.js';
+import { discloseReport, type FullReport } from './simulation-disclosure.js';
+import type { Caller } from '../api-keys/roles.js';
 
 const PAGE = 500;
 
@@ -62,14 +64,17 @@ export class SimulationService {
     },
   ) {}
 
-  /** Answers the report inline, or { simulationId, status: 'running' } when the run is too large. */
-  async simulate(rulesetId: string, request: SimulateRequest, now = new Date()): Promise<{ inline: boolean; body: object }> {
+  /**
+   * Answers the report inline, or { simulationId, status: 'running' } when the run is too large.
+   * The report shows the caller what simulation-disclosure allows; a stored one keeps everything.
+   */
+  async simulate(rulesetId: string, request: SimulateRequest, caller: Caller, now = new Date()): Promise<{ inline: boolean; body: object }> {
     const sides = await this.sides(rulesetId, request);
     const total = await this.countInputs(request);
     const header = { ruleset: rulesetId, ...sides.described, against: 'profiles' in request.against ? 'profiles' : 'decisions' };
     if (total <= this.deps.inlineLimit) {
       const { result, notes } = await this.run(sides, request, now);
-      return { inline: true, body: { ...header, ...result, notes } };
+      return { inline: true, body: discloseReport({ ...header, ...result, notes }, caller) };
     }
     const simulationId = `sim_${randomUUID()}`;
     await this.deps.store.create({ id: simulationId, rulesetId, status: 'running', progress: { done: 0, total }, header, result: null, error: null, createdAt: now });
@@ -83,11 +88,11 @@ export class SimulationService {
     return { inline: false, body: { simulationId, status: 'running', progress: { done: 0, total } } };
   }
 
-  async get(rulesetId: string, simulationId: string): Promise<object> {
+  async get(rulesetId: string, simulationId: string, caller: Caller): Promise<object> {
     const simulation = await this.deps.store.get(simulationId);
     if (!simulation || simulation.rulesetId !== rulesetId) throw notFound(`No simulation ${simulationId} of ruleset ${rulesetId}.`);
     return simulation.status === 'succeeded'
-      ? { simulationId, status: simulation.status, progress: simulation.progress, ...simulation.result }
+      ? { simulationId, status: simulation.status, progress: simulation.progress, ...discloseReport(simulation.result as FullReport, caller) }
       : { simulationId, status: simulation.status, progress: simulation.progress, error: simulation.error };
   }
 
