@@ -108,7 +108,7 @@ export async function createServices(config: Config, logger: Logger, database: D
     maskedDecisions: await stores.decisionLog.maskProfile(profileId, {
       at: new Date().toISOString(),
       by: caller.keyId,
-      fields: ['profileId', 'request', 'facts', 'explanations', 'messages'],
+      fields: ['profileId', 'request', 'facts', 'explanations', 'messages', 'velocity'],
     }),
   }));
   const simulations = new SimulationService({

@@ -78,4 +78,31 @@ describe('DecisionLogWriter', () => {
     expect(logged!.personal!.facts).to.deep.equal({});
     expect(logged!.hash).to.equal(record('dec_writer_1').hash);
   });
+
+  it('when the decision of a queued entry runs out of budget before its insert, then it is dropped; an entry already inside an insert lands', async () => {
+    const writer = new DecisionLogWriter(store);
+    const late = new AbortController();
+    const kept = writer.write(record('dec_abort_kept'));
+    const dropped = writer.write(record('dec_abort_dropped'), late.signal).then(() => undefined, (error: Error) => error);
+    late.abort(new Error('budget'));
+    await kept;
+    const refusal = await dropped;
+    expect(refusal?.message).to.equal('budget');
+    expect(await store.get('dec_abort_kept')).to.exist;
+    expect(await store.get('dec_abort_dropped')).to.equal(undefined);
+
+    const real = store.insertMany.bind(store);
+    let insertStarted!: () => void;
+    const started = new Promise<void>((resolve) => (insertStarted = resolve));
+    sinon.stub(store, 'insertMany').callsFake(async (records) => {
+      insertStarted();
+      return real(records);
+    });
+    const inFlight = new AbortController();
+    const landing = writer.write(record('dec_abort_in_flight'), inFlight.signal);
+    await started;
+    inFlight.abort(new Error('budget'));
+    await landing;
+    expect(await store.get('dec_abort_in_flight'), 'an insert under way is not recalled').to.exist;
+  });
 });

@@ -132,6 +132,10 @@ describe('Decision log', () => {
       expect(res.body.rulesetVersions).to.deep.equal({ 'fraud-alerts': 1 });
       expect(res.body.masked.fields).to.include.members(['profileId', 'facts', 'request']);
       expect(JSON.stringify(res.body)).not.to.contain('LOG-ERASE');
+      const stored = await database.connection.db!.collection('decision_log').findOne({ _id: decisionIds[3] } as never);
+      expect(stored, 'the velocity slot and history of the application are erased too').not.to.have.any.keys('velocitySlot', 'velocityTimes');
+      expect(JSON.stringify(stored)).not.to.contain('LOG-ERASE');
+      expect(res.body.masked.fields).to.include('velocity');
       const report = await verify();
       expect(report.ok, JSON.stringify(report.problems)).to.equal(true);
       const replay = await app.http().post(`/v1/decisions/${decisionIds[3]}/replay`).set(compliance);

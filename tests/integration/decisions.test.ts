@@ -3,6 +3,7 @@ import sinon from 'sinon';
 import { startTestApp, bearer, issueKey, openTestDatabase, type TestApp } from '../helpers/test-app.js';
 import { editLogEntry } from '../helpers/log-entry-editing.js';
 import { DecisionLogStore } from '../../src/features/decisions/decision-log-store.js';
+import { ProfileStore } from '../../src/features/profiles/profile-store.js';
 
 const GUANGZHOU = { city: 'Guangzhou', lat: 23.13, lon: 113.26 };
 const BEIJING = { lat: 39.9, lon: 116.4 };
@@ -254,6 +255,33 @@ describe('POST /v1/decisions', () => {
       const res = await decide({ profileId: 'C-HOME', event: { type: 'login', at: '2026-11-21T15:00:00+08:00' } });
       expect(res.status).to.equal(503);
       expect(res.body.error.message).to.match(/200 ms/);
+    });
+
+    it('when the budget runs out before the decision is logged, then its work stops: no log entry, no velocity count, no tags', async () => {
+      await app.http().put('/v1/profiles/C-LATE').set(feed).send(homeProfile).expect(201);
+      const real = ProfileStore.prototype.get;
+      const slowRead = sinon.stub(ProfileStore.prototype, 'get').callsFake(async function (this: ProfileStore, profileId) {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        return real.call(this, profileId);
+      });
+      const application = { profileId: 'C-LATE', event: { type: 'loan_application', location: { lat: 23.13, lon: 113.26 } }, rulesets: ['fraud-alerts', 'customer-tags'] };
+      const late = await decide(application);
+      expect(late.status).to.equal(503);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(slowRead.called, 'the profile was read after the budget ran out').to.equal(true);
+      slowRead.restore();
+
+      const logged = await app.http().get('/v1/decisions').query({ profileId: 'C-LATE' }).set(compliance);
+      expect(logged.body.items, 'no log entry').to.deep.equal([]);
+      const profile = await app.http().get('/v1/profiles/C-LATE').set(feed);
+      expect(profile.body.tags, 'no tag write').to.deep.equal([]);
+      const next = await decide(application);
+      expect(next.status).to.equal(200);
+      const seen = next.body.explanations
+        .find((e: { rule: string }) => e.rule === 'many-applications-24h')
+        .conditions.find((c: { fact: string }) => c.fact === 'applicationsLast24h').factValue;
+      expect(seen, 'no velocity count').to.equal(0);
+      expect(next.body.tags, 'the same decision in budget does yield tags').not.to.be.empty;
     });
   });
 });

@@ -1,12 +1,14 @@
 import { expect } from 'chai';
 import { connectDatabase, type Database } from '../../src/db/database.js';
 import { VelocityStore } from '../../src/features/decisions/velocity-store.js';
+import { afterApplication, applicationsWithin24h, NO_APPLICATIONS, type VelocityHead } from '../../src/features/decisions/velocity-history.js';
 import { freshDbName } from '../helpers/test-app.js';
 
 describe('VelocityStore', () => {
   let database: Database;
   let store: VelocityStore;
-  const DAY = 24 * 3600 * 1000;
+  const HOUR = 3600 * 1000;
+  const DAY = 24 * HOUR;
   const now = Date.parse('2026-11-21T00:00:00Z');
 
   before(async () => {
@@ -19,24 +21,61 @@ describe('VelocityStore', () => {
     await database.close();
   });
 
-  it('counts recorded applications in [from, to), per profile', async () => {
-    for (const offset of [-30 * 3600 * 1000, -2 * 3600 * 1000, -3600 * 1000, 0]) await store.record('V-1', new Date(now + offset));
-    await store.record('V-2', new Date(now - 3600 * 1000));
-    expect(await store.countBetween('V-1', new Date(now - DAY), new Date(now))).to.equal(2);
-    expect(await store.countBetween('V-2', new Date(now - DAY), new Date(now))).to.equal(1);
-    expect(await store.countBetween('V-3', new Date(now - DAY), new Date(now))).to.equal(0);
+  /** Logs applications one after another as decide does: each state follows the head, then becomes it. */
+  async function apply(profileId: string, applications: { at: number; loggedAt: number }[]): Promise<VelocityHead> {
+    let head = await store.head(profileId);
+    for (const { at, loggedAt } of applications) {
+      head = afterApplication(head, new Date(at), new Date(loggedAt));
+      await store.advance(profileId, head);
+    }
+    return head;
+  }
+
+  it('when applications are logged, then each profile head counts its own in the 24 h before an event', async () => {
+    await apply('V-1', [-30 * HOUR, -2 * HOUR, -HOUR, 0].map((offset) => ({ at: now + offset, loggedAt: now })));
+    await apply('V-2', [{ at: now - HOUR, loggedAt: now }]);
+    expect(await store.head('V-1')).to.include({ n: 4 });
+    expect(applicationsWithin24h(await store.head('V-1'), new Date(now))).to.equal(2);
+    expect(applicationsWithin24h(await store.head('V-2'), new Date(now))).to.equal(1);
+    expect(await store.head('V-3')).to.deep.equal(NO_APPLICATIONS);
   });
 
-  it('when a profile has many old entries, then reading trims those older than a week and keeps the count right', async () => {
-    for (let i = 0; i < 70; i++) await store.record('V-OLD', new Date(now - 30 * DAY + i * 1000));
-    await store.record('V-OLD', new Date(now - 3600 * 1000));
-    expect(await store.countBetween('V-OLD', new Date(now - DAY), new Date(now))).to.equal(1);
-    const doc = await database.connection.db!.collection('application_velocity').findOne({ _id: 'V-OLD' } as never);
-    expect(doc!.at).to.deep.equal([now - 3600 * 1000]);
+  it('when a head is advanced to a slot it already passed, then it stays where it is', async () => {
+    const before = await store.head('V-1');
+    await store.advance('V-1', { n: 2, times: [] });
+    expect(await store.head('V-1')).to.deep.equal(before);
   });
 
-  it('erases a profile', async () => {
-    expect(await store.erase('V-1')).to.equal(1);
-    expect(await store.countBetween('V-1', new Date(now - DAY), new Date(now))).to.equal(0);
+  it('when a profile has many applications logged over a week ago, then the stored head keeps only recent ones and the count stays right', async () => {
+    await apply('V-OLD', Array.from({ length: 70 }, (_, i) => ({ at: now - 30 * DAY + i * 1000, loggedAt: now - 30 * DAY + i * 1000 })));
+    await apply('V-OLD', [{ at: now - HOUR, loggedAt: now }]);
+    const head = await store.head('V-OLD');
+    expect(head.n, 'the slot counts every application ever logged').to.equal(71);
+    expect(head.times).to.deep.equal([[now - HOUR, now]]);
+    expect(applicationsWithin24h(head, new Date(now))).to.equal(1);
+  });
+
+  it('when an application has an event time far ahead, then it does not push the recent history out', async () => {
+    await apply('V-FAR', [1, 2, 3].map((i) => ({ at: now - i * HOUR, loggedAt: now })));
+    await apply('V-FAR', [{ at: Date.parse('9999-12-31T00:00:00Z'), loggedAt: now }]);
+    expect(applicationsWithin24h(await store.head('V-FAR'), new Date(now))).to.equal(3);
+  });
+
+  it('when a head was written by an earlier version (event times only), then it still counts and the next advance converts it', async () => {
+    const heads = database.connection.db!.collection('application_velocity');
+    await heads.insertOne({ _id: 'V-LEGACY', at: [now - 2 * HOUR, now - HOUR] } as never);
+    const legacy = await store.head('V-LEGACY');
+    expect(legacy.n).to.equal(0);
+    expect(applicationsWithin24h(legacy, new Date(now))).to.equal(2);
+    await apply('V-LEGACY', [{ at: now, loggedAt: now }]);
+    const converted = await heads.findOne({ _id: 'V-LEGACY' } as never);
+    expect(converted).to.include({ n: 1 }).and.not.to.have.property('at');
+    expect(applicationsWithin24h(await store.head('V-LEGACY'), new Date(now + 1))).to.equal(3);
+  });
+
+  it('when a profile is erased, then its head is gone', async () => {
+    await apply('V-ERASE', [{ at: now, loggedAt: now }]);
+    expect(await store.erase('V-ERASE')).to.equal(1);
+    expect(await store.head('V-ERASE')).to.deep.equal(NO_APPLICATIONS);
   });
 });

@@ -1,20 +1,24 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { conflict, notFound, unavailable, validationFailed, type ErrorDetail } from '../../http/app-error.js';
 import { canonicalJson } from '../rules/canonical-json.js';
-import { composeDecision, type Thresholds } from '../rules/decision-outcome.js';
+import { composeDecision, type ComposedDecision, type Thresholds } from '../rules/decision-outcome.js';
 import type { RulesetEvaluator } from '../rules/ruleset-evaluation.js';
 import { buildFactContext, computeFacts } from '../facts/fact-library.js';
 import type { DecisionEvent } from '../facts/fact-definition.js';
+import { parseInstant } from '../../time/iso-time.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
+import type { StoredProfile } from '../profiles/profile-schema.js';
 import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
 import type { Caller } from '../api-keys/roles.js';
 import type { DecisionLogStore } from './decision-log-store.js';
 import type { VelocityStore } from './velocity-store.js';
 import type { Logger } from '../../logging/logger.js';
 import { DecisionLogWriter, LogWriteRefused } from './decision-log-writer.js';
-import { decidedFields, renderedMessages, sealableRecord, type DecisionRecord } from './decision-record.js';
+import { decidedFields, renderedMessages, sealableRecord, type DecisionRecord, type LoggableRecord } from './decision-record.js';
 import type { DecisionRequest } from './decision-schema.js';
 import type { ProfileTagger } from './profile-tagger.js';
+import { KeyedQueue } from './keyed-queue.js';
+import { afterApplication, applicationsWithin24h, stampAfter, timesText, velocitySlot, type VelocityHead } from './velocity-history.js';
 
 export interface DecideInput {
   request: DecisionRequest;
@@ -36,7 +40,34 @@ export interface DecideDeps {
   engine: { name: string; version: string };
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+// Event times a decision accepts: clients' clocks drift a little, but an event years ahead or back is
+// a mistake or an attempt to game the velocity history, and is refused rather than counted.
+const EARLIEST_EVENT = Date.parse('2000-01-01T00:00:00Z');
+const MAX_EVENT_LEAD_MS = 5 * 60 * 1000;
+/** Each time an application finds its slot taken, another application was logged; past this many, something is wrong. */
+const MAX_SLOT_ATTEMPTS = 100;
+
+/** What a decision settled before it evaluates; an application may evaluate more than once. */
+interface Attempt {
+  input: DecideInput;
+  started: number;
+  decisionId: string;
+  requestHash: string;
+  rulesets: RulesetEvaluator[];
+  factNames: Set<string>;
+  /** The client's event time, when it sent one; else the time of each evaluation. */
+  eventTime: Date | undefined;
+  /** Aborted when the budget runs out: from then on nothing of this decision may be written. */
+  signal: AbortSignal;
+}
+
+interface Evaluated {
+  record: LoggableRecord;
+  composed: ComposedDecision;
+  evaluatedAt: Date;
+  /** A loan application's velocity state once it is logged. */
+  next?: VelocityHead;
+}
 
 /**
  * POST /v1/decisions: load the profile, compute the facts the rules read, evaluate the requested
@@ -44,25 +75,36 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * then answer. Past the latency budget, or when the database fails, it answers 503: fail closed.
  */
 export class DecideUseCase {
+  /**
+   * One loan application per profile at a time on this instance: each reads the velocity state the
+   * one before it left, so a burst costs one attempt per application rather than a conflict per pair.
+   * Across instances the unique slot of the log entry decides.
+   */
+  private readonly applications = new KeyedQueue();
+
   constructor(private readonly deps: DecideDeps) {}
 
   async decide(input: DecideInput): Promise<DecisionRecord> {
+    const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(unavailable(`No decision within the ${this.deps.timeoutMs} ms budget; nothing was returned.`)),
-        this.deps.timeoutMs,
-      );
+      timer = setTimeout(() => {
+        const error = unavailable(`No decision within the ${this.deps.timeoutMs} ms budget; nothing was returned.`);
+        controller.abort(error);
+        reject(error);
+      }, this.deps.timeoutMs);
     });
     try {
-      return await Promise.race([this.decideWithinBudget(input), budget]);
+      return await Promise.race([this.decideWithinBudget(input, controller.signal), budget]);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  private async decideWithinBudget({ request, caller, requestId, idempotencyKey }: DecideInput): Promise<DecisionRecord> {
+  private async decideWithinBudget(input: DecideInput, signal: AbortSignal): Promise<DecisionRecord> {
     const started = performance.now();
+    const { request, caller, idempotencyKey } = input;
+    const eventTime = boundedEventTime(request.event.at, new Date());
     const requestHash = hashRequest(request);
     const decisionId = idempotencyKey ? idempotentDecisionId(caller.keyId, idempotencyKey) : newDecisionId();
     if (idempotencyKey) {
@@ -71,56 +113,145 @@ export class DecideUseCase {
     }
 
     const rulesets = await this.resolveRulesets(request);
-    const evaluatedAt = new Date();
-    const event = { ...request.event, at: request.event.at ?? evaluatedAt.toISOString() } as DecisionEvent;
     const factNames = new Set(rulesets.flatMap((ruleset) => [...ruleset.factNames]));
+    const attempt: Attempt = { input, started, decisionId, requestHash, rulesets, factNames, eventTime, signal };
+    if (request.event.type === 'loan_application') {
+      return this.applications.run(request.profileId, () => this.decideApplication(attempt));
+    }
     // Both reads at once: each is a round trip to the database.
-    const [profile, history] = await Promise.all([
-      this.deps.profiles.get(request.profileId),
-      factNames.has('applicationsLast24h') ? this.history(request.profileId, event) : {},
+    const [profile, head] = await Promise.all([
+      this.profile(request.profileId),
+      factNames.has('applicationsLast24h') ? this.deps.velocity.head(request.profileId) : undefined,
     ]);
-    if (!profile) throw notFound(`No profile with id ${request.profileId}.`);
+    const evaluated = await this.evaluate(attempt, profile, head);
+    const logged = await this.log(evaluated.record, attempt);
+    if (logged !== evaluated.record) return logged!;
+    await this.tag(attempt, profile, evaluated);
+    return logged;
+  }
+
+  /**
+   * A loan application takes the next velocity slot of its profile with its log entry. When another
+   * application (on another instance, or one whose head was never advanced) holds that slot, the count
+   * it saw is stale: it re-reads the state and evaluates again for the next slot.
+   */
+  private async decideApplication(attempt: Attempt): Promise<DecisionRecord> {
+    attempt.signal.throwIfAborted();
+    const { profileId } = attempt.input.request;
+    const [profile, firstHead] = await Promise.all([this.profile(profileId), this.deps.velocity.head(profileId)]);
+    let head = firstHead;
+    for (let tries = 0; tries < MAX_SLOT_ATTEMPTS; tries++) {
+      const evaluated = await this.evaluate(attempt, profile, head);
+      const logged = await this.log(evaluated.record, attempt);
+      if (logged === undefined) {
+        head = await this.headAfterConflict(profileId, head);
+        continue;
+      }
+      if (logged !== evaluated.record) return logged;
+      // Logged, hence counted (the log is the count): the head follows even if the budget ran out
+      // meanwhile, so that decisions reading only the head see what the log holds.
+      await this.advanceHead(profileId, evaluated.next!);
+      await this.tag(attempt, profile, evaluated);
+      return logged;
+    }
+    throw unavailable(`The application found its velocity slot taken ${MAX_SLOT_ATTEMPTS} times; nothing was decided.`);
+  }
+
+  private async evaluate(attempt: Attempt, profile: StoredProfile, head: VelocityHead | undefined): Promise<Evaluated> {
+    const { request, caller, requestId, idempotencyKey } = attempt.input;
+    const evaluatedAt = attempt.eventTime ? new Date() : stampAfter(head, new Date());
+    const eventTime = attempt.eventTime ?? evaluatedAt;
+    const event = { ...request.event, at: request.event.at ?? evaluatedAt.toISOString() } as DecisionEvent;
+    const history = head && attempt.factNames.has('applicationsLast24h') ? { applicationsLast24h: applicationsWithin24h(head, eventTime) } : {};
     const context = buildFactContext(profile, event, history);
-    const facts = computeFacts(context, factNames);
+    const facts = computeFacts(context, attempt.factNames);
     const factsDone = performance.now();
 
-    const evaluations = await Promise.all(rulesets.map((ruleset) => ruleset.evaluate(facts, context.eventTime)));
+    const evaluations = await Promise.all(attempt.rulesets.map((ruleset) => ruleset.evaluate(facts, context.eventTime)));
     const composed = composeDecision(evaluations, this.deps.thresholds);
     const evaluated = performance.now();
 
-    const record = sealableRecord(
+    const sealable = sealableRecord(
       {
-        decisionId,
+        decisionId: attempt.decisionId,
         createdAt: new Date().toISOString(),
         evaluatedAt: evaluatedAt.toISOString(),
         requestId,
         caller: { keyId: caller.keyId, name: caller.name },
-        rulesets: rulesets.map(({ identity }) => ({ id: identity.id, version: identity.version, checksum: identity.checksum })),
+        rulesets: attempt.rulesets.map(({ identity }) => ({ id: identity.id, version: identity.version, checksum: identity.checksum })),
         engine: this.deps.engine,
         ...decidedFields(composed),
         timings: {
-          totalMs: round(performance.now() - started),
-          factsMs: round(factsDone - started),
+          totalMs: round(performance.now() - attempt.started),
+          factsMs: round(factsDone - attempt.started),
           evaluateMs: round(evaluated - factsDone),
         },
       },
       { profileId: request.profileId, request: { ...request, event }, facts, explanations: evaluations.flatMap((e) => e.rules), messages: renderedMessages(evaluations) },
-      idempotencyKey ? { keyId: caller.keyId, key: idempotencyKey, requestHash } : null,
+      idempotencyKey ? { keyId: caller.keyId, key: idempotencyKey, requestHash: attempt.requestHash } : null,
     );
+    if (event.type !== 'loan_application' || !head) return { record: sealable, composed, evaluatedAt };
+    const next = afterApplication(head, eventTime, evaluatedAt);
+    const velocity = { slot: velocitySlot(request.profileId, next.n), times: timesText(next.times) };
+    return { record: { ...sealable, velocity }, composed, evaluatedAt, next };
+  }
 
+  /**
+   * Logs the record and answers the decision to return: this one, or the earlier one of a concurrent
+   * retry with the same Idempotency-Key; undefined when the application's velocity slot was taken.
+   */
+  private async log(record: LoggableRecord, attempt: Attempt): Promise<DecisionRecord | undefined> {
+    attempt.signal.throwIfAborted();
     try {
-      await this.deps.writer.write(record);
+      await this.deps.writer.write(record, attempt.signal);
+      return record;
     } catch (error) {
-      // A concurrent retry with the same idempotency key logged first: answer with its decision.
-      if (error instanceof LogWriteRefused && error.code === 11000 && idempotencyKey) {
-        const winner = await this.deps.log.get(decisionId);
-        if (winner) return sameRequestOrConflict(winner, requestHash);
+      if (!(error instanceof LogWriteRefused && error.code === 11000)) throw error;
+      if (attempt.input.idempotencyKey) {
+        const winner = await this.deps.log.get(attempt.decisionId);
+        if (winner) return sameRequestOrConflict(winner, attempt.requestHash);
       }
+      // A random decision id does not collide: what was taken is the slot, by another application.
+      if (record.velocity) return undefined;
       throw error;
     }
-    if (event.type === 'loan_application') await this.recordApplication(request.profileId, context.eventTime);
-    await this.deps.tagger.apply(request.profileId, profile.tagDetails, composed.tagSources, rulesets, evaluatedAt);
-    return record;
+  }
+
+  /**
+   * The state to try the next slot with, after the slot following `previous` was found taken. Usually
+   * the head has moved on; when it has not (its writer has not advanced it yet, or died first), the
+   * log entry holding the slot has the state, and the head is repaired from it.
+   */
+  private async headAfterConflict(profileId: string, previous: VelocityHead): Promise<VelocityHead> {
+    const head = await this.deps.velocity.head(profileId);
+    if (head.n > previous.n) return head;
+    const n = previous.n + 1;
+    const times = await this.deps.log.velocityAt(velocitySlot(profileId, n));
+    if (!times) return head;
+    const repaired = { n, times };
+    await this.advanceHead(profileId, repaired);
+    return repaired;
+  }
+
+  /** The application is logged and counted whatever happens here: a head left behind is repaired by the next one. */
+  private async advanceHead(profileId: string, head: VelocityHead): Promise<void> {
+    try {
+      await this.deps.velocity.advance(profileId, head);
+    } catch (error) {
+      this.deps.logger.warn('velocity head not advanced', { message: (error as Error).message });
+    }
+  }
+
+  /** Stores the tags the decision yielded, unless the budget ran out: then the caller was told nothing was decided. */
+  private async tag(attempt: Attempt, profile: StoredProfile, { composed, evaluatedAt }: Evaluated): Promise<void> {
+    if (attempt.signal.aborted) return;
+    await this.deps.tagger.apply(attempt.input.request.profileId, profile.tagDetails, composed.tagSources, attempt.rulesets, evaluatedAt);
+  }
+
+  private async profile(profileId: string): Promise<StoredProfile> {
+    const profile = await this.deps.profiles.get(profileId);
+    if (!profile) throw notFound(`No profile with id ${profileId}.`);
+    return profile;
   }
 
   /** The requested rulesets (default: every active one), each at its pinned or active version. */
@@ -143,22 +274,18 @@ export class DecideUseCase {
     if (details.length > 0) throw validationFailed('The rulesets requested cannot be evaluated.', details);
     return resolved;
   }
+}
 
-  /** applicationsLast24h: loan applications logged for this profile in the 24 h before the event. */
-  private async history(profileId: string, event: DecisionEvent): Promise<{ applicationsLast24h: number }> {
-    const at = new Date(event.at);
-    const applicationsLast24h = await this.deps.velocity.countBetween(profileId, new Date(at.getTime() - DAY_MS), at);
-    return { applicationsLast24h };
-  }
-
-  /** After the decision is logged: count it for later velocity checks. The decision stands if this fails. */
-  private async recordApplication(profileId: string, eventTime: Date): Promise<void> {
-    try {
-      await this.deps.velocity.record(profileId, eventTime);
-    } catch (error) {
-      this.deps.logger.warn('application not counted for velocity', { message: (error as Error).message });
-    }
-  }
+/** The client's event time, when it sent one; a 400 at /event/at when it cannot be read or is out of bounds. */
+function boundedEventTime(at: string | undefined, now: Date): Date | undefined {
+  if (at === undefined) return undefined;
+  const instant = parseInstant(at);
+  let problem: string | undefined;
+  if (instant === undefined) problem = 'must be an ISO 8601 date-time with an offset or Z';
+  else if (instant.getTime() < EARLIEST_EVENT) problem = 'must not be before 2000-01-01T00:00:00Z';
+  else if (instant.getTime() > now.getTime() + MAX_EVENT_LEAD_MS) problem = "must not be more than 5 minutes after the service's clock";
+  if (problem) throw validationFailed('The event time is out of range.', [{ path: '/event/at', message: problem }]);
+  return instant;
 }
 
 function sameRequestOrConflict(earlier: DecisionRecord, requestHash: string): DecisionRecord {

@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection } from '../../db/ensure-collection.js';
 import { parseInstant } from '../../time/iso-time.js';
+import { parseTimes, type ApplicationTime } from './velocity-history.js';
 import type { DecisionCore, DecisionPersonal, DecisionRecord, LoggableRecord, Masking } from './decision-record.js';
 
 export interface DecisionFilter {
@@ -35,6 +36,13 @@ interface LogDoc extends Omit<DecisionRecord, 'core' | 'personal'> {
   rulesetIds: string[];
   eventType: string;
   eventAt: Date | null;
+  /**
+   * A loan application's velocity slot ("<profileId>#<n>", unique: two decisions can never log the
+   * same slot, on any instance) and the state it leaves (JSON text). Outside the hash, like the
+   * masking; absent on other entries and removed on erasure.
+   */
+  velocitySlot?: string;
+  velocityTimes?: string;
 }
 
 /**
@@ -61,12 +69,17 @@ export class DecisionLogStore {
         hash: String,
         masked: Schema.Types.Mixed,
         idempotency: Schema.Types.Mixed,
+        velocitySlot: String,
+        velocityTimes: String,
       },
       { versionKey: false, collection: 'decision_log', minimize: false },
     );
     schema.index({ createdAt: -1, _id: -1 });
     schema.index({ profileId: 1, createdAt: -1 });
     schema.index({ profileId: 1, eventType: 1, eventAt: 1 });
+    // Sparse, as only applications hold a slot: MongoDB indexes only entries that have one; the embedded
+    // database ignores the option, and SQLite's unique index lets any number of entries lack the field.
+    schema.index({ velocitySlot: 1 }, { unique: true, sparse: true });
     this.model = connection.model<LogDoc>('DecisionLogEntry', schema);
   }
 
@@ -91,6 +104,15 @@ export class DecisionLogStore {
       }
     }
     return refused;
+  }
+
+  /**
+   * The velocity state logged with a slot, when an entry holds it: what repairs a head that lags behind
+   * the log. Indexed on MongoDB; a scan on the embedded database, so only on that rare path.
+   */
+  async velocityAt(slot: string): Promise<ApplicationTime[] | undefined> {
+    const doc = await this.model.collection.findOne({ velocitySlot: slot }, { projection: { velocityTimes: 1 } });
+    return doc ? parseTimes(doc.velocityTimes) : undefined;
   }
 
   async get(decisionId: string): Promise<DecisionRecord | undefined> {
@@ -123,7 +145,10 @@ export class DecisionLogStore {
 
   /** Erasure: drops the personal part of every entry of a profile; answers how many were masked. */
   async maskProfile(profileId: string, masking: Masking): Promise<number> {
-    const result = await this.model.updateMany({ profileId }, { $set: { personal: null, profileId: null, masked: masking } });
+    const result = await this.model.updateMany(
+      { profileId },
+      { $set: { personal: null, profileId: null, masked: masking }, $unset: { velocitySlot: '', velocityTimes: '' } },
+    );
     return result.modifiedCount;
   }
 
@@ -159,7 +184,7 @@ export class DecisionLogStore {
   }
 }
 
-function toDoc({ core, personal, texts, personalDigest, hash, masked, idempotency }: LoggableRecord): LogDoc {
+function toDoc({ core, personal, texts, personalDigest, hash, masked, idempotency, velocity }: LoggableRecord): LogDoc {
   const event = personal.request.event;
   return {
     _id: core.decisionId,
@@ -177,6 +202,7 @@ function toDoc({ core, personal, texts, personalDigest, hash, masked, idempotenc
     hash,
     masked,
     idempotency,
+    ...(velocity && { velocitySlot: velocity.slot, velocityTimes: velocity.times }),
   };
 }
 

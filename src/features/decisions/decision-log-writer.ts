@@ -3,6 +3,7 @@ import type { LoggableRecord } from './decision-record.js';
 
 interface Pending {
   record: LoggableRecord;
+  signal?: AbortSignal;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -34,9 +35,14 @@ export class DecisionLogWriter {
 
   constructor(private readonly store: DecisionLogStore) {}
 
-  write(record: LoggableRecord): Promise<void> {
+  /**
+   * Settles when the database acknowledged or refused the entry. An entry whose `signal` aborts while it
+   * waits is never inserted (it rejects with the signal's reason); once inside an insert, it may land.
+   */
+  write(record: LoggableRecord, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ record, resolve, reject });
+      if (signal?.aborted) return reject(signal.reason);
+      this.queue.push({ record, signal, resolve, reject });
       this.schedule();
     });
   }
@@ -50,8 +56,9 @@ export class DecisionLogWriter {
   private async flush(): Promise<void> {
     this.scheduled = false;
     this.writing = true;
-    const batch = this.queue.splice(0, MAX_BATCH);
+    const batch = this.takeBatch();
     try {
+      if (batch.length === 0) return;
       const refused = await this.store.insertMany(batch.map((pending) => pending.record));
       batch.forEach((pending, index) => {
         const problem = refused.get(index);
@@ -64,5 +71,16 @@ export class DecisionLogWriter {
       this.writing = false;
       this.schedule();
     }
+  }
+
+  /** The next entries to insert, leaving out those whose decision ran out of budget while they waited. */
+  private takeBatch(): Pending[] {
+    const batch: Pending[] = [];
+    while (batch.length < MAX_BATCH && this.queue.length > 0) {
+      const pending = this.queue.shift()!;
+      if (pending.signal?.aborted) pending.reject(pending.signal.reason);
+      else batch.push(pending);
+    }
+    return batch;
   }
 }

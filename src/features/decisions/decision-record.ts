@@ -102,6 +102,8 @@ function hashEntryText(coreText: string, personalDigest: string): string {
 export interface LoggableRecord extends DecisionRecord {
   personal: DecisionPersonal;
   texts: { core: string; personal: string };
+  /** A loan application's velocity slot and the state it leaves (JSON text), stored beside the entry. */
+  velocity?: { slot: string; times: string };
 }
 
 /**

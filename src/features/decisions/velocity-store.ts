@@ -1,29 +1,32 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection } from '../../db/ensure-collection.js';
+import { isDuplicateKey } from '../../db/database-errors.js';
+import { NO_APPLICATIONS, parseTimes, timesText, type VelocityHead } from './velocity-history.js';
 
-interface VelocityDoc {
+interface HeadDoc {
   _id: string;
-  /** Event times (ms) of the profile's logged loan applications, oldest first. */
-  at: number[];
+  /** The slot of the latest logged application this document knows of. */
+  n?: number;
+  /** JSON text of the [event time, logged time] pairs of the state of slot n. */
+  times?: string;
+  /** Written by earlier versions: the event times alone, with no slot. */
+  at?: number[];
 }
 
-/** Entries older than this (relative to the newest) are dropped when the list is rewritten. */
-const KEEP_MS = 7 * 24 * 60 * 60 * 1000;
-const TRIM_ABOVE = 64;
-
 /**
- * The times of each profile's logged loan applications, one small document per profile read by _id,
- * so that `applicationsLast24h` never scans the decision log (a filter on anything but _id scans its
- * collection on the embedded database). Appending is a single-document $push after the decision is
- * logged.
+ * Each profile's velocity head: the state of its latest logged loan application, one small document
+ * read by _id, so that `applicationsLast24h` never scans the decision log (a filter on anything but
+ * _id scans its collection on the embedded database). The decision log is the truth: each logged
+ * application holds a unique slot and its state, and the head is a copy that can lag behind it (a
+ * writer that died between the two writes) but never runs ahead of it.
  */
 export class VelocityStore {
-  private readonly model: Model<VelocityDoc>;
+  private readonly model: Model<HeadDoc>;
 
   constructor(connection: Connection) {
-    this.model = connection.model<VelocityDoc>(
+    this.model = connection.model<HeadDoc>(
       'ApplicationVelocity',
-      new Schema<VelocityDoc>({ _id: String, at: [Number] }, { versionKey: false, collection: 'application_velocity' }),
+      new Schema<HeadDoc>({ _id: String, n: Number, times: String, at: [Number] }, { versionKey: false, collection: 'application_velocity' }),
     );
   }
 
@@ -31,31 +34,38 @@ export class VelocityStore {
     await ensureCollection(this.model);
   }
 
-  /** Logged applications with an event time in [from, to). */
-  async countBetween(profileId: string, from: Date, to: Date): Promise<number> {
-    // On every decision: the driver's collection directly, without mongoose's query casting.
-    const doc = await this.model.collection.findOne({ _id: profileId as never }, { projection: { at: 1 } });
-    const times: number[] = (doc?.at as number[] | undefined) ?? [];
-    if (times.length > TRIM_ABOVE) await this.trim(profileId, times);
-    return times.filter((at) => at >= from.getTime() && at < to.getTime()).length;
+  /** The profile's head; no applications when it has none. */
+  async head(profileId: string): Promise<VelocityHead> {
+    // On every decision that needs it: the driver's collection directly, without mongoose's query casting.
+    const doc = (await this.model.collection.findOne({ _id: profileId as never })) as HeadDoc | null;
+    if (!doc) return NO_APPLICATIONS;
+    if (typeof doc.n === 'number') return { n: doc.n, times: parseTimes(doc.times) };
+    // An earlier version's list: no application holds a slot yet, and when each was logged is unknown.
+    const now = Date.now();
+    return { n: 0, times: (doc.at ?? []).filter(Number.isFinite).map((at) => [at, Math.min(at, now)] as const) };
   }
 
-  async record(profileId: string, eventAt: Date): Promise<void> {
-    await this.model.collection.updateOne({ _id: profileId as never }, { $push: { at: eventAt.getTime() as never } }, { upsert: true });
+  /**
+   * Moves the head forward to `head` (the state of a logged slot) unless it already holds that slot
+   * or a later one: heads only move forward, so a slow writer never undoes a faster one on MongoDB.
+   * The embedded database has no atomic conditional update (it reads, then writes by _id), so there
+   * two instances advancing one profile in the same instant can leave it one slot behind; the next
+   * application finds its slot taken and repairs it from the log.
+   */
+  async advance(profileId: string, head: VelocityHead): Promise<void> {
+    const filter = { _id: profileId as never, $or: [{ n: { $lt: head.n } }, { n: { $exists: false } }] };
+    const update = { $set: { n: head.n, times: timesText(head.times) }, $unset: { at: '' as const } };
+    try {
+      await this.model.collection.updateOne(filter, update, { upsert: true });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      // The filter did not match and the upsert collided: the head exists, perhaps created just now by
+      // another writer with an earlier slot. Without the upsert, the filter alone decides.
+      await this.model.collection.updateOne(filter, update);
+    }
   }
 
   async erase(profileId: string): Promise<number> {
     return (await this.model.deleteOne({ _id: profileId })).deletedCount;
-  }
-
-  /**
-   * Keeps only the last week before the newest entry. FerretDB silently ignores both `$push` with
-   * `$slice` and `$pull` with a condition, so the list is rewritten, and only if it is still exactly
-   * what was read: an application recorded meanwhile is never lost (the trim waits for the next read).
-   */
-  private async trim(profileId: string, times: number[]): Promise<void> {
-    const newest = Math.max(...times);
-    const kept = times.filter((at) => at >= newest - KEEP_MS);
-    await this.model.updateOne({ _id: profileId, at: times }, { $set: { at: kept } });
   }
 }

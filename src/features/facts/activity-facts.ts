@@ -100,7 +100,7 @@ export const ACTIVITY_FACTS: readonly FactDefinition[] = [
   {
     name: 'applicationsLast24h',
     type: 'integer',
-    description: 'loan_application decisions logged for this profile in the 24 h before the event; absent when unknown',
+    description: 'loan_application decisions logged for this profile in the 24 h before the event (of those logged in the last 8 days, at most 1,000); absent when unknown',
     compute: (context) => {
       const count = finiteNumber(context.history?.applicationsLast24h);
       return count !== undefined && Number.isInteger(count) && count >= 0 ? count : undefined;
