@@ -208,10 +208,11 @@ describe('Keys that name Object prototype members', () => {
     });
 
     it('when a simulation drops its tag, then the delta of the tag "constructor" is counted', async () => {
+      // A caller who may see customer-level counts (editors see counts below 5 suppressed).
       const res = await app
         .http()
         .post('/v1/rulesets/constructor/simulate')
-        .set(editor)
+        .set(bearer(app.adminKey))
         .send({ candidate: 'draft', baseline: 'active', against: { profiles: { limit: 10, event: { type: 'login', at: '2026-11-21T10:00:00+08:00' } } } });
 
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
