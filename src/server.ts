@@ -1,13 +1,12 @@
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { connectDatabase, type Database } from './db/database.js';
 import { lockDataDir, type DataDirLock } from './db/data-dir-lock.js';
 import { EmbeddedMongoSupervisor } from './db/embedded-mongo-supervisor.js';
 import { createApp } from './http/app.js';
+import { listen, type HttpListener } from './http/http-listener.js';
 import { createServices, type Services } from './services.js';
 
 /** On shutdown, seal up to this close to now: other instances may still be writing. */
@@ -50,7 +49,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Serve
   let supervisor: EmbeddedMongoSupervisor | undefined;
   let database: Database | undefined;
   let services: Services | undefined;
-  let httpServer: http.Server | undefined;
+  let listener: HttpListener | undefined;
 
   async function start(): Promise<RunningServer> {
     try {
@@ -76,15 +75,9 @@ export function createServer(config: Config, options: ServerOptions = {}): Serve
         routers: services.routers,
         databaseUnavailable: () => availability.unavailableReason(),
       });
-      httpServer = http.createServer(app);
-      httpServer.keepAliveTimeout = 65_000;
-      await new Promise<void>((resolve, reject) => {
-        httpServer!.once('error', reject);
-        httpServer!.listen(config.port, config.host, () => resolve());
-      });
-      const { port } = httpServer.address() as AddressInfo;
-      logger.info('listening', { port, pid: process.pid });
-      return { url: `http://127.0.0.1:${port}`, port };
+      listener = await listen(app, { port: config.port, host: config.host, logger });
+      logger.info('listening', { port: listener.port, pid: process.pid });
+      return { url: `http://127.0.0.1:${listener.port}`, port: listener.port };
     } catch (error) {
       await stop().catch(() => undefined);
       throw error;
@@ -96,14 +89,10 @@ export function createServer(config: Config, options: ServerOptions = {}): Serve
    * checkpoint), seals what was logged, then closes the database and the embedded server.
    */
   async function stop(): Promise<void> {
-    if (httpServer) {
-      const server = httpServer;
-      httpServer = undefined;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
-      await closed;
-      clearTimeout(grace);
+    if (listener) {
+      const draining = listener;
+      listener = undefined;
+      await draining.drain(config.shutdownGraceMs);
     }
     if (services) {
       const { runtime, scheduler, sealer } = services;

@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger.js';
 import { accessLog, authenticate, refuseWhileDatabaseDown, requestId, type Authenticator } from './middleware.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { openApiRoutes } from './openapi.js';
+import { requireHostHeader } from './protocol-refusals.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -21,6 +22,7 @@ export function createApp({ logger, authenticator, standaloneRouters, routers, d
   app.set('etag', false);
   app.use(requestId());
   app.use(accessLog(logger));
+  app.use(requireHostHeader());
   for (const router of standaloneRouters) app.use(router);
   app.use(openApiRoutes());
   app.use(refuseWhileDatabaseDown(databaseUnavailable));
