@@ -123,10 +123,12 @@ describe('embedded database faults (the database process is killed for real)', f
       expect(ready.body.error.code).to.equal('UNAVAILABLE');
       expect(ready.body.error.message).to.match(/^The database is unavailable: .*embedded database process was killed by SIGKILL/);
 
-      const started = Date.now();
+      let started = Date.now();
       const decision = await post(app.url, '/v1/decisions', app.admin, decisionBody(1));
+      expect(Date.now() - started, 'the decision answer, in ms (the budget is 200)').to.be.below(200);
+      started = Date.now();
       const profileRead = await app.http().get('/v1/profiles/HEAL-1').set(app.admin);
-      expect(Date.now() - started, 'both answers, in ms').to.be.below(200);
+      expect(Date.now() - started, 'the profile answer, in ms').to.be.below(200);
       expect(decision.status).to.equal(503);
       expect(profileRead.status).to.equal(503);
       expect(profileRead.body.error.message).to.match(/database is unavailable/);
