@@ -13,22 +13,23 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const server = createServer(config);
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (reason: string, exitCode: number) => {
     if (stopping) return;
     stopping = true;
-    server.logger.info('shutting down', { signal });
+    server.logger.info('shutting down', { reason });
     server.stop().then(
-      () => process.exit(0),
+      () => process.exit(exitCode),
       (error) => {
         server.logger.error('shutdown failed', { message: (error as Error).message });
         process.exit(1);
       },
     );
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  // An instance that cannot heal exits non-zero, so that its process manager starts a fresh one.
+  const server = createServer(config, { onFatal: (error) => shutdown(error.message, 1) });
+  process.on('SIGTERM', () => shutdown('SIGTERM', 0));
+  process.on('SIGINT', () => shutdown('SIGINT', 0));
   process.on('unhandledRejection', (reason) => {
     server.logger.error('unhandled rejection', { message: (reason as Error)?.message, stack: (reason as Error)?.stack });
   });

@@ -1,12 +1,12 @@
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { connectDatabase, type Database } from './db/database.js';
-import { startEmbeddedMongo, type EmbeddedMongo } from './db/embedded-mongo.js';
+import { lockDataDir, type DataDirLock } from './db/data-dir-lock.js';
+import { EmbeddedMongoSupervisor } from './db/embedded-mongo-supervisor.js';
 import { createApp } from './http/app.js';
+import { listen, type HttpListener } from './http/http-listener.js';
 import { createServices, type Services } from './services.js';
 
 /** On shutdown, seal up to this close to now: other instances may still be writing. */
@@ -24,40 +24,64 @@ export interface Server {
   logger: Logger;
   /** This instance's id, as job runs and seals record it. */
   instanceId: string;
+  /** For operators and fault tests: the embedded database's process and port while it runs (none with MONGODB_URI). */
+  diagnostics: { embeddedDb(): { pid: number; port: number } | undefined };
+}
+
+export interface ServerOptions {
+  logger?: Logger;
+  /**
+   * Called when the instance can no longer serve and will not heal by itself (the embedded database
+   * cannot be restarted). `npm start` stops and exits non-zero so that a process manager restarts it.
+   */
+  onFatal?: (error: Error) => void;
 }
 
 /**
  * The composition root: config → logger → database → stores → services → app. Nothing is
  * connected or started until start(); stop() undoes it in reverse order.
  */
-export function createServer(config: Config, options: { logger?: Logger } = {}): Server {
+export function createServer(config: Config, options: ServerOptions = {}): Server {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const onFatal = options.onFatal ?? ((error: Error) => logger.error('the instance cannot serve', { message: error.message }));
   const instanceId = `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
-  let embedded: EmbeddedMongo | undefined;
+  let lock: DataDirLock | undefined;
+  let supervisor: EmbeddedMongoSupervisor | undefined;
   let database: Database | undefined;
   let services: Services | undefined;
-  let httpServer: http.Server | undefined;
+  let listener: HttpListener | undefined;
 
   async function start(): Promise<RunningServer> {
-    let uri = config.mongodbUri;
-    if (!uri) {
-      embedded = await startEmbeddedMongo(path.join(config.dataDir, 'db'), logger, { sync: config.embeddedDbSync });
-      uri = embedded.uri;
-    }
-    database = await connectDatabase(uri, config.mongodbDb);
-    services = await createServices(config, logger, database, instanceId);
-    services.scheduler.start();
+    try {
+      let uri = config.mongodbUri;
+      if (!uri) {
+        // Two services on one DATA_DIR would run two databases on one set of SQLite files.
+        lock = lockDataDir(config.dataDir);
+        supervisor = new EmbeddedMongoSupervisor(path.join(config.dataDir, 'db'), config.embeddedDbSync, logger, {
+          onDown: (reason) => database?.availability.markDown(reason),
+          onGiveUp: onFatal,
+        });
+        uri = await supervisor.start();
+      }
+      database = await connectDatabase(uri, config.mongodbDb, { log: logger });
+      services = await createServices(config, logger, database, instanceId);
+      services.scheduler.start();
 
-    const app = createApp({ logger, authenticator: services.keys, routers: services.routers });
-    httpServer = http.createServer(app);
-    httpServer.keepAliveTimeout = 65_000;
-    await new Promise<void>((resolve, reject) => {
-      httpServer!.once('error', reject);
-      httpServer!.listen(config.port, config.host, () => resolve());
-    });
-    const { port } = httpServer.address() as AddressInfo;
-    logger.info('listening', { port });
-    return { url: `http://127.0.0.1:${port}`, port };
+      const { availability } = database;
+      const app = createApp({
+        logger,
+        authenticator: services.keys,
+        standaloneRouters: [services.healthRouter],
+        routers: services.routers,
+        databaseUnavailable: () => availability.unavailableReason(),
+      });
+      listener = await listen(app, { port: config.port, host: config.host, logger });
+      logger.info('listening', { port: listener.port, pid: process.pid });
+      return { url: `http://127.0.0.1:${listener.port}`, port: listener.port };
+    } catch (error) {
+      await stop().catch(() => undefined);
+      throw error;
+    }
   }
 
   /**
@@ -65,14 +89,10 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
    * checkpoint), seals what was logged, then closes the database and the embedded server.
    */
   async function stop(): Promise<void> {
-    if (httpServer) {
-      const server = httpServer;
-      httpServer = undefined;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
-      await closed;
-      clearTimeout(grace);
+    if (listener) {
+      const draining = listener;
+      listener = undefined;
+      await draining.drain(config.shutdownGraceMs);
     }
     if (services) {
       const { runtime, scheduler, sealer } = services;
@@ -87,12 +107,16 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
       await database.close();
       database = undefined;
     }
-    if (embedded) {
-      await embedded.stop();
-      embedded = undefined;
+    if (supervisor) {
+      await supervisor.stop();
+      supervisor = undefined;
+    }
+    if (lock) {
+      lock.release();
+      lock = undefined;
     }
     logger.info('stopped');
   }
 
-  return { start, stop, logger, instanceId };
+  return { start, stop, logger, instanceId, diagnostics: { embeddedDb: () => supervisor?.running() } };
 }

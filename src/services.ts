@@ -51,6 +51,8 @@ export interface Services {
   runtime: RulesetRuntime;
   scheduler: JobScheduler;
   sealer: DecisionSealer;
+  /** Liveness and readiness: served without the database. */
+  healthRouter: Router;
   routers: Router[];
 }
 
@@ -94,7 +96,7 @@ export async function createServices(config: Config, logger: Logger, database: D
     runtime,
     log: stores.decisionLog,
     velocity: stores.velocity,
-    writer: new DecisionLogWriter(stores.decisionLog),
+    writer: new DecisionLogWriter(stores.decisionLog, { logger, unavailableReason: () => database.availability.unavailableReason() }),
     tagger: new ProfileTagger(stores.profiles, logger),
     thresholds: config.outcome,
     timeoutMs: config.decisionTimeoutMs,
@@ -152,11 +154,15 @@ export async function createServices(config: Config, logger: Logger, database: D
     segmentExportJob(stores.profiles, { dataDir: config.dataDir, tags: config.jobs.segmentExportTags, timeZone: config.jobs.timezone }, schedules['segment-export']),
   );
 
+  const healthRouter = healthRoutes([
+    async () => {
+      const reason = database.availability.unavailableReason();
+      if (reason !== undefined) return `The database is unavailable: ${reason}.`;
+      return (await database.ping()) ? undefined : 'The database does not answer.';
+    },
+    async () => (runtime.isLoaded() ? undefined : 'Active rulesets are not loaded yet.'),
+  ]);
   const routers = [
-    healthRoutes([
-      async () => ((await database.ping()) ? undefined : 'The database does not answer.'),
-      async () => (runtime.isLoaded() ? undefined : 'Active rulesets are not loaded yet.'),
-    ]),
     apiKeyRoutes(keys),
     profileRoutes(profiles),
     factRoutes(),
@@ -167,5 +173,5 @@ export async function createServices(config: Config, logger: Logger, database: D
     reportRoutes(reports),
     jobRoutes(scheduler, stores.jobs),
   ];
-  return { keys, runtime, scheduler, sealer, routers };
+  return { keys, runtime, scheduler, sealer, healthRouter, routers };
 }

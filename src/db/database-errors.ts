@@ -21,10 +21,17 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
+/**
+ * Socket errors the driver lets through unwrapped: a write on a connection whose server just died
+ * fails with EPIPE ("This socket has been ended by the other party") before the driver notices.
+ */
+const SOCKET_ERROR_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED']);
+
 /** True when the error says the database could not be reached (503), not that a request was wrong. */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const e = error as { name?: string; message?: string } | null;
+  const e = error as { name?: string; message?: string; code?: unknown } | null;
   if (!e) return false;
   if (e.name && UNAVAILABLE_ERRORS.has(e.name)) return true;
+  if (typeof e.code === 'string' && SOCKET_ERROR_CODES.has(e.code)) return true;
   return typeof e.message === 'string' && /buffering timed out|connection .* closed|client was closed/i.test(e.message);
 }

@@ -15,9 +15,13 @@ interface Log {
   info(message: string, meta?: object): unknown;
 }
 
-/** A running embedded FerretDB: its connection string and how to stop it. */
+/** A running embedded FerretDB: its connection string, its process, and how to stop it. */
 export interface EmbeddedMongo {
   uri: string;
+  port: number;
+  pid: number;
+  /** Settles when the process exits, whoever stopped it. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
@@ -55,23 +59,34 @@ export async function ensureEmbeddedMongoBuilt(log: Log): Promise<string> {
   return binary;
 }
 
-/**
- * Starts FerretDB on its SQLite backend with its files under `dataDir`, on a free loopback port,
- * and resolves once it accepts connections. The child exits when we stop it or when we die.
- */
 export interface EmbeddedMongoOptions {
   /** SQLite `synchronous`: `normal` syncs at WAL checkpoints, `full` on every commit. */
   sync?: EmbeddedDbSync;
+  /** Loopback port to listen on; 0 (default) picks a free one. A restart passes the first one's. */
+  port?: number;
   timeoutMs?: number;
 }
 
-export async function startEmbeddedMongo(dataDir: string, log: Log, { sync = 'normal', timeoutMs = 60_000 }: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
+/**
+ * Starts FerretDB on its SQLite backend with its files under `dataDir`, on a loopback port, and
+ * resolves once it accepts connections. The child exits when we stop it or when we die (its stdin
+ * closes). It runs in a process group of its own, so that a terminal's Ctrl-C reaches only the
+ * service, which stops the database itself after the requests in flight.
+ */
+export async function startEmbeddedMongo(dataDir: string, log: Log, { sync = 'normal', port = 0, timeoutMs = 60_000 }: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const binary = await ensureEmbeddedMongoBuilt(log);
   fs.mkdirSync(dataDir, { recursive: true });
-  const child = spawn(binary, ['-data-dir', dataDir, '-synchronous', sync, '-exit-on-stdin-eof'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(binary, ['-data-dir', dataDir, '-synchronous', sync, '-port', String(port), '-exit-on-stdin-eof'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    detached: true,
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
   const uri = await waitForReady(child, timeoutMs);
-  log.info('embedded database ready');
-  return { uri, stop: () => stopChild(child) };
+  const boundPort = Number(new URL(uri).port);
+  log.info('embedded database ready', { pid: child.pid, port: boundPort });
+  return { uri, port: boundPort, pid: child.pid!, exited, stop: () => stopChild(child) };
 }
 
 function waitForReady(child: ChildProcess, timeoutMs: number): Promise<string> {

@@ -1,25 +1,33 @@
 import express, { type Express, type Router } from 'express';
 import type { Logger } from '../logging/logger.js';
-import { accessLog, authenticate, requestId, type Authenticator } from './middleware.js';
+import { accessLog, authenticate, refuseWhileDatabaseDown, requestId, type Authenticator } from './middleware.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { openApiRoutes } from './openapi.js';
+import { requireHostHeader } from './protocol-refusals.js';
 
 export interface AppDeps {
   logger: Logger;
   authenticator: Authenticator;
+  /** Routes that need no database (health probes): served even while it is down. */
+  standaloneRouters: Router[];
   routers: Router[];
+  /** Why the database is known to be down, if it is: every other route answers 503 at once then. */
+  databaseUnavailable: () => string | undefined;
 }
 
 /** Builds the Express app. It never listens by itself: the server (or a test) decides where. */
-export function createApp({ logger, authenticator, routers }: AppDeps): Express {
+export function createApp({ logger, authenticator, standaloneRouters, routers, databaseUnavailable }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestId());
   app.use(accessLog(logger));
+  app.use(requireHostHeader());
+  for (const router of standaloneRouters) app.use(router);
+  app.use(openApiRoutes());
+  app.use(refuseWhileDatabaseDown(databaseUnavailable));
   app.use(authenticate(authenticator));
   for (const router of routers) app.use(router);
-  app.use(openApiRoutes());
   app.use(notFoundHandler());
   app.use(errorHandler(logger));
   return app;

@@ -34,12 +34,15 @@ export function notFoundHandler() {
   };
 }
 
-/** The one place that answers errors: no stack trace leaves the process, a 500 is logged once. */
+/** The one place that answers errors: no stack trace leaves the process, a 500 is logged once with its stack. */
 export function errorHandler(logger: Logger) {
   return (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) return next(error);
     const appError = toAppError(error);
-    if (appError.status >= 500) {
+    if (error instanceof AppError && appError.status === 503) {
+      // A deliberate refusal (budget spent, database known down): expected, and a flood during an outage.
+      logger.warn('request answered 503', { requestId: res.locals.requestId, reason: appError.message });
+    } else if (appError.status >= 500) {
       const err = error as Error;
       logger.error('request failed', {
         requestId: res.locals.requestId,

@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logging/logger.js';
 import { runWithRequestContext } from '../logging/request-context.js';
 import type { Caller } from '../features/api-keys/roles.js';
+import { unavailable } from './app-error.js';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -58,5 +59,17 @@ export function authenticate(keys: Authenticator) {
       }
     }
     next();
+  };
+}
+
+/**
+ * While the database is known to be down, answers 503 at once: otherwise each request would wait
+ * for the driver's server selection (seconds) before failing. Placed before authentication, so an
+ * unknown key costs no lookup either.
+ */
+export function refuseWhileDatabaseDown(unavailableReason: () => string | undefined) {
+  return (_req: Request, _res: Response, next: NextFunction): void => {
+    const reason = unavailableReason();
+    next(reason === undefined ? undefined : unavailable(`The database is unavailable: ${reason}. Try again shortly.`));
   };
 }

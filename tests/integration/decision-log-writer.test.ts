@@ -1,12 +1,17 @@
 import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import sinon from 'sinon';
 import { connectDatabase, type Database } from '../../src/db/database.js';
+import { startEmbeddedMongo } from '../../src/db/embedded-mongo.js';
+import { AppError } from '../../src/http/app-error.js';
 import { DecisionLogStore } from '../../src/features/decisions/decision-log-store.js';
 import { DecisionLogWriter, LogWriteRefused } from '../../src/features/decisions/decision-log-writer.js';
 import { sealableRecord, type DecisionCore, type LoggableRecord } from '../../src/features/decisions/decision-record.js';
 import { freshDbName } from '../helpers/test-app.js';
 
-function record(decisionId: string): LoggableRecord {
+function record(decisionId: string, padding = ''): LoggableRecord {
   const core: DecisionCore = {
     decisionId,
     createdAt: '2026-11-21T00:00:00.000Z',
@@ -24,7 +29,7 @@ function record(decisionId: string): LoggableRecord {
     alerts: [],
     timings: { totalMs: 0, factsMs: 0, evaluateMs: 0 },
   };
-  const personal = { profileId: 'W-1', request: { profileId: 'W-1', event: { type: 'login', at: core.evaluatedAt } }, facts: { absent: undefined }, explanations: [], messages: {} };
+  const personal = { profileId: 'W-1', request: { profileId: 'W-1', event: { type: 'login', at: core.evaluatedAt } }, facts: { absent: undefined, ...(padding && { padding }) }, explanations: [], messages: {} };
   return sealableRecord(core, personal, null);
 }
 
@@ -104,5 +109,81 @@ describe('DecisionLogWriter', () => {
     inFlight.abort(new Error('budget'));
     await landing;
     expect(await store.get('dec_abort_in_flight'), 'an insert under way is not recalled').to.exist;
+  });
+
+  describe('when the database fails under a batch', () => {
+
+    it('when the answer to a batch is lost, then each entry counts as written only if reading it back by id finds it with its own hash', async () => {
+      const landed = record('dec_doubt_landed');
+      const lost = record('dec_doubt_lost');
+      const taken = record('dec_doubt_taken');
+      // Another entry already holds this id (a concurrent retry that logged first).
+      await store.insertMany([{ ...record('dec_doubt_taken'), hash: 'f'.repeat(64) }]);
+      // The database stores only the first entry, and its answer never arrives: all three are in doubt.
+      sinon.stub(store, 'insertMany').callsFake(async (records) => {
+        await database.connection.collection('decision_log').insertOne({ _id: records[0]!.core.decisionId as never, hash: records[0]!.hash });
+        return { refused: new Map(), inDoubt: records.map((_, index) => index), readBackConfirms: true, cause: 'connection closed' };
+      });
+      const writer = new DecisionLogWriter(store);
+      const [written, absent, other] = await Promise.allSettled([writer.write(landed), writer.write(lost), writer.write(taken)]);
+      expect(written.status).to.equal('fulfilled');
+      expect(absent.status).to.equal('rejected');
+      expect((absent as PromiseRejectedResult).reason).to.be.instanceOf(AppError).and.include({ status: 503, code: 'UNAVAILABLE' });
+      expect(other.status).to.equal('rejected');
+      expect((other as PromiseRejectedResult).reason).to.be.instanceOf(LogWriteRefused).and.include({ code: 11000 });
+    });
+
+    it('when the database is known to be down, then a batch fails at once with 503 and nothing is sent', async () => {
+      const insertMany = sinon.spy(store, 'insertMany');
+      const writer = new DecisionLogWriter(store, { unavailableReason: () => 'the embedded database process was killed by SIGKILL' });
+      const started = Date.now();
+      const result = await writer.write(record('dec_doubt_down')).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(result).to.be.instanceOf(AppError).and.include({ status: 503 });
+      expect(Date.now() - started).to.be.below(100);
+      expect(insertMany.callCount).to.equal(0);
+    });
+
+    it('when the database process is killed while a batch is written, then no entry is reported written that is not in the log', async function () {
+      if (process.env.TEST_EMBEDDED !== '1') this.skip();
+      this.timeout(60_000);
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'writer-kill-'));
+      const quiet = { info: () => undefined };
+      const first = await startEmbeddedMongo(dataDir, quiet);
+      const killed = await connectDatabase(first.uri, 'writerkill');
+      const killedStore = new DecisionLogStore(killed.connection);
+      await killedStore.init();
+      // Kill the database 30 ms into the insert of ~6 MB: it is surely still writing.
+      const real = killedStore.insertMany.bind(killedStore);
+      sinon.stub(killedStore, 'insertMany').callsFake((records) => {
+        setTimeout(() => process.kill(first.pid, 'SIGKILL'), 30);
+        return real(records);
+      });
+      const writer = new DecisionLogWriter(killedStore);
+      const ids = Array.from({ length: 200 }, (_, i) => `dec_kill_${i}`);
+      const outcomes = await Promise.allSettled(ids.map((id) => writer.write(record(id, 'x'.repeat(30_000)))));
+      await first.exited;
+      await killed.close();
+
+      const second = await startEmbeddedMongo(dataDir, quiet, { port: first.port });
+      const reopened = await connectDatabase(second.uri, 'writerkill');
+      try {
+        const readBack = new DecisionLogStore(reopened.connection);
+        const reportedWritten = ids.filter((_, i) => outcomes[i]!.status === 'fulfilled');
+        const missing: string[] = [];
+        for (const id of reportedWritten) if ((await readBack.storedHash(id)) === undefined) missing.push(id);
+        expect(missing, 'reported written but not in the log').to.deep.equal([]);
+        expect(reportedWritten.length, 'the kill came before the batch was acknowledged').to.be.below(ids.length);
+        for (const outcome of outcomes) {
+          if (outcome.status === 'rejected') expect(outcome.reason).to.be.instanceOf(AppError).and.include({ status: 503 });
+        }
+      } finally {
+        await reopened.close();
+        await second.stop();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
   });
 });

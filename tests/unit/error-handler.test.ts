@@ -31,12 +31,27 @@ describe('errorHandler()', () => {
     expect((logger.error as sinon.SinonSpy).called).to.equal(false);
   });
 
+  it('when a deliberate 503 is thrown (the database is known down), then it is logged as a warning without a stack', () => {
+    const logger = { error: sinon.spy(), warn: sinon.spy() } as unknown as Logger;
+    const res = fakeResponse();
+    errorHandler(logger)(new AppError(503, 'UNAVAILABLE', 'The database is unavailable.'), {} as any, res, sinon.spy());
+    expect(res.statusCode).to.equal(503);
+    expect((logger.error as sinon.SinonSpy).called).to.equal(false);
+    expect((logger.warn as sinon.SinonSpy).firstCall.args[1]).to.deep.equal({ requestId: 'r-1', reason: 'The database is unavailable.' });
+  });
+
   const cases: { name: string; error: unknown; status: number; code: string }[] = [
     { name: 'malformed JSON', error: { type: 'entity.parse.failed' }, status: 400, code: 'VALIDATION_FAILED' },
     { name: 'body too large', error: { type: 'entity.too.large' }, status: 413, code: 'PAYLOAD_TOO_LARGE' },
     { name: 'unsupported charset', error: { type: 'charset.unsupported' }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
     { name: 'duplicate key', error: { code: 11000 }, status: 409, code: 'CONFLICT' },
     { name: 'database unreachable', error: { name: 'MongoServerSelectionError' }, status: 503, code: 'UNAVAILABLE' },
+    {
+      name: 'a write on a socket the database server just closed',
+      error: Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' }),
+      status: 503,
+      code: 'UNAVAILABLE',
+    },
     { name: 'anything else', error: new Error('x'), status: 500, code: 'INTERNAL' },
   ];
   for (const { name, error, status, code } of cases) {

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection } from '../../db/ensure-collection.js';
+import { acknowledgedInsert, failedInsert, type InsertAcknowledgement } from '../../db/insert-acknowledgement.js';
 import { parseInstant } from '../../time/iso-time.js';
 import { parseTimes, type ApplicationTime } from './velocity-history.js';
 import type { DecisionCore, DecisionPersonal, DecisionRecord, LoggableRecord, Masking } from './decision-record.js';
@@ -88,22 +89,24 @@ export class DecisionLogStore {
   }
 
   /**
-   * Inserts entries in one unordered round trip and answers, by index, the ones the database
-   * refused (e.g. E11000 for a decisionId already taken). Anything else, such as the database
-   * being unreachable, throws: then no entry is known to be written.
+   * Inserts entries in one unordered round trip and answers, entry by entry, what the database
+   * acknowledged: the ones it refused (e.g. E11000 for a decisionId already taken) and the ones whose
+   * fate it did not report (the connection broke mid-batch); every other entry is written.
    */
-  async insertMany(records: LoggableRecord[]): Promise<Map<number, { code?: number; message: string }>> {
-    const refused = new Map<number, { code?: number; message: string }>();
+  async insertMany(records: LoggableRecord[]): Promise<InsertAcknowledgement> {
+    const docs = records.map(toDoc);
     try {
-      await this.model.collection.insertMany(records.map(toDoc) as never[], { ordered: false });
+      const answer = await this.model.collection.insertMany(docs as never[], { ordered: false });
+      return acknowledgedInsert(docs.length, answer);
     } catch (error) {
-      const writeErrors = (error as { writeErrors?: { index: number; code?: number; errmsg?: string }[] | { index: number; code?: number; errmsg?: string } }).writeErrors;
-      if (writeErrors === undefined) throw error;
-      for (const writeError of Array.isArray(writeErrors) ? writeErrors : [writeErrors]) {
-        refused.set(writeError.index, { code: writeError.code, message: writeError.errmsg ?? 'refused' });
-      }
+      return failedInsert(docs.length, error);
     }
-    return refused;
+  }
+
+  /** The hash stored under a decision id, or undefined when no entry has it: settles a write in doubt. */
+  async storedHash(decisionId: string): Promise<string | undefined> {
+    const doc = await this.model.collection.findOne({ _id: decisionId as never }, { projection: { hash: 1 } });
+    return typeof doc?.hash === 'string' ? doc.hash : undefined;
   }
 
   /**

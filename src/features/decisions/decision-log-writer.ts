@@ -1,11 +1,16 @@
 import type { DecisionLogStore } from './decision-log-store.js';
 import type { LoggableRecord } from './decision-record.js';
+import { unavailable } from '../../http/app-error.js';
 
 interface Pending {
   record: LoggableRecord;
   signal?: AbortSignal;
   resolve: () => void;
   reject: (error: unknown) => void;
+}
+
+interface Log {
+  warn(message: string, meta?: object): unknown;
 }
 
 /** The error a caller gets when the database refused its entry (the driver's code is kept: 11000 = taken id). */
@@ -19,21 +24,40 @@ export class LogWriteRefused extends Error {
   }
 }
 
+export interface DecisionLogWriterOptions {
+  logger?: Log;
+  /** Why the database is known to be down, if it is: a batch is then failed at once instead of waiting for it. */
+  unavailableReason?: () => string | undefined;
+}
+
 /** Most entries one insert carries; more wait for the next. */
 const MAX_BATCH = 200;
+/** How long reading back an entry whose write is in doubt may take before it counts as not logged. */
+const READ_BACK_TIMEOUT_MS = 2000;
+
+const notLogged = () =>
+  unavailable('The decision could not be confirmed in the log, so none was returned; retry with the same Idempotency-Key.');
 
 /**
  * Writes decision log entries as a group commit: the entries that arrive while an insert is under
  * way go together in the next one, so under load the log costs one insert per round trip rather than
  * one per decision. Each caller's promise settles only when the database has acknowledged (or
  * refused) its own entry, so a decision is never answered before it is logged.
+ *
+ * An entry the database neither acknowledged nor refused (the connection broke mid-batch, a failover)
+ * is read back by id, off the group commit's path: found with its own hash, it is written; absent,
+ * or when the read fails, its caller gets a 503 and no decision; found with another hash, its id was
+ * taken by a concurrent retry, which the caller resolves as for any refusal with code 11000.
  */
 export class DecisionLogWriter {
   private queue: Pending[] = [];
   private scheduled = false;
   private writing = false;
 
-  constructor(private readonly store: DecisionLogStore) {}
+  constructor(
+    private readonly store: DecisionLogStore,
+    private readonly options: DecisionLogWriterOptions = {},
+  ) {}
 
   /**
    * Settles when the database acknowledged or refused the entry. An entry whose `signal` aborts while it
@@ -59,11 +83,19 @@ export class DecisionLogWriter {
     const batch = this.takeBatch();
     try {
       if (batch.length === 0) return;
-      const refused = await this.store.insertMany(batch.map((pending) => pending.record));
+      const down = this.options.unavailableReason?.();
+      if (down !== undefined) throw unavailable(`The database is unavailable: ${down}. No decision was logged.`);
+      const acknowledgement = await this.store.insertMany(batch.map((pending) => pending.record));
+      const inDoubt = new Set(acknowledgement.inDoubt);
+      if (inDoubt.size > 0) {
+        this.options.logger?.warn('decision log entries in doubt; reading them back', { count: inDoubt.size, cause: acknowledgement.cause });
+      }
       batch.forEach((pending, index) => {
-        const problem = refused.get(index);
-        if (problem) pending.reject(new LogWriteRefused(problem.code, problem.message));
-        else pending.resolve();
+        const refusal = acknowledgement.refused.get(index);
+        if (refusal) pending.reject(new LogWriteRefused(refusal.code, refusal.message));
+        else if (!inDoubt.has(index)) pending.resolve();
+        else if (!acknowledgement.readBackConfirms) pending.reject(notLogged());
+        else void this.settleByReadBack(pending);
       });
     } catch (error) {
       for (const pending of batch) pending.reject(error);
@@ -82,5 +114,23 @@ export class DecisionLogWriter {
       else batch.push(pending);
     }
     return batch;
+  }
+
+  private async settleByReadBack(pending: Pending): Promise<void> {
+    const { decisionId } = pending.record.core;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('read-back timed out')), READ_BACK_TIMEOUT_MS);
+      });
+      const storedHash = await Promise.race([this.store.storedHash(decisionId), timeout]);
+      if (storedHash === pending.record.hash) pending.resolve();
+      else if (storedHash === undefined) pending.reject(notLogged());
+      else pending.reject(new LogWriteRefused(11000, 'the decision id is taken by another entry'));
+    } catch {
+      pending.reject(notLogged());
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
