@@ -72,6 +72,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Serve
         logger,
         authenticator: services.keys,
         standaloneRouters: [services.healthRouter],
+        databaseFreeRouters: services.databaseFreeRouters,
         routers: services.routers,
         databaseUnavailable: () => availability.unavailableReason(),
       });

@@ -53,6 +53,8 @@ export interface Services {
   sealer: DecisionSealer;
   /** Liveness and readiness: served without the database. */
   healthRouter: Router;
+  /** Routes that need a caller but no database: they keep answering known keys while it is away. */
+  databaseFreeRouters: Router[];
   routers: Router[];
 }
 
@@ -80,7 +82,7 @@ async function createStores(connection: Connection) {
 export async function createServices(config: Config, logger: Logger, database: Database, instanceId: string): Promise<Services> {
   const stores = await createStores(database.connection);
   const audit = new AuditTrail(stores.auditEvents);
-  const keys = new ApiKeyService(stores.apiKeys, audit, config.decisionTimeoutMs);
+  const keys = new ApiKeyService(stores.apiKeys, audit, config.decisionTimeoutMs, () => database.availability.unavailableReason());
   if (config.bootstrapAdminKey) await keys.ensureBootstrapKey(config.bootstrapAdminKey);
   const profiles = new ProfileService(stores.profiles, audit);
 
@@ -162,10 +164,11 @@ export async function createServices(config: Config, logger: Logger, database: D
     },
     async () => (runtime.isLoaded() ? undefined : 'Active rulesets are not loaded yet.'),
   ]);
+  // Served with a key validated earlier even while the database is away: they read nothing from it.
+  const databaseFreeRouters = [factRoutes()];
   const routers = [
     apiKeyRoutes(keys),
     profileRoutes(profiles),
-    factRoutes(),
     rulesetRoutes(rulesets, publisher, stores.rulesets, runtime),
     decisionRoutes(decide, stores.decisionLog, replay),
     auditRoutes(stores.auditEvents, verifier),
@@ -173,5 +176,5 @@ export async function createServices(config: Config, logger: Logger, database: D
     reportRoutes(reports),
     jobRoutes(scheduler, stores.jobs),
   ];
-  return { keys, runtime, scheduler, sealer, healthRouter, routers };
+  return { keys, runtime, scheduler, sealer, healthRouter, databaseFreeRouters, routers };
 }

@@ -10,13 +10,15 @@ export interface AppDeps {
   authenticator: Authenticator;
   /** Routes that need no database (health probes): served even while it is down. */
   standaloneRouters: Router[];
+  /** Routes that need a caller but not the database: a key validated earlier still reaches them while it is down. */
+  databaseFreeRouters: Router[];
   routers: Router[];
   /** Why the database is known to be down, if it is: every other route answers 503 at once then. */
   databaseUnavailable: () => string | undefined;
 }
 
 /** Builds the Express app. It never listens by itself: the server (or a test) decides where. */
-export function createApp({ logger, authenticator, standaloneRouters, routers, databaseUnavailable }: AppDeps): Express {
+export function createApp({ logger, authenticator, standaloneRouters, databaseFreeRouters, routers, databaseUnavailable }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -25,8 +27,11 @@ export function createApp({ logger, authenticator, standaloneRouters, routers, d
   app.use(requireHostHeader());
   for (const router of standaloneRouters) app.use(router);
   app.use(openApiRoutes());
-  app.use(refuseWhileDatabaseDown(databaseUnavailable));
+  // While the database is known to be down, keys are checked against the cache only (an unknown key
+  // gets 503 at once), routes that read nothing from it still answer, and every other route is a 503.
   app.use(authenticate(authenticator));
+  for (const router of databaseFreeRouters) app.use(router);
+  app.use(refuseWhileDatabaseDown(databaseUnavailable));
   for (const router of routers) app.use(router);
   app.use(notFoundHandler());
   app.use(errorHandler(logger));

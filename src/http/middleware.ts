@@ -64,8 +64,8 @@ export function authenticate(keys: Authenticator) {
 
 /**
  * While the database is known to be down, answers 503 at once: otherwise each request would wait
- * for the driver's server selection (seconds) before failing. Placed before authentication, so an
- * unknown key costs no lookup either.
+ * for the driver's server selection (seconds) before failing. (Authentication, before it, does not
+ * look keys up then: the key cache answers.)
  */
 export function refuseWhileDatabaseDown(unavailableReason: () => string | undefined) {
   return (_req: Request, _res: Response, next: NextFunction): void => {

@@ -133,6 +133,14 @@ describe('embedded database faults (the database process is killed for real)', f
       expect(profileRead.status).to.equal(503);
       expect(profileRead.body.error.message).to.match(/database is unavailable/);
       expect((await app.http().get('/healthz')).status, 'still alive').to.equal(200);
+
+      // A key validated before the outage still works where no database is needed; an unknown one is a 503 at once.
+      const facts = await app.http().get('/v1/facts').set(app.admin);
+      expect(facts.status, 'facts with a known key').to.equal(200);
+      started = Date.now();
+      const unknownKey = await app.http().get('/v1/facts').set({ Authorization: 'Bearer ldk_never-seen-during-the-outage' });
+      expect(Date.now() - started, 'the unknown key answer, in ms').to.be.below(200);
+      expect(unknownKey.status).to.equal(503);
     } finally {
       await new Promise((resolve) => squatter.close(resolve));
     }

@@ -58,6 +58,8 @@ export class ApiKeyService {
     private readonly audit: AuditTrail,
     /** A key lookup slower than this counts as the database being unavailable (the decision budget). */
     private readonly lookupTimeoutMs: number,
+    /** Why the database is known to be down, if it is: then no lookup is tried and the cache answers. */
+    private readonly databaseUnavailable: () => string | undefined = () => undefined,
   ) {}
 
   async create(name: string, roles: Role[], createdBy: Caller, expiresAt?: string, now = new Date()): Promise<ApiKeyView & { key: string }> {
@@ -137,6 +139,8 @@ export class ApiKeyService {
     if (stillTrusted && this.inFlight.has(hash)) return this.usable(hash, cached, now);
     let found: KnownKey | undefined;
     try {
+      const down = this.databaseUnavailable();
+      if (down !== undefined) throw new DatabaseUnavailableError(`The API key cannot be checked: ${down}.`);
       found = await this.lookup(hash);
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
