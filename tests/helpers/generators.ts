@@ -1,4 +1,4 @@
-import type { DecisionEvent } from '../../src/features/facts/fact-definition.js';
+import type { DecisionEvent, FactProfile } from '../../src/features/facts/fact-definition.js';
 import type { ProfileDocument } from '../../src/features/profiles/profile-schema.js';
 import type { Condition, LeafCondition, Rule } from '../../src/features/rules/rule-schema.js';
 
@@ -198,6 +198,24 @@ export function generateEvent(rng: Rng): DecisionEvent {
 /** What the decision log would tell; sometimes unknown. */
 export function generateHistory(rng: Rng): { applicationsLast24h?: number } {
   return chance(rng, 0.5) ? { applicationsLast24h: integer(rng, 0, 6) } : {};
+}
+
+/** A profile as the decision path reads it: a stored profile also carries its creation time, which customerYears reads. */
+export function generateStoredProfile(rng: Rng): FactProfile {
+  const profile: FactProfile = generateProfile(rng);
+  if (chance(rng, 0.3)) profile.createdAt = new Date(EVENT_BASE_MS - integer(rng, 0, 3 * 365) * DAY_MS).toISOString();
+  return profile;
+}
+
+/** What one decision starts from: the stored profile, the event and what the log tells of the history. */
+export interface DecisionInput {
+  profile: FactProfile;
+  event: DecisionEvent;
+  history: { applicationsLast24h?: number };
+}
+
+export function generateDecisionInput(rng: Rng): DecisionInput {
+  return { profile: generateStoredProfile(rng), event: generateEvent(rng), history: generateHistory(rng) };
 }
 
 // ---- rulesets ----

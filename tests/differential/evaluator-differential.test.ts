@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { REPO_ROOT } from '../../src/config/repo-root.js';
-import type { DecisionEvent, FactProfile } from '../../src/features/facts/fact-definition.js';
 import { buildFactContext, computeFacts } from '../../src/features/facts/fact-library.js';
 import { profileDocumentSchema } from '../../src/features/profiles/profile-schema.js';
 import { canonicalJson } from '../../src/features/rules/canonical-json.js';
@@ -12,9 +11,7 @@ import { decisionEventSchema, type Rule } from '../../src/features/rules/rule-sc
 import { validateDraft } from '../../src/features/rules/rule-validator.js';
 import { readShippedRulesets } from '../../src/features/rulesets/shipped-rulesets.js';
 import { validatorFor } from '../../src/http/validation.js';
-import {
-  chance, EVENT_BASE_MS, generateEvent, generateHistory, generateProfile, generateRuleset, integer, mulberry32, type Rng,
-} from '../helpers/generators.js';
+import { generateDecisionInput, generateEvent, generateProfile, generateRuleset, integer, mulberry32 } from '../helpers/generators.js';
 
 /**
  * ClosureRuleset must answer exactly what ReferenceRuleset (json-rules-engine) answers. Both run on the
@@ -26,19 +23,6 @@ const SHIPPED_INPUTS = 10_000;
 const SHIPPED_SEED = 20261121;
 const GENERATED_RULESETS = 300;
 const INPUTS_PER_GENERATED_RULESET = 20;
-
-interface Input {
-  profile: FactProfile;
-  event: DecisionEvent;
-  history: { applicationsLast24h?: number };
-}
-
-function generateInput(rng: Rng): Input {
-  const profile: FactProfile = generateProfile(rng);
-  // A stored profile also carries its creation time, which customerYears reads.
-  if (chance(rng, 0.3)) profile.createdAt = new Date(EVENT_BASE_MS - integer(rng, 0, 3 * 365) * 86_400_000).toISOString();
-  return { profile, event: generateEvent(rng), history: generateHistory(rng) };
-}
 
 const identityOf = (id: string): RulesetIdentity => ({ id, version: 3, kind: 'risk', checksum: `sha256:${id}` });
 const roundTrip = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
@@ -312,7 +296,7 @@ describe('ClosureRuleset against ReferenceRuleset (json-rules-engine)', function
       const firedRules = new Set<string>();
       const rng = mulberry32(SHIPPED_SEED);
       for (let index = 0; index < SHIPPED_INPUTS; index += 1) {
-        const input = generateInput(rng);
+        const input = generateDecisionInput(rng);
         const context = buildFactContext(input.profile, input.event, input.history);
         for (const { id, rules, reference, closures } of evaluators) {
           const facts = computeFacts(context, reference.factNames);
@@ -341,7 +325,7 @@ describe('ClosureRuleset against ReferenceRuleset (json-rules-engine)', function
         const [reference, closures] = [new ReferenceRuleset(identityOf(id), rules), new ClosureRuleset(identityOf(id), rules)];
         expect([...closures.factNames]).to.have.members([...reference.factNames]);
         for (let index = 0; index < INPUTS_PER_GENERATED_RULESET; index += 1) {
-          const input = generateInput(rng);
+          const input = generateDecisionInput(rng);
           const context = buildFactContext(input.profile, input.event, input.history);
           const facts = computeFacts(context, reference.factNames);
 
