@@ -1,22 +1,30 @@
 import { ClosureRuleset } from '../../src/features/rules/closure-ruleset.js';
 import { ReferenceRuleset } from '../../src/features/rules/reference-ruleset.js';
+import { DefaultEngineRuleset } from '../../tests/helpers/default-engine-ruleset.js';
 import { pickFacts, type BenchInput, type BenchRuleset } from './bench-inputs.js';
-import { DefaultEngineRuleset } from './default-engine-ruleset.js';
 import { ZenRulesDecision } from './zen-decision.js';
+
+/** The engines compared, by the names the tables and results.json use. */
+export const ENGINE_NAMES = ['compiled', 'jre-default', 'jre-dot-path', 'zen'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+export const ENGINE_DESCRIPTIONS: Record<EngineName, string> = {
+  compiled: 'compiled: our evaluator (ClosureRuleset.evaluateSync, ENGINE=compiled)',
+  'jre-default': 'jre-default: json-rules-engine, default options (JSONPath)',
+  'jre-dot-path': 'jre-dot-path: json-rules-engine, dot-path resolver (ReferenceRuleset, ENGINE=reference)',
+  zen: 'zen: @gorules/zen-engine, generated JDM',
+};
 
 /** The rulesets the zen decision covers: fraud alerts and customer tags. */
 export const ZEN_PACK = ['fraud-alerts', 'customer-tags'] as const;
 
-/** Every engine under test, built once over the same shipped rules. */
+/** Every engine under test, built once over the same shipped rules; the arrays hold one engine per ruleset. */
 export interface Engines {
   rulesets: BenchRuleset[];
-  /** (a) our evaluator. */
-  closures: ClosureRuleset[];
-  /** (b) json-rules-engine with default options. */
-  defaults: DefaultEngineRuleset[];
-  /** (c) json-rules-engine with the dot-path resolver, as ENGINE=reference runs it. */
-  references: ReferenceRuleset[];
-  /** (d) zen, over ZEN_PACK only. */
+  compiled: ClosureRuleset[];
+  jreDefault: DefaultEngineRuleset[];
+  jreDotPath: ReferenceRuleset[];
+  /** One decision over the rulesets of ZEN_PACK. */
   zen: ZenRulesDecision;
   /** Indexes into the arrays above of the rulesets in ZEN_PACK. */
   zenPack: number[];
@@ -30,28 +38,28 @@ export function buildEngines(rulesets: BenchRuleset[]): Engines {
   });
   return {
     rulesets,
-    closures: rulesets.map(({ identity, rules }) => new ClosureRuleset(identity, rules)),
-    defaults: rulesets.map((ruleset) => new DefaultEngineRuleset(ruleset)),
-    references: rulesets.map(({ identity, rules }) => new ReferenceRuleset(identity, rules)),
+    compiled: rulesets.map(({ identity, rules }) => new ClosureRuleset(identity, rules)),
+    jreDefault: rulesets.map(({ rules }) => new DefaultEngineRuleset(rules)),
+    jreDotPath: rulesets.map(({ identity, rules }) => new ReferenceRuleset(identity, rules)),
     zen: new ZenRulesDecision(zenPack.map((index) => rulesets[index]!)),
     zenPack,
   };
 }
 
 /**
- * What each engine is handed, prepared outside the timed loops: json-rules-engine's runtime facts
- * reduced to the facts of each ruleset (it pays per fact it is given), and zen's input object.
+ * What each engine is handed, prepared outside the timed loops: jre-default's runtime facts reduced to
+ * the facts of each ruleset (it pays per fact it is given), and zen's input object.
  */
 export interface PreparedInputs {
   /** [ruleset][input] */
-  defaultFacts: Record<string, unknown>[][];
+  jreDefaultFacts: Record<string, unknown>[][];
   zenInputs: Record<string, unknown>[];
 }
 
 export function prepareInputs(engines: Engines, inputs: readonly BenchInput[]): PreparedInputs {
-  const zenFactNames = new Set(engines.zenPack.flatMap((index) => [...engines.closures[index]!.factNames]));
+  const zenFactNames = new Set(engines.zenPack.flatMap((index) => [...engines.compiled[index]!.factNames]));
   return {
-    defaultFacts: engines.closures.map((closure) => inputs.map((input) => pickFacts(input.facts, closure.factNames))),
+    jreDefaultFacts: engines.compiled.map((compiled) => inputs.map((input) => pickFacts(input.facts, compiled.factNames))),
     zenInputs: inputs.map((input) => ZenRulesDecision.input(pickFacts(input.facts, zenFactNames), input.eventTime)),
   };
 }

@@ -34,15 +34,12 @@ export function checkTargets(results: { evaluators?: EvaluatorResults; http?: Ht
 
   const { evaluators, http, retag } = results;
   if (evaluators) {
+    // The engines' agreement is asserted by tests/differential, not a target: the counts are in the evaluator table.
     const all = Math.max(...evaluators.figures.map((figure) => figure.rules));
-    const a4 = evaluators.figures.find((figure) => figure.engine === 'a' && figure.rules === all)!;
-    const a2 = evaluators.figures.find((figure) => figure.engine === 'a' && figure.rules !== all)!;
-    atLeast('evaluator ≥ 20× json-rules-engine default (all 4 rulesets)', a4.ratioVsDefaultEngine!, 20, times);
-    atLeast('evaluator ≥ 3× zen (fraud-alerts + customer-tags)', a2.ratioVsZen!, 3, times);
-    const { equality } = evaluators;
-    zero('zero differences: evaluator vs json-rules-engine (dot paths), whole evaluations', equality.closuresVsReference.differences);
-    zero('zero differences: evaluator vs json-rules-engine default, fired rules', equality.closuresVsDefaultEngine.differences);
-    zero('zero differences: evaluator vs zen, fired tags and alerts', equality.closuresVsZen.differences);
+    const compiledAll = evaluators.figures.find((figure) => figure.engine === 'compiled' && figure.rules === all)!;
+    const compiledZenPack = evaluators.figures.find((figure) => figure.engine === 'compiled' && figure.rules !== all)!;
+    atLeast('compiled ≥ 20× jre-default (all 4 rulesets)', compiledAll.ratioVsJreDefault!, 20, times);
+    atLeast('compiled ≥ 3× zen (fraud-alerts + customer-tags)', compiledZenPack.ratioVsZen!, 3, times);
   }
   if (http) {
     atLeast('HTTP decisions ≥ 35 % of hello-world req/s (answers 200 per second)', http.ratioToHelloWorld, 0.35, percent);

@@ -4,7 +4,7 @@ import type { Condition, LeafCondition, Rule } from '../../src/features/rules/ru
 import type { BenchRuleset } from './bench-inputs.js';
 
 /**
- * Engine (d): the same rules as a GoRules JSON Decision Model, generated from our rule JSON: one
+ * The `zen` engine: the same rules as a GoRules JSON Decision Model, generated from our rule JSON: one
  * decision table (hit policy `collect`) with one expression column, one row per rule, whose outputs
  * name the ruleset and the rule. all/any/not become `and`/`or`/`not`; each leaf guards the fact's
  * type first, so that an absent fact (zen reads it as null) makes the leaf false exactly as ours does,
@@ -32,13 +32,10 @@ export class ZenRulesDecision {
     return { ...facts, [EVENT_TIME_FIELD]: Math.floor(eventTime.getTime() / 1000) };
   }
 
+  /** One evaluation: the rules of every ruleset of the pack that fired. */
   async fired(input: Record<string, unknown>): Promise<FiredRule[]> {
     const response = await this.decision.evaluate(input);
     return response.result as FiredRule[];
-  }
-
-  evaluate(input: Record<string, unknown>): Promise<unknown> {
-    return this.decision.evaluate(input);
   }
 
   dispose(): void {

@@ -1,21 +1,20 @@
 import { Engine, type RuleProperties } from 'json-rules-engine';
 import { engineOperators, runAtEventTime } from '../../src/features/rules/engine-operators.js';
-import type { BenchRuleset } from './bench-inputs.js';
+import type { Rule } from '../../src/features/rules/rule-schema.js';
 
 /**
- * Engine (b): json-rules-engine as it comes — its default JSONPath path resolver (jsonpath-plus, which
+ * json-rules-engine as it comes (the benchmark's `jre-default` engine, the differential test's second
+ * yardstick beside ReferenceRuleset) — its default JSONPath path resolver (jsonpath-plus, which
  * reads the rules' `$.a.b` paths too) — with only what the rules need to run at all: undefined facts
  * allowed and our operators registered. No explanations are built and no messages rendered: this is
  * the bare engine run, the cheapest thing json-rules-engine can be asked to do for these rules.
  */
 export class DefaultEngineRuleset {
-  readonly id: string;
   private readonly engine: Engine;
 
-  constructor(ruleset: BenchRuleset) {
-    this.id = ruleset.identity.id;
+  constructor(rules: readonly Rule[]) {
     this.engine = new Engine(
-      ruleset.rules.map(
+      rules.map(
         (rule): RuleProperties => ({
           name: rule.name,
           priority: rule.priority ?? 1,
