@@ -1,16 +1,21 @@
 /**
- * `npm run bench`: in one run on one machine, (1) our evaluator against json-rules-engine and zen
- * in-process, (2) POST /v1/decisions over HTTP against an Express hello-world, (3) the retag job, each
- * against a baseline measured in the same run. Prints a table per section and writes every figure,
- * with the machine and date, to scripts/bench/results.json (and the tables to results.md).
+ * `npm run bench`: in one run on one machine, (1) the evaluators in-process (`compiled`, ours, against
+ * `jre-default`, `jre-dot-path` and `zen`), (2) POST /v1/decisions over HTTP against an Express
+ * hello-world, (3) the retag job against a raw scan, each against its baseline measured in the same
+ * run. Prints a table per section and writes every figure, with the machine and date, to
+ * scripts/bench/results.json (and the tables to results.md). Diagnostics that explain the figures
+ * (CPU profile, database commands, query plans, a run without the history read) are in bench/diagnostics.
  *
- * Settings (environment): BENCH_SECTIONS=evaluators,http,retag; BENCH_PROFILES (10000), BENCH_ROUNDS (5),
- * BENCH_SLOW_ROUNDS (3); BENCH_HTTP_SECONDS (10), BENCH_HTTP_CONNECTIONS (32), BENCH_HTTP_WARMUP_SECONDS (2),
- * BENCH_HTTP_SETTLE_SECONDS (8), BENCH_HTTP_PROFILES (1000), BENCH_HTTP_BODIES (400),
- * BENCH_HTTP_WITHOUT_HISTORY=1 (adds a run without fraud-alerts); BENCH_RETAG_PROFILES (50000),
+ * Settings (environment; read by bench/bench-options.ts): BENCH_SECTIONS=evaluators,http,retag;
+ * BENCH_PROFILES (10000), BENCH_ROUNDS (5), BENCH_SLOW_ROUNDS (3); BENCH_HTTP_SECONDS (10),
+ * BENCH_HTTP_CONNECTIONS (32), BENCH_HTTP_WARMUP_SECONDS (2), BENCH_HTTP_SETTLE_SECONDS (8),
+ * BENCH_HTTP_PROFILES (1000), BENCH_HTTP_BODIES (400); BENCH_RETAG_PROFILES (50000),
  * BENCH_RETAG_RUN_SECONDS (10: a run stops that long after its first batch; the whole run is then
- * projected), BENCH_RETAG_SCAN_SECONDS (5); BENCH_CPU_PROFILE=1 profiles the service (CPU and database
- * commands); BENCH_SEED; MONGODB_URI uses that server instead of starting the embedded FerretDB.
+ * projected), BENCH_RETAG_SCAN_SECONDS (5); BENCH_SEED; BENCH_RESULTS_DIR (scripts/bench). Diagnostics:
+ * BENCH_CPU_PROFILE=1 profiles the service (CPU and database commands), BENCH_HTTP_WITHOUT_HISTORY=1
+ * adds a run without fraud-alerts. The service's own settings (MONGODB_URI uses that server instead of
+ * starting the embedded FerretDB, EMBEDDED_DB_SYNC, ENGINE, DECISION_TIMEOUT_MS, ...) are read as the
+ * service reads them.
  */
 import path from 'node:path';
 import { REPO_ROOT } from '../src/config/repo-root.js';
@@ -45,7 +50,7 @@ async function main(): Promise<void> {
     show(evaluatorTables(results.evaluators));
   }
   if (options.sections.has('http') || options.sections.has('retag')) {
-    const db: BenchDatabase = await startBenchDatabase(options.mongodbUri, options.embeddedDbSync, log);
+    const db: BenchDatabase = await startBenchDatabase(options.service.mongodbUri, options.service.embeddedDbSync, log);
     log(`database: ${db.kind}`);
     try {
       if (options.sections.has('http')) {
@@ -64,8 +69,9 @@ async function main(): Promise<void> {
   const targets = checkTargets(results);
   show([targetsTable(targets)]);
   // MONGODB_URI may hold credentials: the results say only whether it was set.
-  const settings = { ...options, sections: [...options.sections], mongodbUri: options.mongodbUri === undefined ? undefined : '(set)' };
-  const written = writeResults(path.join(REPO_ROOT, 'scripts', 'bench'), machine, { options: settings, ...results, targets, seconds: (nowMs() - started) / 1000 }, tables);
+  const service = { ...options.service, mongodbUri: options.service.mongodbUri === undefined ? undefined : '(set)' };
+  const settings = { ...options, sections: [...options.sections], resultsDir: path.relative(REPO_ROOT, options.resultsDir), service };
+  const written = writeResults(options.resultsDir, machine, { options: settings, ...results, targets, seconds: (nowMs() - started) / 1000 }, tables);
   log(`done in ${since(started)}; figures in ${written.json}, tables in ${written.markdown}`);
 }
 

@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { REPO_ROOT } from '../../src/config/repo-root.js';
-import type { DecisionEvent, FactProfile } from '../../src/features/facts/fact-definition.js';
 import { buildFactContext, computeFacts } from '../../src/features/facts/fact-library.js';
 import type { Rule, RulesetKind } from '../../src/features/rules/rule-schema.js';
 import type { RulesetIdentity } from '../../src/features/rules/ruleset-evaluation.js';
 import { readShippedRulesets } from '../../src/features/rulesets/shipped-rulesets.js';
-import { chance, EVENT_BASE_MS, generateEvent, generateHistory, generateProfile, integer, type Rng } from '../../tests/helpers/generators.js';
+import { generateDecisionInput, type DecisionInput, type Rng } from '../../tests/helpers/generators.js';
 
 /** One shipped ruleset as every engine under test receives it. */
 export interface BenchRuleset {
@@ -14,10 +13,7 @@ export interface BenchRuleset {
 }
 
 /** One decision to make: what the service would have after loading the profile and the history. */
-export interface BenchInput {
-  profile: FactProfile;
-  event: DecisionEvent;
-  history: { applicationsLast24h?: number };
+export interface BenchInput extends DecisionInput {
   eventTime: Date;
   /** Computed once, outside every timed loop: the union of the facts the pack reads. */
   facts: Record<string, unknown>;
@@ -37,18 +33,9 @@ export function packFactNames(factNamesOfRulesets: Iterable<ReadonlySet<string>>
   return names;
 }
 
-/** A stored profile as the decision path sees it (as the differential test generates them). */
-export function generateStoredProfile(rng: Rng): FactProfile {
-  const profile: FactProfile = generateProfile(rng);
-  if (chance(rng, 0.3)) profile.createdAt = new Date(EVENT_BASE_MS - integer(rng, 0, 3 * 365) * 86_400_000).toISOString();
-  return profile;
-}
-
 export function generateInputs(rng: Rng, count: number, factNames: ReadonlySet<string>): BenchInput[] {
   return Array.from({ length: count }, () => {
-    const profile = generateStoredProfile(rng);
-    const event = generateEvent(rng);
-    const history = generateHistory(rng);
+    const { profile, event, history } = generateDecisionInput(rng);
     const context = buildFactContext(profile, event, history);
     return { profile, event, history, eventTime: context.eventTime, facts: computeFacts(context, factNames) };
   });

@@ -1,8 +1,15 @@
-import { loadConfig, type EmbeddedDbSync } from '../../src/config/config.js';
+import path from 'node:path';
+import { ConfigError, loadConfig, type Config } from '../../src/config/config.js';
+import { REPO_ROOT } from '../../src/config/repo-root.js';
+
+/** The service settings the benchmark itself needs to know (the service it starts reads its own). */
+export type BenchServiceSettings = Pick<Config, 'mongodbUri' | 'embeddedDbSync' | 'engine' | 'decisionTimeoutMs' | 'outcome' | 'rulesetPollMs'>;
 
 /**
- * The benchmark's sizes, read once from the environment. The defaults keep a whole run under about
- * six minutes on a two-core machine; every size can be raised (or lowered for a quick look).
+ * The benchmark's options, read once from the environment: its own sizes (BENCH_*), and the service
+ * settings read by the service's own loadConfig, from the same environment the service it starts
+ * inherits, so that both see the same values. The defaults keep a whole run under about six minutes on
+ * a two-core machine; every size can be raised (or lowered for a quick look).
  */
 export interface BenchOptions {
   /** Which sections run: any of `evaluators`, `http`, `retag`. */
@@ -26,17 +33,18 @@ export interface BenchOptions {
   retagScanSeconds: number;
   /** After the decision run, how long to wait at most for the service to finish the decisions it still holds. */
   httpSettleSeconds: number;
-  /** Also runs the decisions without fraud-alerts (the one ruleset that needs the decision-log history query). */
+  /** Diagnostic: also runs the decisions without fraud-alerts (the one ruleset that needs the decision-log history query). */
   httpWithoutHistory: boolean;
-  /** Writes a CPU profile of the service (`node --cpu-prof`) during the HTTP and retag runs and summarises it. */
+  /** Diagnostic: profiles the service of the HTTP section (`node --cpu-prof`, database commands) and summarises it. */
   cpuProfile: boolean;
-  /** The service's DECISION_TIMEOUT_MS (it inherits our environment): reported, not changed. */
-  serviceDecisionTimeoutMs: number;
-  /** Use this MongoDB instead of starting the embedded FerretDB. */
-  mongodbUri: string | undefined;
-  /** The embedded database's commit durability, as the service's EMBEDDED_DB_SYNC (default normal). */
-  embeddedDbSync: EmbeddedDbSync;
   seed: number;
+  /** Where results.json and results.md are written (default scripts/bench, beside the sources, to be committed). */
+  resultsDir: string;
+  /**
+   * MONGODB_URI (that server instead of an embedded FerretDB), EMBEDDED_DB_SYNC, ENGINE (also for the
+   * in-process retag), DECISION_TIMEOUT_MS (reported, not changed), the outcome thresholds.
+   */
+  service: BenchServiceSettings;
 }
 
 export const SECTIONS = ['evaluators', 'http', 'retag'] as const;
@@ -77,11 +85,25 @@ export function readBenchOptions(env: Record<string, string | undefined> = proce
     httpWithoutHistory: env.BENCH_HTTP_WITHOUT_HISTORY === '1',
     httpSettleSeconds: int('BENCH_HTTP_SETTLE_SECONDS', 8, 0, 600),
     cpuProfile: env.BENCH_CPU_PROFILE === '1' || env.BENCH_CPU_PROFILE === 'true',
-    serviceDecisionTimeoutMs: int('DECISION_TIMEOUT_MS', 200, 10, 60_000),
-    mongodbUri: env.MONGODB_URI || undefined,
-    embeddedDbSync: loadConfig({ EMBEDDED_DB_SYNC: env.EMBEDDED_DB_SYNC }).embeddedDbSync,
     seed: int('BENCH_SEED', 20261121, 0, 2 ** 31 - 1),
+    resultsDir: path.resolve(env.BENCH_RESULTS_DIR || path.join(REPO_ROOT, 'scripts', 'bench')),
+    service: serviceSettings(env, problems),
   };
   if (problems.length > 0) throw new Error(`bench: invalid settings:\n  - ${problems.join('\n  - ')}`);
   return options;
+}
+
+/** The settings as the service reads them; a setting the service would refuse is one more problem listed. */
+function serviceSettings(env: Record<string, string | undefined>, problems: string[]): BenchServiceSettings {
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+    // Never used: readBenchOptions throws with every problem listed, the service's among them.
+    config = loadConfig({});
+  }
+  const { mongodbUri, embeddedDbSync, engine, decisionTimeoutMs, outcome, rulesetPollMs } = config;
+  return { mongodbUri, embeddedDbSync, engine, decisionTimeoutMs, outcome, rulesetPollMs };
 }

@@ -2,35 +2,31 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../../src/config/repo-root.js';
-import { generateEvent, integer, mulberry32 } from '../../tests/helpers/generators.js';
+import { generateEvent, generateStoredProfile, integer, mulberry32 } from '../../tests/helpers/generators.js';
 import type { BenchDatabase } from './bench-database.js';
 import type { BenchOptions } from './bench-options.js';
-import { generateStoredProfile } from './bench-inputs.js';
 import { cpuMeter, cpuSeconds, startNodeChild } from './child-process.js';
-import { commandTimingArgs, commandTimingTable, readCommandTimings, type CommandTiming } from './command-timing.js';
-import { cpuProfileTables, summariseCpuProfiles, type CpuProfileSummary } from './cpu-profile-summary.js';
 import { auditDecisionLog, type LogAudit } from './decision-log-audit.js';
-import { runLoad, type LoadResult, type LoadSpec } from './load-run.js';
+import { runDecisionsWithoutHistory } from './diagnostics/decisions-without-history.js';
+import { serviceProfileTables, serviceProfiling, type ServiceProfile } from './diagnostics/service-profiling.js';
+import { runLoad, type LoadResult, type LoadSpec, type MeteredLoad } from './load-run.js';
 import { startService } from './service-client.js';
 import { fmt, percent, times, type Table } from './table.js';
 import { nowMs, since, sleep } from './timing.js';
 
-type Metered = LoadResult & { cpuSeconds: Record<string, number | undefined> };
-
 export interface HttpResults {
-  decisions: Metered;
+  decisions: MeteredLoad;
   /** Diagnostic: the same bodies without fraud-alerts, the one ruleset whose applicationsLast24h fact needs a history read. */
-  decisionsWithoutHistory?: Metered;
-  helloWorld: Metered;
+  decisionsWithoutHistory?: MeteredLoad;
+  helloWorld: MeteredLoad;
   /** decisions answered 200 per second ÷ hello-world answers 200 per second */
   ratioToHelloWorld: number;
   log: LogAudit;
   profiles: number;
   bodies: number;
   decisionTimeoutMs: number;
-  cpuProfile?: CpuProfileSummary;
-  /** Database commands the service sent over its whole life (profiling runs only). */
-  commands?: CommandTiming[];
+  /** Diagnostic (BENCH_CPU_PROFILE=1): the service's CPU profile and database commands. */
+  serviceProfile?: ServiceProfile;
 }
 
 const DECISIONS = '/v1/decisions';
@@ -41,18 +37,16 @@ const BULK_BYTES = 900_000;
 export async function benchHttp(options: BenchOptions, db: BenchDatabase, log: (line: string) => void): Promise<HttpResults> {
   const started = nowMs();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'decisioning-bench-http-'));
-  const profileDir = path.join(workDir, 'cpu-profiles');
   const inputs = generateHttpInputs(options);
   try {
-    const commandsFile = path.join(workDir, 'commands.json');
-    const monitoring = options.cpuProfile ? commandTimingArgs(commandsFile) : { nodeArgs: [], env: {} };
+    const profiling = options.cpuProfile ? serviceProfiling(workDir) : undefined;
     const service = await startService(db, 'http', {
       dataDir: path.join(workDir, 'data'),
-      nodeArgs: options.cpuProfile ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}`, ...monitoring.nodeArgs] : [],
-      env: monitoring.env,
+      nodeArgs: profiling?.nodeArgs ?? [],
+      env: profiling?.env ?? {},
     });
-    let decisions: Metered;
-    let decisionsWithoutHistory: Metered | undefined;
+    let decisions: MeteredLoad;
+    let decisionsWithoutHistory: MeteredLoad | undefined;
     let audit: LogAudit;
     try {
       log(`http: service ready on ${service.child.url} (${since(started)})`);
@@ -85,23 +79,18 @@ export async function benchHttp(options: BenchOptions, db: BenchDatabase, log: (
       audit = await auditDecisionLog(db, service.dbName, 'bench-run', run.statusById, runEnded, options.httpSeconds);
       log(`http: ${audit.logged} log entries of the run matched with ${run.statusById.size} answers (${since(started)})`);
       if (options.httpWithoutHistory) {
-        const rulesets = ['credit-risk', 'customer-tags', 'product-matching'];
-        const bodies = inputs.bodies.map((body) => JSON.stringify({ ...(JSON.parse(body) as object), rulesets }));
         log(`http: diagnostic run without fraud-alerts (no applicationsLast24h) for ${options.httpSeconds} s (${since(started)})`);
-        const diagnostic = cpuMeter({ service: service.child.pid, database: db.pid });
-        const withoutHistory = await runLoad({ ...spec('bench-nohistory', options.httpSeconds), bodies });
-        decisionsWithoutHistory = { ...withoutHistory.result, cpuSeconds: diagnostic.stop() };
+        decisionsWithoutHistory = await runDecisionsWithoutHistory(spec('bench-nohistory', options.httpSeconds), { service: service.child.pid, database: db.pid });
       }
     } finally {
       // Its shutdown seals the log (a whole-log read on the embedded database): 10 s, then it is killed;
       // when profiled, it must exit by itself to write its profile.
       await service.child.stop(options.cpuProfile ? 180_000 : 10_000);
     }
-    const cpuProfile = options.cpuProfile ? summariseCpuProfiles(profileDir) : undefined;
-    const commands = options.cpuProfile ? readCommandTimings(commandsFile) : undefined;
+    const serviceProfile = profiling?.collect();
 
     const hello = await startNodeChild(path.join(REPO_ROOT, 'build', 'scripts', 'bench', 'hello-world.js'), {}, { readyPath: '/readyz' });
-    let helloWorld: Metered;
+    let helloWorld: MeteredLoad;
     try {
       const spec: LoadSpec = {
         url: hello.url,
@@ -128,9 +117,8 @@ export async function benchHttp(options: BenchOptions, db: BenchDatabase, log: (
       log: audit,
       profiles: options.httpProfiles,
       bodies: options.httpBodies,
-      decisionTimeoutMs: options.serviceDecisionTimeoutMs,
-      ...(cpuProfile && { cpuProfile }),
-      ...(commands && { commands }),
+      decisionTimeoutMs: options.service.decisionTimeoutMs,
+      ...(serviceProfile && { serviceProfile }),
     };
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
@@ -219,7 +207,6 @@ export function httpTables(results: HttpResults): Table[] {
         `errors = connection errors + non-2xx answers (503 when a decision misses the ${results.decisionTimeoutMs} ms budget); timeouts (10 s) are connection errors`,
       ],
     },
-    ...(results.cpuProfile ? cpuProfileTables('the service (start-up, warm-up and runs)', results.cpuProfile) : []),
-    ...(results.commands ? [commandTimingTable('the service (start-up, warm-up and runs)', results.commands)] : []),
+    ...(results.serviceProfile ? serviceProfileTables('the service (start-up, warm-up and runs)', results.serviceProfile) : []),
   ];
 }

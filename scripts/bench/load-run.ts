@@ -19,6 +19,9 @@ export interface LoadResult {
   answered200: number;
 }
 
+/** A load run with the CPU seconds each process used during it (see cpuMeter). */
+export type MeteredLoad = LoadResult & { cpuSeconds: Record<string, number | undefined> };
+
 export interface LoadRun {
   result: LoadResult;
   /** X-Request-Id → status of every answer received. */

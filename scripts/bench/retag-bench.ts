@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../src/config/config.js';
 import { ProfileStore, newProfileDocument } from '../../src/features/profiles/profile-store.js';
 import { evaluatorFactory } from '../../src/features/rules/evaluator-factory.js';
 import { RulesetRuntime } from '../../src/features/rulesets/ruleset-runtime.js';
@@ -12,7 +11,7 @@ import { generateProfile, mulberry32 } from '../../tests/helpers/generators.js';
 import type { BenchDatabase } from './bench-database.js';
 import type { BenchOptions } from './bench-options.js';
 import { cpuMeter } from './child-process.js';
-import { explainPushdown, type Pushdown } from './query-pushdown.js';
+import { explainPushdown, type Pushdown } from './diagnostics/query-pushdown.js';
 import { runRetagWithin, type RetagRun } from './retag-run.js';
 import { startService } from './service-client.js';
 import { fmt, times, type Table } from './table.js';
@@ -24,15 +23,15 @@ export interface RetagResults {
   /** The baseline: the raw driver reading the collection in one cursor (batches of 1,000), for up to the scan budget. */
   scan: { seconds: number; read: number; profilesPerSecond: number };
   runs: (RetagRun & { ratioToScan: number })[];
-  /** What the database does with the job's profile query (FerretDB reports whether filter and sort reach SQLite). */
+  /** Diagnostic: what the database does with the job's profile query (FerretDB reports whether filter and sort reach SQLite). */
   pageQuery: Pushdown;
 }
 
 const INSERT_CHUNK = 1000;
 
 /**
- * `retag()` from retag-job.ts, in-process on the real stores (as the scheduler runs it, minus HTTP), over
- * profiles inserted with the raw driver in ProfileStore's shape. The service is started once first so
+ * `retag()` from retag-job.ts, in-process on the real stores (as the scheduler runs it, minus HTTP, with
+ * the service's ENGINE and outcome thresholds), over profiles inserted with the raw driver in ProfileStore's shape. The service is started once first so
  * that the database is set up exactly as a first start leaves it (collections, indexes, rulesets).
  */
 export async function benchRetag(options: BenchOptions, db: BenchDatabase, log: (line: string) => void): Promise<RetagResults> {
@@ -48,7 +47,7 @@ export async function benchRetag(options: BenchOptions, db: BenchDatabase, log: 
   }
   const database = await db.connect(dbName);
   const logger = createLogger('warn');
-  const runtime = new RulesetRuntime(new RulesetStore(database.connection), logger, 1000, evaluatorFactory('compiled'));
+  const runtime = new RulesetRuntime(new RulesetStore(database.connection), logger, options.service.rulesetPollMs, evaluatorFactory(options.service.engine));
   try {
     const collection = database.connection.db!.collection('profiles');
     const insert = await insertProfiles(options, (docs) => collection.insertMany(docs as never[], { ordered: false }));
@@ -63,7 +62,7 @@ export async function benchRetag(options: BenchOptions, db: BenchDatabase, log: 
       runtime,
       jobs: new JobStore(database.connection),
       logger,
-      thresholds: loadConfig({}).outcome,
+      thresholds: options.service.outcome,
     };
     const runs: RetagResults['runs'] = [];
     for (const label of ['first run (every profile gets its tags)', 'second run (nothing changes)']) {

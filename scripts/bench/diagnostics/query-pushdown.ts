@@ -1,4 +1,4 @@
-import type { Database } from '../../src/db/database.js';
+import type { Database } from '../../../src/db/database.js';
 
 /** Whether a query's filter, sort and limit reach the storage engine (FerretDB's explain says so). */
 export interface Pushdown {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '../../src/config/repo-root.js';
-import { fmt, percent, type Table } from './table.js';
+import { REPO_ROOT } from '../../../src/config/repo-root.js';
+import { fmt, percent, type Table } from '../table.js';
 
 /** Database commands the service sent, by command and collection (from command-timing-preload.ts). */
 export interface CommandTiming {
@@ -16,7 +16,7 @@ export interface CommandTiming {
 /** Node arguments and environment that make a service child record its database commands into `file`. */
 export function commandTimingArgs(file: string): { nodeArgs: string[]; env: Record<string, string> } {
   return {
-    nodeArgs: ['--require', path.join(REPO_ROOT, 'build', 'scripts', 'bench', 'command-timing-preload.js')],
+    nodeArgs: ['--require', path.join(REPO_ROOT, 'build', 'scripts', 'bench', 'diagnostics', 'command-timing-preload.js')],
     env: { BENCH_COMMAND_TIMING_FILE: file },
   };
 }

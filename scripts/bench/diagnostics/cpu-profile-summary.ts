@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fmt, percent, type Table } from './table.js';
+import { fmt, percent, type Table } from '../table.js';
 
 /**
  * Where a process's CPU went, from the `.cpuprofile` files `node --cpu-prof` wrote: self time by
