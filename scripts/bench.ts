@@ -71,7 +71,8 @@ async function main(): Promise<void> {
   // MONGODB_URI may hold credentials: the results say only whether it was set.
   const service = { ...options.service, mongodbUri: options.service.mongodbUri === undefined ? undefined : '(set)' };
   const settings = { ...options, sections: [...options.sections], resultsDir: path.relative(REPO_ROOT, options.resultsDir), service };
-  const written = writeResults(options.resultsDir, machine, { options: settings, ...results, targets, seconds: (nowMs() - started) / 1000 }, tables);
+  const figures = { options: settings, ...results, targets, seconds: (nowMs() - started) / 1000 };
+  const written = writeResults(options.resultsDir, machine, figures, tables);
   log(`done in ${since(started)}; figures in ${written.json}, tables in ${written.markdown}`);
 }
 

@@ -64,7 +64,8 @@ async function main(): Promise<void> {
     exitCode = await new Promise<number>((resolve) => {
       const runner = mocha.run((failures) => {
         const stats = runner.stats!;
-        console.log(`\n${stats.passes} passed, ${stats.failures} failed, ${stats.pending} skipped${unitOnly ? ' (unit tests only; npm test runs all)' : ''}`);
+        const scope = unitOnly ? ' (unit tests only; npm test runs all)' : '';
+        console.log(`\n${stats.passes} passed, ${stats.failures} failed, ${stats.pending} skipped${scope}`);
         resolve(failures > 0 || stats.passes === 0 ? 1 : 0);
       });
     });

@@ -3,7 +3,10 @@ import { ConfigError, loadConfig, type Config } from '../../src/config/config.js
 import { REPO_ROOT } from '../../src/config/repo-root.js';
 
 /** The service settings the benchmark itself needs to know (the service it starts reads its own). */
-export type BenchServiceSettings = Pick<Config, 'mongodbUri' | 'embeddedDbSync' | 'engine' | 'decisionTimeoutMs' | 'outcome' | 'rulesetPollMs'>;
+export type BenchServiceSettings = Pick<
+  Config,
+  'mongodbUri' | 'embeddedDbSync' | 'engine' | 'decisionTimeoutMs' | 'outcome' | 'rulesetPollMs'
+>;
 
 /**
  * The benchmark's options, read once from the environment: its own sizes (BENCH_*), and the service

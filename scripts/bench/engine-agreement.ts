@@ -50,7 +50,12 @@ function count(pairs: Iterable<{ input: number; ruleset: string; compiled: strin
 export function agreementPerRuleset(engines: Engines, compiled: FiredRules, theirs: FiredRules): Agreement {
   return count(
     compiled.flatMap((perInput, rulesetIndex) =>
-      perInput.map((fired, input) => ({ input, ruleset: engines.rulesets[rulesetIndex]!.identity.id, compiled: fired, theirs: theirs[rulesetIndex]![input]! })),
+      perInput.map((fired, input) => ({
+        input,
+        ruleset: engines.rulesets[rulesetIndex]!.identity.id,
+        compiled: fired,
+        theirs: theirs[rulesetIndex]![input]!,
+      })),
     ),
   );
 }
@@ -62,7 +67,9 @@ export function agreementOfZen(engines: Engines, compiled: FiredRules, zenFired:
     zenFired.map((fired, input) => ({
       input,
       ruleset: pack.join('+'),
-      compiled: engines.zenPack.flatMap((rulesetIndex, packIndex) => compiled[rulesetIndex]![input]!.map((rule) => `${pack[packIndex]}/${rule}`)),
+      compiled: engines.zenPack.flatMap((rulesetIndex, packIndex) =>
+        compiled[rulesetIndex]![input]!.map((rule) => `${pack[packIndex]}/${rule}`),
+      ),
       theirs: fired.map(({ ruleset, rule }) => `${ruleset}/${rule}`),
     })),
   );

@@ -2,7 +2,9 @@ import { mulberry32 } from '../../tests/helpers/generators.js';
 import type { BenchOptions } from './bench-options.js';
 import { computeAllFacts, generateInputs, loadShippedRulesets, packFactNames, type BenchInput } from './bench-inputs.js';
 import { agreementOfZen, agreementPerRuleset, compiledFired, firedOf, type AgreementReport, type FiredRules } from './engine-agreement.js';
-import { buildEngines, ENGINE_DESCRIPTIONS, prepareInputs, ZEN_PACK, type EngineName, type Engines, type PreparedInputs } from './evaluator-engines.js';
+import {
+  buildEngines, ENGINE_DESCRIPTIONS, prepareInputs, ZEN_PACK, type EngineName, type Engines, type PreparedInputs,
+} from './evaluator-engines.js';
 import { fmt, times, type Table } from './table.js';
 import { nowMs, since, summarise, timeRounds, type Rounds } from './timing.js';
 import type { FiredRule } from './zen-decision.js';
@@ -98,7 +100,12 @@ export async function benchEvaluators(options: BenchOptions, log: (line: string)
   const perRulesetUs = Object.fromEntries(
     engines.rulesets.map((ruleset, index): [string, PerRulesetUs] => [
       ruleset.identity.id,
-      { rules: ruleset.rules.length, compiled: compiledUs(engines, index, inputs), 'jre-default': jreDefault[index]!.medianUs, 'jre-dot-path': jreDotPath[index]!.medianUs },
+      {
+        rules: ruleset.rules.length,
+        compiled: compiledUs(engines, index, inputs),
+        'jre-default': jreDefault[index]!.medianUs,
+        'jre-dot-path': jreDotPath[index]!.medianUs,
+      },
     ]),
   );
   const agreement: AgreementReport = {
@@ -106,7 +113,8 @@ export async function benchEvaluators(options: BenchOptions, log: (line: string)
     'jre-dot-path': agreementPerRuleset(engines, reference, jreDotPathFired),
     zen: agreementOfZen(engines, reference, zenFired),
   };
-  return { inputs: inputs.length, rounds: { fast: options.rounds, slow: options.slowRounds }, factsUsPerInput: facts.medianUs, figures, perRulesetUs, agreement };
+  const rounds = { fast: options.rounds, slow: options.slowRounds };
+  return { inputs: inputs.length, rounds, factsUsPerInput: facts.medianUs, figures, perRulesetUs, agreement };
 }
 
 /** compiled: per input, every ruleset of the pack, synchronously, as the decision path calls it. */
@@ -178,8 +186,10 @@ export function evaluatorTables(results: EvaluatorResults): Table[] {
   const { agreement } = results;
   const allRules = Math.max(...results.figures.map((figure) => figure.rules));
   const compiledAll = results.figures.find((figure) => figure.engine === 'compiled' && figure.rules === allRules)!;
-  const check = (engine: keyof AgreementReport, what: string) =>
-    `${engine} vs compiled, ${what}: ${agreement[engine].differences} differences in ${agreement[engine].compared.toLocaleString('en-US')} comparisons`;
+  const check = (engine: keyof AgreementReport, what: string) => {
+    const { differences, compared } = agreement[engine];
+    return `${engine} vs compiled, ${what}: ${differences} differences in ${compared.toLocaleString('en-US')} comparisons`;
+  };
   return [
     {
       title: `In-process evaluation: ${results.inputs.toLocaleString('en-US')} generated profiles + events, facts computed beforehand (median of ${results.rounds.fast} rounds for compiled and facts, ${results.rounds.slow} for the others)`,

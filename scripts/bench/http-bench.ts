@@ -80,7 +80,8 @@ export async function benchHttp(options: BenchOptions, db: BenchDatabase, log: (
       log(`http: ${audit.logged} log entries of the run matched with ${run.statusById.size} answers (${since(started)})`);
       if (options.httpWithoutHistory) {
         log(`http: diagnostic run without fraud-alerts (no applicationsLast24h) for ${options.httpSeconds} s (${since(started)})`);
-        decisionsWithoutHistory = await runDecisionsWithoutHistory(spec('bench-nohistory', options.httpSeconds), { service: service.child.pid, database: db.pid });
+        const pids = { service: service.child.pid, database: db.pid };
+        decisionsWithoutHistory = await runDecisionsWithoutHistory(spec('bench-nohistory', options.httpSeconds), pids);
       }
     } finally {
       // Its shutdown seals the log (a whole-log read on the embedded database): 10 s, then it is killed;

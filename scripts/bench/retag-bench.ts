@@ -31,7 +31,8 @@ const INSERT_CHUNK = 1000;
 
 /**
  * `retag()` from retag-job.ts, in-process on the real stores (as the scheduler runs it, minus HTTP, with
- * the service's ENGINE and outcome thresholds), over profiles inserted with the raw driver in ProfileStore's shape. The service is started once first so
+ * the service's ENGINE and outcome thresholds), over profiles inserted with the raw driver in
+ * ProfileStore's shape. The service is started once first so
  * that the database is set up exactly as a first start leaves it (collections, indexes, rulesets).
  */
 export async function benchRetag(options: BenchOptions, db: BenchDatabase, log: (line: string) => void): Promise<RetagResults> {
@@ -47,7 +48,8 @@ export async function benchRetag(options: BenchOptions, db: BenchDatabase, log: 
   }
   const database = await db.connect(dbName);
   const logger = createLogger('warn');
-  const runtime = new RulesetRuntime(new RulesetStore(database.connection), logger, options.service.rulesetPollMs, evaluatorFactory(options.service.engine));
+  const evaluators = evaluatorFactory(options.service.engine);
+  const runtime = new RulesetRuntime(new RulesetStore(database.connection), logger, options.service.rulesetPollMs, evaluators);
   try {
     const collection = database.connection.db!.collection('profiles');
     const insert = await insertProfiles(options, (docs) => collection.insertMany(docs as never[], { ordered: false }));

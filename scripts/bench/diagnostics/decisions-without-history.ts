@@ -8,7 +8,10 @@ const WITHOUT_HISTORY = ['credit-risk', 'customer-tags', 'product-matching'];
  * BENCH_HTTP_WITHOUT_HISTORY=1: the decision run again with the same bodies restricted to the rulesets
  * that need no history read, so that the difference from the main run is what that read costs.
  */
-export async function runDecisionsWithoutHistory(spec: LoadSpec, pids: { service: number; database: number | undefined }): Promise<MeteredLoad> {
+export async function runDecisionsWithoutHistory(
+  spec: LoadSpec,
+  pids: { service: number; database: number | undefined },
+): Promise<MeteredLoad> {
   const bodies = spec.bodies.map((body) => JSON.stringify({ ...(JSON.parse(body) as object), rulesets: WITHOUT_HISTORY }));
   const meter = cpuMeter(pids);
   const run = await runLoad({ ...spec, bodies });
