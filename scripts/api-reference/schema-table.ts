@@ -85,7 +85,10 @@ export function typeOf(schema: JsonSchema): string {
   if (schema.$ref) return `see ${schema.$ref.split('/').pop()}`;
   if (schema.const !== undefined) return literal(schema.const);
   if (schema.enum) return schema.enum.map(literal).join(' | ');
-  if (schema.oneOf) return schema.oneOf.map(typeOf).join(' or ');
+  if (schema.oneOf) {
+    const types = [...new Set(schema.oneOf.map(typeOf))];
+    return types.length === 1 && schema.oneOf.length > 1 ? `one of ${schema.oneOf.length} ${types[0]}s` : types.join(' or ');
+  }
   const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
   const named = types.map((type) => {
     if (type === 'array') return schema.items ? `array of ${typeOf(schema.items)}` : 'array';
@@ -162,7 +165,8 @@ function nestedRows(property: JsonSchema, row: SchemaRow, context: RowContext, f
   if (!property.oneOf) return [];
   return property.oneOf.flatMap((alternative, index) => {
     const rows = schemaRows(alternative, context, `${field}.`);
-    for (const nested of rows) nested.notes.unshift(`alternative ${index + 1} of ${code(field)}`);
+    const direct = new Set(Object.keys(alternative.properties ?? {}).map((name) => `${field}.${name}`));
+    for (const nested of rows) if (direct.has(nested.field)) nested.notes.unshift(`alternative ${index + 1} of ${code(field)}`);
     return rows;
   });
 }
