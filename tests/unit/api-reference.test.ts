@@ -27,6 +27,12 @@ function document(paths: OpenApiDocument['paths']): OpenApiDocument {
   return { info: { title: 'Test service' }, components: { schemas: { Error: { type: 'object' } } }, paths };
 }
 
+const withBody = (schema: object) => ({
+  tags: ['T'],
+  requestBody: { required: true, content: { 'application/json': { schema } } },
+  responses: {},
+});
+
 describe('API reference (docs/api.md)', () => {
   it('when docs/api.md is compared with the reference rendered from the route specs, then it is identical', () => {
     const rendered = execFileSync(process.execPath, [SCRIPT, '--stdout'], { encoding: 'utf8' });
@@ -38,8 +44,8 @@ describe('API reference (docs/api.md)', () => {
     const markdown = renderApiReference(
       document({
         '/v1/things': {
-          get: { summary: 'List things', tags: ['Things'], description: 'Roles: audit:read (or admin).', responses: { 200: { description: 'Things' } } },
-          post: { summary: 'Make a thing', tags: ['Things'], description: 'Roles: admin (or admin).', responses: { 201: { description: 'Made' } } },
+          get: { summary: 'List things', tags: ['Things'], description: 'Roles: audit:read (or admin).', responses: {} },
+          post: { summary: 'Make a thing', tags: ['Things'], description: 'Roles: admin (or admin).', responses: {} },
         },
         '/healthz': { get: { summary: 'Liveness', tags: ['Health'], security: [], responses: { 200: { description: 'Alive' } } } },
         '/v1/facts': { get: { summary: 'Facts', tags: ['Facts'], responses: { 200: { description: 'Facts' } } } },
@@ -54,8 +60,8 @@ describe('API reference (docs/api.md)', () => {
   it('when a shape repeats, then the later place points at the first instead of repeating its fields', () => {
     const markdown = renderApiReference(
       document({
-        '/v1/a': { put: { tags: ['T'], requestBody: { required: true, content: { 'application/json': { schema: address } } }, responses: {} } },
-        '/v1/b': { put: { tags: ['T'], requestBody: { required: true, content: { 'application/json': { schema: address } } }, responses: {} } },
+        '/v1/a': { put: withBody(address) },
+        '/v1/b': { put: withBody(address) },
       }),
     );
     expect(markdown.match(/\| `street` \|/g)).to.have.length(1);
@@ -63,9 +69,7 @@ describe('API reference (docs/api.md)', () => {
   });
 
   it('when a pattern holds a |, then its table cell escapes it so that the row keeps its columns', () => {
-    const markdown = renderApiReference(
-      document({ '/v1/a': { put: { tags: ['T'], requestBody: { required: true, content: { 'application/json': { schema: address } } }, responses: {} } } }),
-    );
+    const markdown = renderApiReference(document({ '/v1/a': { put: withBody(address) } }));
     expect(markdown).to.include('| `zip` | string |  | pattern `^(\\d{5}\\|\\d{9})$` |');
   });
 
