@@ -1,0 +1,35 @@
+import { openApiDocument, openApiRoutes } from '../../src/http/openapi.js';
+import { healthRoutes } from '../../src/http/health-routes.js';
+import { factRoutes } from '../../src/features/facts/fact-routes.js';
+import { apiKeyRoutes } from '../../src/features/api-keys/api-key-routes.js';
+import { profileRoutes } from '../../src/features/profiles/profile-routes.js';
+import { rulesetRoutes } from '../../src/features/rulesets/ruleset-routes.js';
+import { decisionRoutes } from '../../src/features/decisions/decision-routes.js';
+import { auditRoutes } from '../../src/features/audit/audit-routes.js';
+import { simulationRoutes } from '../../src/features/simulation/simulation-routes.js';
+import { reportRoutes } from '../../src/features/reports/report-routes.js';
+import { jobRoutes } from '../../src/jobs/job-routes.js';
+import type { OpenApiDocument } from './api-markdown.js';
+
+/**
+ * Routers only keep their dependencies for their handlers, which never run here: creating them with
+ * none fills the route registry, so the document needs no database. A router the service serves but
+ * this list misses is caught by a test that compares this document with the served /openapi.json.
+ */
+const none = undefined as never;
+
+/** The service's OpenAPI document, built in this process from the route specs alone. */
+export function routeDocument(): OpenApiDocument {
+  healthRoutes([]);
+  openApiRoutes();
+  factRoutes();
+  apiKeyRoutes(none);
+  profileRoutes(none);
+  rulesetRoutes(none, none, none, none);
+  decisionRoutes(none, none, none);
+  auditRoutes(none, none);
+  simulationRoutes(none);
+  reportRoutes(none);
+  jobRoutes(none, none);
+  return openApiDocument() as OpenApiDocument;
+}
