@@ -2,7 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import Ajv from 'ajv';
 import { AppError, forbidden, unauthenticated, validationFailed } from './app-error.js';
 import { addTimeFormats, assertValid, toDetails } from './validation.js';
-import { hasAnyRole, type Caller, type Role } from '../features/api-keys/roles.js';
+import { hasAnyRole, type Caller, type Role } from '../auth/roles.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 

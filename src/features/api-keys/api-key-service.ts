@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { ApiKeyRecord, ApiKeyStore } from './api-key-store.js';
-import type { Caller, Role } from './roles.js';
+import type { Caller, Role } from '../../auth/roles.js';
 import { ApiKeyCache, KEY_CACHE_BOUNDS, type KnownKey } from './api-key-cache.js';
 import { actorOf, SYSTEM_ACTOR, type AuditTrail } from '../audit/audit-trail.js';
 import { DatabaseUnavailableError, isDatabaseUnavailable, isDuplicateKey } from '../../db/database-errors.js';

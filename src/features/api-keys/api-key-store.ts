@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { Role } from './roles.js';
+import type { Role } from '../../auth/roles.js';
 import { ensureCollection } from '../../db/ensure-collection.js';
 import { isDuplicateKey } from '../../db/database-errors.js';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor, AuditEventStore } from './audit-event-store.js';
-import type { Caller } from '../api-keys/roles.js';
+import type { Caller } from '../../auth/roles.js';
 
 /** The service itself, for changes no API key made (shipped rulesets, jobs). */
 export const SYSTEM_ACTOR: Actor = { keyId: 'system', name: 'system' };

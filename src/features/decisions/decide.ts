@@ -9,7 +9,7 @@ import { parseInstant } from '../../time/iso-time.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
 import type { StoredProfile } from '../profiles/profile-schema.js';
 import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
-import type { Caller } from '../api-keys/roles.js';
+import type { Caller } from '../../auth/roles.js';
 import type { DecisionLogStore } from './decision-log-store.js';
 import type { VelocityStore } from './velocity-store.js';
 import type { Logger } from '../../logging/logger.js';

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { route } from '../../http/route.js';
 import { encodeCursor, decodeCursor, pageQueryProperties } from '../../http/pagination.js';
 import { listOf } from '../../http/list-schema.js';
-import type { Role } from '../api-keys/roles.js';
+import type { Role } from '../../auth/roles.js';
 import {
   bulkUpsertResultSchema,
   bulkUpsertSchema,

@@ -1,4 +1,4 @@
-import type { Caller } from '../api-keys/roles.js';
+import type { Caller } from '../../auth/roles.js';
 import { actorOf, type AuditTrail } from '../audit/audit-trail.js';
 import { notFound, validationFailed, type ErrorDetail } from '../../http/app-error.js';
 import { toDetails, validatorFor } from '../../http/validation.js';

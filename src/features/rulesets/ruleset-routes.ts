@@ -3,7 +3,7 @@ import { route } from '../../http/route.js';
 import { notFound } from '../../http/app-error.js';
 import { listOf } from '../../http/list-schema.js';
 import { actorOf } from '../audit/audit-trail.js';
-import type { Role } from '../api-keys/roles.js';
+import type { Role } from '../../auth/roles.js';
 import { draftSchema, type RulesetKind } from '../rules/rule-schema.js';
 import {
   activateSchema,

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { route } from '../../http/route.js';
-import type { Role } from '../api-keys/roles.js';
+import type { Role } from '../../auth/roles.js';
 import { decisionEventSchema } from '../rules/rule-schema.js';
 import { rulesetIdParam } from '../rulesets/ruleset-schema.js';
 import type { SimulateRequest, SimulationService } from './simulation-service.js';

@@ -13,7 +13,7 @@ import { parseInstant } from '../../time/iso-time.js';
 import { Simulator, type SimulationInput, type SimulationResult } from './simulator.js';
 import type { SimulationStore } from './simulation-store.js';
 import { discloseReport, type FullReport } from './simulation-disclosure.js';
-import type { Caller } from '../api-keys/roles.js';
+import type { Caller } from '../../auth/roles.js';
 
 const PAGE = 500;
 
