@@ -1,6 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import Ajv from 'ajv';
-import { AppError, forbidden, unauthenticated, validationFailed } from './app-error.js';
+import { AppError } from './app-error.js';
+import { forbidden, unauthenticated, validationFailed } from '../errors/domain-error.js';
 import { addTimeFormats, assertValid, toDetails } from './validation.js';
 import { hasAnyRole, type Caller, type Role } from '../auth/roles.js';
 
@@ -66,7 +67,7 @@ export function route<B = any, Q = any, P = any>(router: Router, spec: RouteSpec
   const checkAccess = (req: Request, res: Response, next: express.NextFunction): void => {
     if (spec.roles === 'public') return next();
     const caller = res.locals.caller as Caller | undefined;
-    if (!caller) return next(res.locals.authenticationFailure ?? unauthenticated());
+    if (!caller) return next(res.locals.authenticationFailure ?? unauthenticated('A valid API key is required (Authorization: Bearer <key>).'));
     if (spec.roles !== 'any' && !hasAnyRole(caller, spec.roles)) {
       return next(forbidden(`This API key lacks a required role (one of: ${spec.roles.join(', ')}).`));
     }

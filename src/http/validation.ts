@@ -1,6 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { validationFailed, type ErrorDetail } from './app-error.js';
+import { validationFailed, type ErrorDetail } from '../errors/domain-error.js';
 import { parseCalendarDate, parseInstant } from '../time/iso-time.js';
 import { RESERVED_KEY_MESSAGE } from '../json/object-keys.js';
 

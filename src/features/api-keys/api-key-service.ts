@@ -4,7 +4,7 @@ import type { Caller, Role } from '../../auth/roles.js';
 import { ApiKeyCache, KEY_CACHE_BOUNDS, type KnownKey } from './api-key-cache.js';
 import { actorOf, SYSTEM_ACTOR, type AuditTrail } from '../audit/audit-trail.js';
 import { DatabaseUnavailableError, isDatabaseUnavailable, isDuplicateKey } from '../../db/database-errors.js';
-import { conflict, notFound, validationFailed } from '../../http/app-error.js';
+import { conflict, notFound, validationFailed } from '../../errors/domain-error.js';
 
 /** One admin-key revocation at a time across instances, so that two cannot each leave the other as the last one. */
 const ADMIN_GUARD = 'admin-revocation';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { conflict, notFound, unavailable, validationFailed, type ErrorDetail } from '../../http/app-error.js';
+import { conflict, notFound, unavailable, validationFailed, type ErrorDetail } from '../../errors/domain-error.js';
 import { canonicalJson } from '../rules/canonical-json.js';
 import { composeDecision, type ComposedDecision, type Thresholds } from '../rules/decision-outcome.js';
 import type { RulesetEvaluator } from '../rules/ruleset-evaluation.js';

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Router } from 'express';
 import { route } from '../../http/route.js';
-import { notFound, validationFailed } from '../../http/app-error.js';
+import { notFound, validationFailed } from '../../errors/domain-error.js';
 import { parseTimeRange, timeRangeQueryProperties } from '../../http/time-range.js';
 import { decodeCursor, encodeCursor, pageQueryProperties } from '../../http/pagination.js';
 import { listOf } from '../../http/list-schema.js';

@@ -3,7 +3,7 @@ import { eventTimeOf } from '../facts/fact-library.js';
 import type { DecisionEvent } from '../facts/fact-definition.js';
 import { composeDecision, type Thresholds } from '../rules/decision-outcome.js';
 import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
-import { conflict, notFound } from '../../http/app-error.js';
+import { conflict, notFound } from '../../errors/domain-error.js';
 import type { DecisionLogStore } from './decision-log-store.js';
 import { decisionResponse } from './decision-view.js';
 import { decidedFields, renderedMessages, type DecisionRecord } from './decision-record.js';

@@ -1,6 +1,6 @@
 import type { Caller } from '../../auth/roles.js';
 import { actorOf, type AuditTrail } from '../audit/audit-trail.js';
-import { notFound, validationFailed, type ErrorDetail } from '../../http/app-error.js';
+import { notFound, validationFailed, type ErrorDetail } from '../../errors/domain-error.js';
 import { toDetails, validatorFor } from '../../http/validation.js';
 import { bulkProfileItemSchema, type ProfileDocument, type StoredProfile } from './profile-schema.js';
 import type { ProfileFilter, ProfileStore } from './profile-store.js';

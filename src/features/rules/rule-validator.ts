@@ -1,4 +1,4 @@
-import { validationFailed, type ErrorDetail } from '../../http/app-error.js';
+import { validationFailed, type ErrorDetail } from '../../errors/domain-error.js';
 import { toDetails, validatorFor } from '../../http/validation.js';
 import { FACTS_BY_NAME } from '../facts/fact-library.js';
 import { CUSTOM_OPERATORS, STOCK_OPERATORS } from './operators.js';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { route } from '../../http/route.js';
-import { notFound } from '../../http/app-error.js';
+import { notFound } from '../../errors/domain-error.js';
 import { listOf } from '../../http/list-schema.js';
 import { actorOf } from '../audit/audit-trail.js';
 import type { Role } from '../../auth/roles.js';

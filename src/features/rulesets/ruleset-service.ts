@@ -1,6 +1,6 @@
 import type { Actor } from '../audit/audit-event-store.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
-import { conflict, notFound } from '../../http/app-error.js';
+import { conflict, notFound } from '../../errors/domain-error.js';
 import { isDuplicateKey } from '../../db/database-errors.js';
 import { checksumOf } from '../rules/canonical-json.js';
 import type { EvaluatorFactory } from '../rules/ruleset-evaluation.js';

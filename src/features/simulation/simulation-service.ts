@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../logging/logger.js';
-import { conflict, notFound, validationFailed } from '../../http/app-error.js';
+import { conflict, notFound, validationFailed } from '../../errors/domain-error.js';
 import { buildFactContext, computeFacts, eventTimeOf } from '../facts/fact-library.js';
 import type { DecisionEvent } from '../facts/fact-definition.js';
 import type { Thresholds } from '../rules/decision-outcome.js';
