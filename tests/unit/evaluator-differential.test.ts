@@ -11,7 +11,7 @@ import type { RulesetEvaluation, RulesetEvaluator, RulesetIdentity } from '../..
 import { decisionEventSchema, type Rule } from '../../src/features/rules/rule-schema.js';
 import { validateDraft } from '../../src/features/rules/rule-validator.js';
 import { readShippedRulesets } from '../../src/features/rulesets/shipped-rulesets.js';
-import { validatorFor } from '../../src/http/validation.js';
+import { validatorFor } from '../../src/schema/validation.js';
 import {
   chance, EVENT_BASE_MS, generateEvent, generateHistory, generateProfile, generateRuleset, integer, mulberry32, type Rng,
 } from '../helpers/generators.js';

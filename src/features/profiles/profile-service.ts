@@ -1,7 +1,7 @@
 import type { Caller } from '../../auth/roles.js';
 import { actorOf, type AuditTrail } from '../audit/audit-trail.js';
 import { notFound, validationFailed, type ErrorDetail } from '../../errors/domain-error.js';
-import { toDetails, validatorFor } from '../../http/validation.js';
+import { toDetails, validatorFor } from '../../schema/validation.js';
 import { bulkProfileItemSchema, type ProfileDocument, type StoredProfile } from './profile-schema.js';
 import type { ProfileFilter, ProfileStore } from './profile-store.js';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../logging/logger.js';
-import { assertValid } from '../../http/validation.js';
+import { assertValid } from '../../schema/validation.js';
 import { isDuplicateKey } from '../../db/database-errors.js';
 import { isConflict } from '../../errors/domain-error.js';
 import { SYSTEM_ACTOR } from '../audit/audit-trail.js';
