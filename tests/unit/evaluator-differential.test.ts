@@ -4,7 +4,7 @@ import { REPO_ROOT } from '../../src/config/repo-root.js';
 import type { DecisionEvent, FactProfile } from '../../src/features/facts/fact-definition.js';
 import { buildFactContext, computeFacts } from '../../src/features/facts/fact-library.js';
 import { profileDocumentSchema } from '../../src/features/profiles/profile-schema.js';
-import { canonicalJson } from '../../src/features/rules/canonical-json.js';
+import { canonicalJson } from '../../src/json/canonical-json.js';
 import { ClosureRuleset } from '../../src/features/rules/closure-ruleset.js';
 import { ReferenceRuleset } from '../../src/features/rules/reference-ruleset.js';
 import type { RulesetEvaluation, RulesetEvaluator, RulesetIdentity } from '../../src/features/rules/ruleset-evaluation.js';
@@ -12,6 +12,7 @@ import { decisionEventSchema, type Rule } from '../../src/features/rules/rule-sc
 import { validateDraft } from '../../src/features/rules/rule-validator.js';
 import { readShippedRulesets } from '../../src/features/rulesets/shipped-rulesets.js';
 import { validatorFor } from '../../src/schema/validation.js';
+import { DAY_MS } from '../../src/time/durations.js';
 import {
   chance, EVENT_BASE_MS, generateEvent, generateHistory, generateProfile, generateRuleset, integer, mulberry32, type Rng,
 } from '../helpers/generators.js';
@@ -36,7 +37,7 @@ interface Input {
 function generateInput(rng: Rng): Input {
   const profile: FactProfile = generateProfile(rng);
   // A stored profile also carries its creation time, which customerYears reads.
-  if (chance(rng, 0.3)) profile.createdAt = new Date(EVENT_BASE_MS - integer(rng, 0, 3 * 365) * 86_400_000).toISOString();
+  if (chance(rng, 0.3)) profile.createdAt = new Date(EVENT_BASE_MS - integer(rng, 0, 3 * 365) * DAY_MS).toISOString();
   return { profile, event: generateEvent(rng), history: generateHistory(rng) };
 }
 

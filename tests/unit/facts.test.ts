@@ -5,7 +5,7 @@ import sinon from 'sinon';
 import type { DecisionEvent, FactContext, FactProfile, FactType } from '../../src/features/facts/fact-definition.js';
 import { buildFactContext, computeFacts, FACTS, FACTS_BY_NAME } from '../../src/features/facts/fact-library.js';
 import { greatCircleDistanceKm, medianPosition } from '../../src/features/facts/geo.js';
-import { localDateParts, localHour, wholeYearsSince } from '../../src/features/facts/time-zone.js';
+import { localDateParts, localHour, wholeYearsSince } from '../../src/time/time-zone.js';
 import { parseInstant } from '../../src/time/iso-time.js';
 
 interface DerivedFactCase {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { conflict, notFound, unavailable, validationFailed, type ErrorDetail } from '../../errors/domain-error.js';
-import { canonicalJson } from '../rules/canonical-json.js';
+import { canonicalJson } from '../../json/canonical-json.js';
 import { composeDecision, type ComposedDecision, type Thresholds } from '../rules/decision-outcome.js';
 import type { RulesetEvaluator } from '../rules/ruleset-evaluation.js';
 import { buildFactContext, computeFacts } from '../facts/fact-library.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../rules/canonical-json.js';
+import { canonicalJson } from '../../json/canonical-json.js';
 import { keyedByClient } from '../../json/object-keys.js';
 import type { RuleExplanation, RulesetEvaluation } from '../rules/ruleset-evaluation.js';
 import type { AlertYield, ComposedDecision, ProductYield, TagYield } from '../rules/decision-outcome.js';

@@ -1,4 +1,4 @@
-import { canonicalJson } from '../rules/canonical-json.js';
+import { canonicalJson } from '../../json/canonical-json.js';
 import { eventTimeOf } from '../facts/fact-library.js';
 import type { DecisionEvent } from '../facts/fact-definition.js';
 import { composeDecision, type Thresholds } from '../rules/decision-outcome.js';

@@ -1,6 +1,7 @@
 import type { FactContext, FactDefinition } from './fact-definition.js';
 import { activityEntries, activityWithinDays, eventTimeMs, field, finiteNumber, nonEmptyString, type ActivityEntry } from './fact-inputs.js';
-import { DAY_MS, localHour } from './time-zone.js';
+import { DAY_MS } from '../../time/durations.js';
+import { localHour } from '../../time/time-zone.js';
 
 /**
  * Facts about the customer's recent behaviour. "Last 30 days" is [event time − 30 × 24 h, event time]:

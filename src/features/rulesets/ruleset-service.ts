@@ -2,7 +2,7 @@ import type { Actor } from '../audit/audit-event-store.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import { conflict, notFound } from '../../errors/domain-error.js';
 import { isDuplicateKey } from '../../db/database-errors.js';
-import { checksumOf } from '../rules/canonical-json.js';
+import { checksumOf } from '../../json/canonical-json.js';
 import type { EvaluatorFactory } from '../rules/ruleset-evaluation.js';
 import type { Thresholds } from '../rules/decision-outcome.js';
 import { validateDraft } from '../rules/rule-validator.js';
