@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { REPO_ROOT } from '../../src/config/repo-root.js';
-import type { DecisionEvent, FactProfile } from '../../src/features/facts/fact-definition.js';
-import { buildFactContext, computeFacts } from '../../src/features/facts/fact-library.js';
+import type { FactProfile } from '../../src/facts/fact-definition.js';
+import type { DecisionEvent } from '../../src/facts/decision-event.js';
+import { buildFactContext, computeFacts } from '../../src/facts/fact-library.js';
 import type { Rule, RulesetKind } from '../../src/features/rules/rule-schema.js';
 import type { RulesetIdentity } from '../../src/features/rules/ruleset-evaluation.js';
 import { readShippedRulesets } from '../../src/features/rulesets/shipped-rulesets.js';

@@ -1,14 +1,15 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { REPO_ROOT } from '../../src/config/repo-root.js';
-import type { DecisionEvent, FactProfile } from '../../src/features/facts/fact-definition.js';
-import { buildFactContext, computeFacts } from '../../src/features/facts/fact-library.js';
+import type { FactProfile } from '../../src/facts/fact-definition.js';
+import { decisionEventSchema, type DecisionEvent } from '../../src/facts/decision-event.js';
+import { buildFactContext, computeFacts } from '../../src/facts/fact-library.js';
 import { profileDocumentSchema } from '../../src/features/profiles/profile-schema.js';
 import { canonicalJson } from '../../src/json/canonical-json.js';
 import { ClosureRuleset } from '../../src/features/rules/closure-ruleset.js';
 import { ReferenceRuleset } from '../../src/features/rules/reference-ruleset.js';
 import type { RulesetEvaluation, RulesetEvaluator, RulesetIdentity } from '../../src/features/rules/ruleset-evaluation.js';
-import { decisionEventSchema, type Rule } from '../../src/features/rules/rule-schema.js';
+import type { Rule } from '../../src/features/rules/rule-schema.js';
 import { validateDraft } from '../../src/features/rules/rule-validator.js';
 import { readShippedRulesets } from '../../src/features/rulesets/shipped-rulesets.js';
 import { validatorFor } from '../../src/schema/validation.js';

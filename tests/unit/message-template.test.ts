@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { buildFactContext, computeFacts } from '../../src/features/facts/fact-library.js';
+import { buildFactContext, computeFacts } from '../../src/facts/fact-library.js';
 import { formatNumber, renderMessage } from '../../src/features/rules/message-template.js';
 
 interface TemplateFixtures {

@@ -3,8 +3,8 @@ import { conflict, notFound, unavailable, validationFailed, type ErrorDetail } f
 import { canonicalJson } from '../../json/canonical-json.js';
 import { composeDecision, type ComposedDecision, type Thresholds } from '../rules/decision-outcome.js';
 import type { RulesetEvaluator } from '../rules/ruleset-evaluation.js';
-import { buildFactContext, computeFacts } from '../facts/fact-library.js';
-import type { DecisionEvent } from '../facts/fact-definition.js';
+import { buildFactContext, computeFacts, factsReadingHistory } from '../../facts/fact-library.js';
+import type { DecisionEvent } from '../../facts/decision-event.js';
 import { parseInstant } from '../../time/iso-time.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
 import type { StoredProfile } from '../profiles/profile-schema.js';
@@ -55,6 +55,8 @@ interface Attempt {
   requestHash: string;
   rulesets: RulesetEvaluator[];
   factNames: Set<string>;
+  /** Whether a fact the rulesets read counts the profile's logged applications (the velocity head has them). */
+  readsApplications: boolean;
   /** The client's event time, when it sent one; else the time of each evaluation. */
   eventTime: Date | undefined;
   /** Aborted when the budget runs out: from then on nothing of this decision may be written. */
@@ -114,14 +116,15 @@ export class DecideUseCase {
 
     const rulesets = await this.resolveRulesets(request);
     const factNames = new Set(rulesets.flatMap((ruleset) => [...ruleset.factNames]));
-    const attempt: Attempt = { input, started, decisionId, requestHash, rulesets, factNames, eventTime, signal };
+    const readsApplications = factsReadingHistory(factNames, 'applications').length > 0;
+    const attempt: Attempt = { input, started, decisionId, requestHash, rulesets, factNames, readsApplications, eventTime, signal };
     if (request.event.type === 'loan_application') {
       return this.applications.run(request.profileId, () => this.decideApplication(attempt));
     }
     // Both reads at once: each is a round trip to the database.
     const [profile, head] = await Promise.all([
       this.profile(request.profileId),
-      factNames.has('applicationsLast24h') ? this.deps.velocity.head(request.profileId) : undefined,
+      readsApplications ? this.deps.velocity.head(request.profileId) : undefined,
     ]);
     const evaluated = await this.evaluate(attempt, profile, head);
     const logged = await this.log(evaluated.record, attempt);
@@ -162,7 +165,7 @@ export class DecideUseCase {
     const evaluatedAt = attempt.eventTime ? new Date() : stampAfter(head, new Date());
     const eventTime = attempt.eventTime ?? evaluatedAt;
     const event = { ...request.event, at: request.event.at ?? evaluatedAt.toISOString() } as DecisionEvent;
-    const history = head && attempt.factNames.has('applicationsLast24h') ? { applicationsLast24h: applicationsWithin24h(head, eventTime) } : {};
+    const history = head && attempt.readsApplications ? { applicationsLast24h: applicationsWithin24h(head, eventTime) } : {};
     const context = buildFactContext(profile, event, history);
     const facts = computeFacts(context, attempt.factNames);
     const factsDone = performance.now();

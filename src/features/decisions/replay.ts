@@ -1,6 +1,6 @@
 import { canonicalJson } from '../../json/canonical-json.js';
-import { eventTimeOf } from '../facts/fact-library.js';
-import type { DecisionEvent } from '../facts/fact-definition.js';
+import { eventTimeOf } from '../../facts/fact-library.js';
+import type { DecisionEvent } from '../../facts/decision-event.js';
 import { composeDecision, type Thresholds } from '../rules/decision-outcome.js';
 import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
 import { conflict, notFound } from '../../errors/domain-error.js';

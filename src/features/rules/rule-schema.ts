@@ -1,6 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { notReservedKey } from '../../json/object-keys.js';
-import { extensionKeySchema, profileDocumentSchema } from '../profiles/profile-schema.js';
+import { profileDocumentSchema } from '../profiles/profile-schema.js';
+import { decisionEventSchema } from '../../facts/decision-event.js';
 
 /** Limits on what a draft may hold, so that no ruleset can make evaluation slow or unbounded. */
 export const RULESET_LIMITS = {
@@ -67,28 +68,6 @@ export const ruleSchema = {
   },
   required: ['name', 'conditions', 'event'],
   additionalProperties: false,
-} as const;
-
-/** The event a decision is about; extra scalar fields are allowed and readable as `event` paths. */
-export const decisionEventSchema = {
-  type: 'object',
-  properties: {
-    type: { type: 'string', minLength: 1, maxLength: 64 },
-    at: { type: 'string', format: 'date-time' },
-    amount: { type: 'number', minimum: 0 },
-    location: {
-      type: 'object',
-      properties: { lat: { type: 'number', minimum: -90, maximum: 90 }, lon: { type: 'number', minimum: -180, maximum: 180 } },
-      required: ['lat', 'lon'],
-      additionalProperties: false,
-    },
-    deviceId: { type: 'string', maxLength: 128 },
-    channel: { type: 'string', maxLength: 64 },
-  },
-  required: ['type'],
-  propertyNames: extensionKeySchema,
-  additionalProperties: { type: ['string', 'number', 'boolean'], maxLength: 1000 },
-  maxProperties: 50,
 } as const;
 
 const nameSet = { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 100, uniqueItems: true } as const;

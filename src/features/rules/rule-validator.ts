@@ -1,6 +1,6 @@
 import { validationFailed, type ErrorDetail } from '../../errors/domain-error.js';
 import { toDetails, validatorFor } from '../../schema/validation.js';
-import { FACTS_BY_NAME } from '../facts/fact-library.js';
+import { FACTS_BY_NAME } from '../../facts/fact-library.js';
 import { CUSTOM_OPERATORS, STOCK_OPERATORS } from './operators.js';
 import { placeholderPaths } from './message-template.js';
 import { parsePath } from './fact-path.js';

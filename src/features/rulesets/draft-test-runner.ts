@@ -1,5 +1,5 @@
-import { buildFactContext, computeFacts } from '../facts/fact-library.js';
-import type { DecisionEvent } from '../facts/fact-definition.js';
+import { buildFactContext, computeFacts } from '../../facts/fact-library.js';
+import type { DecisionEvent } from '../../facts/decision-event.js';
 import type { RulesetEvaluator } from '../rules/ruleset-evaluation.js';
 import { composeDecision, type Thresholds } from '../rules/decision-outcome.js';
 import type { Outcome, RulesetTest } from '../rules/rule-schema.js';

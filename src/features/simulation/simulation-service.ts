@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../logging/logger.js';
 import { conflict, notFound, validationFailed } from '../../errors/domain-error.js';
-import { buildFactContext, computeFacts, eventTimeOf } from '../facts/fact-library.js';
-import type { DecisionEvent } from '../facts/fact-definition.js';
+import { buildFactContext, computeFacts, eventTimeOf, factsReadingHistory } from '../../facts/fact-library.js';
+import type { DecisionEvent } from '../../facts/decision-event.js';
 import type { Thresholds } from '../rules/decision-outcome.js';
 import type { EvaluatorFactory, RulesetEvaluator } from '../rules/ruleset-evaluation.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
@@ -145,7 +145,10 @@ export class SimulationService {
 
   private async *profileInputs(options: ProfileInputs, factNames: Set<string>, now: Date, notes: string[]): AsyncGenerator<SimulationInput> {
     const event = { type: 'loan_application', ...options.event, at: options.event?.at ?? now.toISOString() } as DecisionEvent;
-    if (factNames.has('applicationsLast24h')) notes.push('applicationsLast24h is absent for profile inputs (no decision history is consulted).');
+    const unknowable = factsReadingHistory(factNames);
+    if (unknowable.length > 0) {
+      notes.push(`${unknowable.join(', ')} ${unknowable.length === 1 ? 'is' : 'are'} absent for profile inputs (no decision history is consulted).`);
+    }
     let remaining = options.limit;
     for await (const profiles of this.deps.profiles.batchesAfter(undefined, PAGE)) {
       for (const profile of profiles.slice(0, remaining)) {

@@ -1,15 +1,5 @@
-import type { ProfileDocument } from '../profiles/profile-schema.js';
-
-/** The event a decision is about (the request's `event`), with `at` always resolved to an ISO time. */
-export interface DecisionEvent {
-  type: string;
-  at: string;
-  amount?: number;
-  location?: { lat: number; lon: number };
-  deviceId?: string;
-  channel?: string;
-  [extra: string]: unknown;
-}
+import type { ProfileDocument } from '../features/profiles/profile-schema.js';
+import type { DecisionEvent } from './decision-event.js';
 
 /** The profile as facts see it: the client's sections plus, when stored, its creation time. */
 export type FactProfile = ProfileDocument & { createdAt?: string };
@@ -25,9 +15,12 @@ export interface FactContext {
   eventTime: Date;
   /** IANA zone of the customer: profile.timezone or Asia/Shanghai. */
   timeZone: string;
-  /** Looked up from the decision log before evaluation; absent when unknown (e.g. in draft tests). */
+  /** Looked up from the decision log before evaluation, for facts that declare it; absent when unknown (e.g. in draft tests). */
   history: { applicationsLast24h?: number };
 }
+
+/** History a fact reads besides the profile and the event: `applications`, the profile's logged loan applications. */
+export type FactHistory = 'applications';
 
 export type FactType = 'number' | 'integer' | 'string' | 'boolean' | 'object' | 'array';
 
@@ -36,5 +29,7 @@ export interface FactDefinition {
   name: string;
   type: FactType;
   description: string;
+  /** The history it reads, which whoever evaluates must look up first (into FactContext.history); none for most facts. */
+  history?: FactHistory;
   compute(context: FactContext): unknown;
 }
