@@ -33,7 +33,7 @@ import { decisionRoutes } from './features/decisions/decision-routes.js';
 import { ReportStore } from './features/reports/report-store.js';
 import { ReportService } from './features/reports/report-service.js';
 import { reportRoutes } from './features/reports/report-routes.js';
-import { engineDescription, evaluatorFactory } from './features/rules/evaluator-factory.js';
+import { engineDescription, evaluatorFactory } from './engine/evaluator-factory.js';
 import { JobStore } from './jobs/job-store.js';
 import { JobScheduler } from './jobs/scheduler.js';
 import { jobRoutes } from './jobs/job-routes.js';

@@ -3,8 +3,8 @@ import { REPO_ROOT } from '../../src/config/repo-root.js';
 import type { FactProfile } from '../../src/facts/fact-definition.js';
 import type { DecisionEvent } from '../../src/facts/decision-event.js';
 import { buildFactContext, computeFacts } from '../../src/facts/fact-library.js';
-import type { Rule, RulesetKind } from '../../src/features/rules/rule-schema.js';
-import type { RulesetIdentity } from '../../src/features/rules/ruleset-evaluation.js';
+import type { Rule, RulesetKind } from '../../src/engine/rule-schema.js';
+import type { RulesetIdentity } from '../../src/engine/ruleset-evaluation.js';
 import { readShippedRulesets } from '../../src/features/rulesets/shipped-rulesets.js';
 import { chance, EVENT_BASE_MS, generateEvent, generateHistory, generateProfile, integer, type Rng } from '../../tests/helpers/generators.js';
 

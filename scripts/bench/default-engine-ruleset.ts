@@ -1,5 +1,5 @@
 import { Engine, type RuleProperties } from 'json-rules-engine';
-import { engineOperators, runAtEventTime } from '../../src/features/rules/engine-operators.js';
+import { engineOperators, runAtEventTime } from '../../src/engine/engine-operators.js';
 import type { BenchRuleset } from './bench-inputs.js';
 
 /**

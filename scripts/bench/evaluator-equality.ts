@@ -1,5 +1,5 @@
 import { canonicalJson } from '../../src/json/canonical-json.js';
-import type { RulesetEvaluation } from '../../src/features/rules/ruleset-evaluation.js';
+import type { RulesetEvaluation } from '../../src/engine/ruleset-evaluation.js';
 import type { BenchInput } from './bench-inputs.js';
 import type { Engines, PreparedInputs } from './evaluator-engines.js';
 

@@ -1,6 +1,6 @@
 import type { DecisionEvent } from '../../src/facts/decision-event.js';
 import type { ProfileDocument } from '../../src/features/profiles/profile-schema.js';
-import type { Condition, LeafCondition, Rule } from '../../src/features/rules/rule-schema.js';
+import type { Condition, LeafCondition, Rule } from '../../src/engine/rule-schema.js';
 import { DAY_MS } from '../../src/time/durations.js';
 
 /**

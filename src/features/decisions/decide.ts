@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { conflict, notFound, unavailable, validationFailed, type ErrorDetail } from '../../errors/domain-error.js';
 import { canonicalJson } from '../../json/canonical-json.js';
-import { composeDecision, type ComposedDecision, type Thresholds } from '../rules/decision-outcome.js';
-import type { RulesetEvaluator } from '../rules/ruleset-evaluation.js';
+import { composeDecision, type ComposedDecision, type Thresholds } from '../../engine/decision-outcome.js';
+import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
 import { buildFactContext, computeFacts, factsReadingHistory } from '../../facts/fact-library.js';
 import type { DecisionEvent } from '../../facts/decision-event.js';
 import { parseInstant } from '../../time/iso-time.js';

@@ -1,7 +1,7 @@
 import { canonicalJson } from '../../json/canonical-json.js';
 import { eventTimeOf } from '../../facts/fact-library.js';
 import type { DecisionEvent } from '../../facts/decision-event.js';
-import { composeDecision, type Thresholds } from '../rules/decision-outcome.js';
+import { composeDecision, type Thresholds } from '../../engine/decision-outcome.js';
 import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
 import { conflict, notFound } from '../../errors/domain-error.js';
 import type { DecisionLogStore } from './decision-log-store.js';

@@ -1,8 +1,9 @@
 import { buildFactContext, computeFacts } from '../../facts/fact-library.js';
 import type { DecisionEvent } from '../../facts/decision-event.js';
-import type { RulesetEvaluator } from '../rules/ruleset-evaluation.js';
-import { composeDecision, type Thresholds } from '../rules/decision-outcome.js';
-import type { Outcome, RulesetTest } from '../rules/rule-schema.js';
+import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
+import { composeDecision, type Thresholds } from '../../engine/decision-outcome.js';
+import type { Outcome } from '../../engine/rule-schema.js';
+import type { RulesetTest } from './draft-schema.js';
 
 export interface TestActual {
   tags: string[];

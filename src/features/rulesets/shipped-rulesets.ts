@@ -5,7 +5,7 @@ import { assertValid } from '../../schema/validation.js';
 import { isDuplicateKey } from '../../db/database-errors.js';
 import { isConflict } from '../../errors/domain-error.js';
 import { SYSTEM_ACTOR } from '../audit/audit-trail.js';
-import type { RulesetKind } from '../rules/rule-schema.js';
+import type { RulesetKind } from '../../engine/rule-schema.js';
 import { shippedRulesetSchema } from './ruleset-schema.js';
 import type { RulesetService } from './ruleset-service.js';
 import type { RulesetPublisher } from './ruleset-publisher.js';

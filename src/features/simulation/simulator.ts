@@ -1,7 +1,7 @@
 import { keyedByClient } from '../../json/object-keys.js';
-import { composeDecision, type Thresholds } from '../rules/decision-outcome.js';
-import type { RulesetEvaluator } from '../rules/ruleset-evaluation.js';
-import type { Outcome } from '../rules/rule-schema.js';
+import { composeDecision, type Thresholds } from '../../engine/decision-outcome.js';
+import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
+import type { Outcome } from '../../engine/rule-schema.js';
 
 /** One input to compare both sides on: facts already computed (or taken from the log) and the event time. */
 export interface SimulationInput {

@@ -3,7 +3,7 @@ import type { ProfileStore } from '../../features/profiles/profile-store.js';
 import type { TagDetail } from '../../features/profiles/profile-schema.js';
 import type { RulesetRuntime } from '../../features/rulesets/ruleset-runtime.js';
 import { buildFactContext, computeFacts } from '../../facts/fact-library.js';
-import { composeDecision, type Thresholds } from '../../features/rules/decision-outcome.js';
+import { composeDecision, type Thresholds } from '../../engine/decision-outcome.js';
 import { nextTags } from '../../features/decisions/profile-tagger.js';
 import type { JobStore } from '../job-store.js';
 import type { JobContext, JobCounts, JobDefinition } from '../scheduler.js';
