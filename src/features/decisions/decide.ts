@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { conflict, notFound, unavailable, validationFailed, type ErrorDetail } from '../../errors/domain-error.js';
 import { canonicalJson } from '../../json/canonical-json.js';
-import { composeDecision, type ComposedDecision, type Thresholds } from '../../engine/decision-outcome.js';
+import type { ComposedDecision, Thresholds } from '../../engine/decision-outcome.js';
+import { evaluateDecision } from '../../engine/evaluate-decision.js';
 import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
 import { buildFactContext, computeFacts, factsReadingHistory } from '../../facts/fact-library.js';
 import type { DecisionEvent } from '../../facts/decision-event.js';
@@ -170,8 +171,7 @@ export class DecideUseCase {
     const facts = computeFacts(context, attempt.factNames);
     const factsDone = performance.now();
 
-    const evaluations = await Promise.all(attempt.rulesets.map((ruleset) => ruleset.evaluate(facts, context.eventTime)));
-    const composed = composeDecision(evaluations, this.deps.thresholds);
+    const { evaluations, composed } = await evaluateDecision(attempt.rulesets, facts, context.eventTime, this.deps.thresholds);
     const evaluated = performance.now();
 
     const sealable = sealableRecord(
