@@ -13,6 +13,8 @@ import { auditRoutes } from './features/audit/audit-routes.js';
 import { ProfileStore } from './features/profiles/profile-store.js';
 import { ProfileService } from './features/profiles/profile-service.js';
 import { profileRoutes } from './features/profiles/profile-routes.js';
+import { EraseProfileUseCase } from './features/erasure/erase-profile.js';
+import { erasureRoutes } from './features/erasure/erasure-routes.js';
 import { factRoutes } from './features/facts/fact-routes.js';
 import { RulesetStore } from './features/rulesets/ruleset-store.js';
 import { RulesetService } from './features/rulesets/ruleset-service.js';
@@ -84,7 +86,8 @@ export async function createServices(config: Config, logger: Logger, database: D
   const audit = new AuditTrail(stores.auditEvents);
   const keys = new ApiKeyService(stores.apiKeys, audit, config.decisionTimeoutMs, () => database.availability.unavailableReason());
   if (config.bootstrapAdminKey) await keys.ensureBootstrapKey(config.bootstrapAdminKey);
-  const profiles = new ProfileService(stores.profiles, audit);
+  const profiles = new ProfileService(stores.profiles);
+  const erasure = new EraseProfileUseCase({ profiles: stores.profiles, log: stores.decisionLog, velocity: stores.velocity, audit });
 
   const createEvaluator = evaluatorFactory(config.engine);
   const runtime = new RulesetRuntime(stores.rulesets, logger, config.rulesetPollMs, createEvaluator);
@@ -107,14 +110,6 @@ export async function createServices(config: Config, logger: Logger, database: D
   });
   const replay = new ReplayUseCase(stores.decisionLog, runtime, config.outcome);
   const verifier = new LogVerifier(stores.decisionLog, stores.seals, () => retainedSince(stores.jobs));
-  profiles.onErase(async (profileId, caller) => ({
-    velocityErased: (await stores.velocity.erase(profileId)) === 1,
-    maskedDecisions: await stores.decisionLog.maskProfile(profileId, {
-      at: new Date().toISOString(),
-      by: caller.keyId,
-      fields: ['profileId', 'request', 'facts', 'explanations', 'messages', 'velocity'],
-    }),
-  }));
   const simulations = new SimulationService({
     rulesets,
     runtime,
@@ -169,6 +164,7 @@ export async function createServices(config: Config, logger: Logger, database: D
   const routers = [
     apiKeyRoutes(keys),
     profileRoutes(profiles),
+    erasureRoutes(erasure),
     rulesetRoutes(rulesets, publisher, stores.rulesets, runtime),
     decisionRoutes(decide, stores.decisionLog, replay),
     auditRoutes(stores.auditEvents, verifier),

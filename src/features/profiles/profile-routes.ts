@@ -78,23 +78,6 @@ export function profileRoutes(profiles: ProfileService): Router {
     },
   );
 
-  route<never, never, { profileId: string }>(
-    router,
-    {
-      method: 'delete',
-      path: '/v1/profiles/:profileId',
-      summary: 'Erase a profile; decision log entries keep only masked data (idempotent)',
-      tag: TAG,
-      roles: WRITERS,
-      params: idParam,
-      responses: { 204: { description: 'Erased' } },
-    },
-    async ({ res, params, caller }) => {
-      await profiles.erase(params.profileId, caller);
-      res.status(204).end();
-    },
-  );
-
   route<never, { tag?: string; type?: 'individual' | 'sme'; limit: number; cursor?: string }>(
     router,
     {
