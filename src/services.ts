@@ -32,6 +32,7 @@ import { DecideUseCase } from './features/decisions/decide.js';
 import { VelocityStore } from './features/decisions/velocity-store.js';
 import { ReplayUseCase } from './features/decisions/replay.js';
 import { decisionRoutes } from './features/decisions/decision-routes.js';
+import { logVerificationRoutes } from './features/decisions/log-verification-routes.js';
 import { ReportStore } from './features/reports/report-store.js';
 import { ReportService } from './features/reports/report-service.js';
 import { reportRoutes } from './features/reports/report-routes.js';
@@ -167,7 +168,8 @@ export async function createServices(config: Config, logger: Logger, database: D
     erasureRoutes(erasure),
     rulesetRoutes(rulesets, publisher, stores.rulesets, runtime),
     decisionRoutes(decide, stores.decisionLog, replay),
-    auditRoutes(stores.auditEvents, verifier),
+    auditRoutes(stores.auditEvents),
+    logVerificationRoutes(verifier),
     simulationRoutes(simulations),
     reportRoutes(reports),
     jobRoutes(scheduler, stores.jobs),
