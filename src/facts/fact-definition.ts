@@ -1,8 +1,25 @@
-import type { ProfileDocument } from '../features/profiles/profile-schema.js';
 import type { DecisionEvent } from './decision-event.js';
 
-/** The profile as facts see it: the client's sections plus, when stored, its creation time. */
-export type FactProfile = ProfileDocument & { createdAt?: string };
+/**
+ * The profile as facts see it: the client's sections and, when stored, its creation time. Each is
+ * `unknown`: stored profiles were validated against the profile schema, but draft tests and replays
+ * hand facts documents that never were, so every fact checks the shape it reads (fact-inputs.ts).
+ */
+export interface FactProfile {
+  type?: unknown;
+  timezone?: unknown;
+  currency?: unknown;
+  basic?: unknown;
+  company?: unknown;
+  financials?: unknown;
+  credit?: unknown;
+  ecommerce?: unknown;
+  interests?: unknown;
+  sentiment?: unknown;
+  activity?: unknown;
+  attributes?: unknown;
+  createdAt?: unknown;
+}
 
 /**
  * Everything a fact may read. Facts are pure functions of this: no wall clock, no I/O. Values that
