@@ -128,6 +128,5 @@ export class ApiKeyStore {
 
 function toRecord(doc: ApiKeyDoc): ApiKeyRecord {
   const { _id, ...rest } = doc;
-  // Keys issued before expiry existed have no such field.
-  return { id: _id, ...rest, roles: [...rest.roles], expiresAt: rest.expiresAt ?? null };
+  return { id: _id, ...rest, roles: [...rest.roles] };
 }
