@@ -87,6 +87,11 @@ export async function createServices(config: Config, logger: Logger, database: D
   const audit = new AuditTrail(stores.auditEvents);
   const keys = new ApiKeyService(stores.apiKeys, audit, config.decisionTimeoutMs, () => database.availability.unavailableReason());
   if (config.bootstrapAdminKey) await keys.ensureBootstrapKey(config.bootstrapAdminKey);
+  if (!(await keys.hasActiveAdminKey())) {
+    logger.warn(
+      'no active admin key: every call needs an API key and none can be issued; start with BOOTSTRAP_ADMIN_KEY=<a secret of 16 or more characters> to create an admin key',
+    );
+  }
   const profiles = new ProfileService(stores.profiles);
   const erasure = new EraseProfileUseCase({ profiles: stores.profiles, log: stores.decisionLog, velocity: stores.velocity, audit });
 

@@ -189,10 +189,15 @@ export class ApiKeyService {
     throw conflict('Another admin key is being revoked right now; try again.');
   }
 
+  /** Whether some admin key is active: without one, nobody can issue keys. */
+  async hasActiveAdminKey(now = Date.now()): Promise<boolean> {
+    return (await this.store.unrevokedAdmins()).some((admin) => isUnexpired(admin, now));
+  }
+
   private async restoreIfNoAdmin(bootstrap: ApiKeyRecord): Promise<void> {
     const now = Date.now();
     if (isActive(bootstrap, now) && bootstrap.roles.includes('admin')) return;
-    if ((await this.store.unrevokedAdmins()).some((admin) => isUnexpired(admin, now))) return;
+    if (await this.hasActiveAdminKey(now)) return;
     if (!(await this.store.restoreAdmin(bootstrap.id))) return;
     this.cache.remember(bootstrap.hash, known({ ...bootstrap, roles: ['admin'], revokedAt: null, expiresAt: null }, now));
     await this.audit.record('api-key.restored', SYSTEM_ACTOR, { kind: 'api-key', id: bootstrap.id }, {
