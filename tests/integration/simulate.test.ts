@@ -80,6 +80,20 @@ describe('POST /v1/rulesets/{id}/simulate', () => {
     expect(decisionsAfter, 'a simulation logs no decisions').to.equal(decisionsBefore);
   });
 
+  it('when a background run has finished, then its progress counts every input as done', async () => {
+    const res = await app
+      .http()
+      .post('/v1/rulesets/fraud-alerts/simulate')
+      .set(reviewer)
+      .send({ candidate: 'draft', baseline: 'active', against: { decisions: { from, to } } });
+    expect(res.status, JSON.stringify(res.body)).to.equal(202);
+    expect(res.body.progress).to.deep.equal({ done: 0, total: 5 });
+
+    const report = await finished('fraud-alerts', res.body.simulationId, reviewer);
+
+    expect(report.progress).to.deep.equal({ done: 5, total: 5 });
+  });
+
   it('when run against profiles with a template event, then it answers inline and writes no tags', async () => {
     const before = await app.http().get('/v1/profiles/S-0').set(bearer(app.adminKey));
     const res = await app

@@ -79,7 +79,8 @@ export class SimulationService {
     const simulationId = `sim_${randomUUID()}`;
     await this.deps.store.create({ id: simulationId, rulesetId, status: 'running', progress: { done: 0, total }, header, result: null, error: null, createdAt: now });
     void this.run(sides, request, now, async (done) => this.deps.store.progress(simulationId, { done, total })).then(
-      ({ result, notes }) => this.deps.store.finish(simulationId, { ...header, ...result, notes }),
+      // Every input was run: done is the count of inputs, which is also the total (inputs may have come or gone since they were counted).
+      ({ result, notes }) => this.deps.store.finish(simulationId, { ...header, ...result, notes }, { done: result.inputs, total: result.inputs }),
       (error: Error) => {
         this.deps.logger.error('simulation failed', { simulationId, message: error.message });
         return this.deps.store.fail(simulationId, error.message);
