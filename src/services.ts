@@ -7,6 +7,7 @@ import { healthRoutes } from './http/health-routes.js';
 import { ApiKeyStore } from './features/api-keys/api-key-store.js';
 import { ApiKeyService } from './features/api-keys/api-key-service.js';
 import { apiKeyRoutes } from './features/api-keys/api-key-routes.js';
+import { bootstrapAdminAccess } from './features/api-keys/admin-bootstrap.js';
 import { AuditEventStore } from './features/audit/audit-event-store.js';
 import { AuditTrail } from './features/audit/audit-trail.js';
 import { auditRoutes } from './features/audit/audit-routes.js';
@@ -86,12 +87,7 @@ export async function createServices(config: Config, logger: Logger, database: D
   const stores = await createStores(database.connection);
   const audit = new AuditTrail(stores.auditEvents);
   const keys = new ApiKeyService(stores.apiKeys, audit, config.decisionTimeoutMs, () => database.availability.unavailableReason());
-  if (config.bootstrapAdminKey) await keys.ensureBootstrapKey(config.bootstrapAdminKey);
-  if (!(await keys.hasActiveAdminKey())) {
-    logger.warn(
-      'no active admin key: every call needs an API key and none can be issued; start with BOOTSTRAP_ADMIN_KEY=<a secret of 16 or more characters> to create an admin key',
-    );
-  }
+  await bootstrapAdminAccess(keys, config.bootstrapAdminKey, logger);
   const profiles = new ProfileService(stores.profiles);
   const erasure = new EraseProfileUseCase({ profiles: stores.profiles, log: stores.decisionLog, velocity: stores.velocity, audit });
 
