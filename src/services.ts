@@ -7,12 +7,15 @@ import { healthRoutes } from './http/health-routes.js';
 import { ApiKeyStore } from './features/api-keys/api-key-store.js';
 import { ApiKeyService } from './features/api-keys/api-key-service.js';
 import { apiKeyRoutes } from './features/api-keys/api-key-routes.js';
+import { bootstrapAdminAccess } from './features/api-keys/admin-bootstrap.js';
 import { AuditEventStore } from './features/audit/audit-event-store.js';
 import { AuditTrail } from './features/audit/audit-trail.js';
 import { auditRoutes } from './features/audit/audit-routes.js';
 import { ProfileStore } from './features/profiles/profile-store.js';
 import { ProfileService } from './features/profiles/profile-service.js';
 import { profileRoutes } from './features/profiles/profile-routes.js';
+import { EraseProfileUseCase } from './features/erasure/erase-profile.js';
+import { erasureRoutes } from './features/erasure/erasure-routes.js';
 import { factRoutes } from './features/facts/fact-routes.js';
 import { RulesetStore } from './features/rulesets/ruleset-store.js';
 import { RulesetService } from './features/rulesets/ruleset-service.js';
@@ -30,10 +33,11 @@ import { DecideUseCase } from './features/decisions/decide.js';
 import { VelocityStore } from './features/decisions/velocity-store.js';
 import { ReplayUseCase } from './features/decisions/replay.js';
 import { decisionRoutes } from './features/decisions/decision-routes.js';
+import { logVerificationRoutes } from './features/decisions/log-verification-routes.js';
 import { ReportStore } from './features/reports/report-store.js';
 import { ReportService } from './features/reports/report-service.js';
 import { reportRoutes } from './features/reports/report-routes.js';
-import { engineDescription, evaluatorFactory } from './features/rules/evaluator-factory.js';
+import { engineDescription, evaluatorFactory } from './engine/evaluator-factory.js';
 import { JobStore } from './jobs/job-store.js';
 import { JobScheduler } from './jobs/scheduler.js';
 import { jobRoutes } from './jobs/job-routes.js';
@@ -83,8 +87,9 @@ export async function createServices(config: Config, logger: Logger, database: D
   const stores = await createStores(database.connection);
   const audit = new AuditTrail(stores.auditEvents);
   const keys = new ApiKeyService(stores.apiKeys, audit, config.decisionTimeoutMs, () => database.availability.unavailableReason());
-  if (config.bootstrapAdminKey) await keys.ensureBootstrapKey(config.bootstrapAdminKey);
-  const profiles = new ProfileService(stores.profiles, audit);
+  await bootstrapAdminAccess(keys, config.bootstrapAdminKey, logger);
+  const profiles = new ProfileService(stores.profiles);
+  const erasure = new EraseProfileUseCase({ profiles: stores.profiles, log: stores.decisionLog, velocity: stores.velocity, audit });
 
   const createEvaluator = evaluatorFactory(config.engine);
   const runtime = new RulesetRuntime(stores.rulesets, logger, config.rulesetPollMs, createEvaluator);
@@ -107,14 +112,6 @@ export async function createServices(config: Config, logger: Logger, database: D
   });
   const replay = new ReplayUseCase(stores.decisionLog, runtime, config.outcome);
   const verifier = new LogVerifier(stores.decisionLog, stores.seals, () => retainedSince(stores.jobs));
-  profiles.onErase(async (profileId, caller) => ({
-    velocityErased: (await stores.velocity.erase(profileId)) === 1,
-    maskedDecisions: await stores.decisionLog.maskProfile(profileId, {
-      at: new Date().toISOString(),
-      by: caller.keyId,
-      fields: ['profileId', 'request', 'facts', 'explanations', 'messages', 'velocity'],
-    }),
-  }));
   const simulations = new SimulationService({
     rulesets,
     runtime,
@@ -169,9 +166,11 @@ export async function createServices(config: Config, logger: Logger, database: D
   const routers = [
     apiKeyRoutes(keys),
     profileRoutes(profiles),
+    erasureRoutes(erasure),
     rulesetRoutes(rulesets, publisher, stores.rulesets, runtime),
     decisionRoutes(decide, stores.decisionLog, replay),
-    auditRoutes(stores.auditEvents, verifier),
+    auditRoutes(stores.auditEvents),
+    logVerificationRoutes(verifier),
     simulationRoutes(simulations),
     reportRoutes(reports),
     jobRoutes(scheduler, stores.jobs),

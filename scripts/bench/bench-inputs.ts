@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { REPO_ROOT } from '../../src/config/repo-root.js';
-import { buildFactContext, computeFacts } from '../../src/features/facts/fact-library.js';
-import type { Rule, RulesetKind } from '../../src/features/rules/rule-schema.js';
-import type { RulesetIdentity } from '../../src/features/rules/ruleset-evaluation.js';
+import { buildFactContext, computeFacts } from '../../src/facts/fact-library.js';
+import type { Rule, RulesetKind } from '../../src/engine/rule-schema.js';
+import type { RulesetIdentity } from '../../src/engine/ruleset-evaluation.js';
 import { readShippedRulesets } from '../../src/features/rulesets/shipped-rulesets.js';
 import { generateDecisionInput, type DecisionInput, type Rng } from '../../tests/helpers/generators.js';
 

@@ -1,4 +1,4 @@
-import type { RulesetEvaluation } from '../../src/features/rules/ruleset-evaluation.js';
+import type { RulesetEvaluation } from '../../src/engine/ruleset-evaluation.js';
 import type { BenchInput } from './bench-inputs.js';
 import type { EngineName, Engines } from './evaluator-engines.js';
 import type { FiredRule } from './zen-decision.js';

@@ -1,5 +1,5 @@
-import { ClosureRuleset } from '../../src/features/rules/closure-ruleset.js';
-import { ReferenceRuleset } from '../../src/features/rules/reference-ruleset.js';
+import { ClosureRuleset } from '../../src/engine/closure-ruleset.js';
+import { ReferenceRuleset } from '../../src/engine/reference-ruleset.js';
 import { DefaultEngineRuleset } from '../../tests/helpers/default-engine-ruleset.js';
 import { pickFacts, type BenchInput, type BenchRuleset } from './bench-inputs.js';
 import { ZenRulesDecision } from './zen-decision.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ProfileStore, newProfileDocument } from '../../src/features/profiles/profile-store.js';
-import { evaluatorFactory } from '../../src/features/rules/evaluator-factory.js';
+import { evaluatorFactory } from '../../src/engine/evaluator-factory.js';
 import { RulesetRuntime } from '../../src/features/rulesets/ruleset-runtime.js';
 import { RulesetStore } from '../../src/features/rulesets/ruleset-store.js';
 import { JobStore } from '../../src/jobs/job-store.js';

@@ -1,6 +1,6 @@
 import { loadZenEngine, type ZenDecisionLike, type ZenEngineLike } from './zen-loader.js';
-import { parsePath } from '../../src/features/rules/fact-path.js';
-import type { Condition, LeafCondition, Rule } from '../../src/features/rules/rule-schema.js';
+import { parsePath } from '../../src/engine/fact-path.js';
+import type { Condition, LeafCondition, Rule } from '../../src/engine/rule-schema.js';
 import type { BenchRuleset } from './bench-inputs.js';
 
 /**

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import cron from 'node-cron';
 import { REPO_ROOT } from './repo-root.js';
+import { ENGINE_KINDS, type EngineKind } from '../engine/engine-kind.js';
 
 /** The service's settings, read from the environment once at start-up. */
 export interface Config {
@@ -44,9 +45,6 @@ export interface Config {
 
 export const EMBEDDED_DB_SYNC_MODES = ['normal', 'full'] as const;
 export type EmbeddedDbSync = (typeof EMBEDDED_DB_SYNC_MODES)[number];
-
-export const ENGINE_KINDS = ['compiled', 'reference'] as const;
-export type EngineKind = (typeof ENGINE_KINDS)[number];
 
 export const JOB_NAMES = ['seal-decisions', 'retag', 'retention', 'daily-report', 'segment-export'] as const;
 export type JobName = (typeof JOB_NAMES)[number];

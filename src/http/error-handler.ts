@@ -1,27 +1,44 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logging/logger.js';
-import { AppError, conflict, notFound, unavailable, validationFailed } from './app-error.js';
+import { AppError } from './app-error.js';
+import { DomainError, conflict, notFound, unavailable, validationFailed, type ErrorKind } from '../errors/domain-error.js';
 import { isDatabaseUnavailable, isDuplicateKey } from '../db/database-errors.js';
+
+/** The status and envelope code of each kind of domain error: the contract's, and only here. */
+const STATUS_OF: Record<ErrorKind, { status: number; code: string }> = {
+  validation: { status: 400, code: 'VALIDATION_FAILED' },
+  unauthenticated: { status: 401, code: 'UNAUTHENTICATED' },
+  forbidden: { status: 403, code: 'FORBIDDEN' },
+  'not-found': { status: 404, code: 'NOT_FOUND' },
+  conflict: { status: 409, code: 'CONFLICT' },
+  unavailable: { status: 503, code: 'UNAVAILABLE' },
+};
+
+function fromDomain(error: DomainError): AppError {
+  const { status, code } = STATUS_OF[error.kind];
+  return new AppError(status, code, error.message, error.details);
+}
 
 /** Maps anything thrown while serving a request to the contract's envelope. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  if (error instanceof DomainError) return fromDomain(error);
   const httpError = error as { type?: string; status?: number };
   switch (httpError.type) {
     case 'entity.parse.failed':
-      return validationFailed('The request body is not valid JSON.', [{ path: '', message: 'malformed JSON' }]);
+      return fromDomain(validationFailed('The request body is not valid JSON.', [{ path: '', message: 'malformed JSON' }]));
     case 'entity.too.large':
       return new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MB.');
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be UTF-8 JSON.');
     case 'request.aborted':
-      return validationFailed('The request was aborted by the client.');
+      return fromDomain(validationFailed('The request was aborted by the client.'));
     default:
       break;
   }
-  if (isDuplicateKey(error)) return conflict('A record with the same key already exists.');
-  if (isDatabaseUnavailable(error)) return unavailable('The database is unavailable; try again shortly.');
+  if (isDuplicateKey(error)) return fromDomain(conflict('A record with the same key already exists.'));
+  if (isDatabaseUnavailable(error)) return fromDomain(unavailable('The database is unavailable; try again shortly.'));
   if (typeof httpError.status === 'number' && httpError.status >= 400 && httpError.status < 500) {
     return new AppError(httpError.status, 'VALIDATION_FAILED', 'The request could not be processed.');
   }
@@ -39,7 +56,7 @@ export function errorHandler(logger: Logger) {
   return (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) return next(error);
     const appError = toAppError(error);
-    if (error instanceof AppError && appError.status === 503) {
+    if ((error instanceof AppError || error instanceof DomainError) && appError.status === 503) {
       // A deliberate refusal (budget spent, database known down): expected, and a flood during an outage.
       logger.warn('request answered 503', { requestId: res.locals.requestId, reason: appError.message });
     } else if (appError.status >= 500) {

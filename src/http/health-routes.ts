@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { route } from './route.js';
-import { unavailable } from './app-error.js';
+import { unavailable } from '../errors/domain-error.js';
 
 /** Answers whether this instance can serve decisions, and why not when it cannot. */
 export type ReadinessCheck = () => Promise<string | undefined>;

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logging/logger.js';
 import { runWithRequestContext } from '../logging/request-context.js';
-import type { Caller } from '../features/api-keys/roles.js';
-import { unavailable } from './app-error.js';
+import type { Caller } from '../auth/roles.js';
+import { unavailable } from '../errors/domain-error.js';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 

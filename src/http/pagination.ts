@@ -1,4 +1,4 @@
-import { validationFailed } from './app-error.js';
+import { validationFailed } from '../errors/domain-error.js';
 import { parseInstant } from '../time/iso-time.js';
 
 export const DEFAULT_LIMIT = 50;

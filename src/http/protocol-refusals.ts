@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logging/logger.js';
-import { AppError, validationFailed } from './app-error.js';
+import { AppError } from './app-error.js';
 
 /** A refusal Node's HTTP server makes before any route runs, as the contract's envelope describes it. */
 function refusalOf(error: NodeJS.ErrnoException & { reason?: string }): AppError {
@@ -14,7 +14,7 @@ function refusalOf(error: NodeJS.ErrnoException & { reason?: string }): AppError
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return new AppError(408, 'REQUEST_TIMEOUT', 'The request did not arrive in time.');
     default:
-      return validationFailed(`The request is not valid HTTP/1.1${error.reason ? `: ${error.reason}` : ''}.`);
+      return new AppError(400, 'VALIDATION_FAILED', `The request is not valid HTTP/1.1${error.reason ? `: ${error.reason}` : ''}.`);
   }
 }
 
@@ -62,7 +62,7 @@ export function answerProtocolRefusals(server: http.Server, logger: Logger): voi
 export function requireHostHeader() {
   return (req: Request, _res: Response, next: NextFunction): void => {
     const needsHost = req.httpVersionMajor === 1 && req.httpVersionMinor === 1;
-    if (needsHost && req.headers.host === undefined) return next(validationFailed('An HTTP/1.1 request must carry a Host header.'));
+    if (needsHost && req.headers.host === undefined) return next(new AppError(400, 'VALIDATION_FAILED', 'An HTTP/1.1 request must carry a Host header.'));
     next();
   };
 }

@@ -1,13 +1,12 @@
 import express, { type Request, type Response, type Router } from 'express';
-import Ajv from 'ajv';
-import { AppError, forbidden, unauthenticated, validationFailed } from './app-error.js';
-import { addTimeFormats, assertValid, toDetails } from './validation.js';
-import { hasAnyRole, type Caller, type Role } from '../features/api-keys/roles.js';
+import { AppError } from './app-error.js';
+import { forbidden, unauthenticated, validationFailed } from '../errors/domain-error.js';
+import { assertValid, toDetails } from '../schema/validation.js';
+import { parametersAjv } from '../schema/ajv.js';
+import { hasAnyRole, type Caller, type Role } from '../auth/roles.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Path and query parameters arrive as strings: this instance coerces them to the schema's types. */
-const paramsAjv = addTimeFormats(new Ajv({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true }));
 
 export interface ResponseSpec {
   description: string;
@@ -60,13 +59,13 @@ export function route<B = any, Q = any, P = any>(router: Router, spec: RouteSpec
   const paramsSchema = spec.params
     ? { type: 'object', properties: spec.params, required: Object.keys(spec.params), additionalProperties: true }
     : undefined;
-  const validateParams = paramsSchema ? paramsAjv.compile(paramsSchema) : undefined;
-  const validateQuery = paramsAjv.compile(spec.query ?? { type: 'object', properties: {}, additionalProperties: false });
+  const validateParams = paramsSchema ? parametersAjv.compile(paramsSchema) : undefined;
+  const validateQuery = parametersAjv.compile(spec.query ?? { type: 'object', properties: {}, additionalProperties: false });
 
   const checkAccess = (req: Request, res: Response, next: express.NextFunction): void => {
     if (spec.roles === 'public') return next();
     const caller = res.locals.caller as Caller | undefined;
-    if (!caller) return next(res.locals.authenticationFailure ?? unauthenticated());
+    if (!caller) return next(res.locals.authenticationFailure ?? unauthenticated('A valid API key is required (Authorization: Bearer <key>).'));
     if (spec.roles !== 'any' && !hasAnyRole(caller, spec.roles)) {
       return next(forbidden(`This API key lacks a required role (one of: ${spec.roles.join(', ')}).`));
     }

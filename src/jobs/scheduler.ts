@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../logging/logger.js';
-import { conflict, notFound } from '../http/app-error.js';
+import { conflict, notFound } from '../errors/domain-error.js';
 import type { JobRun, JobStore } from './job-store.js';
 
 export type JobCounts = Record<string, number | string>;

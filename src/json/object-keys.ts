@@ -9,6 +9,12 @@ export const RESERVED_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
 /** JSON Schema: a key (inside `propertyNames`) or an id that becomes a key is none of RESERVED_KEYS. */
 export const notReservedKey = { not: { enum: RESERVED_KEYS } } as const;
 
+/**
+ * JSON Schema of a key a client adds to profile attributes or to an event: no '.' or '$' (MongoDB-compatible
+ * servers reject them; FerretDB always does), and none of the names every JavaScript object already has.
+ */
+export const extensionKeySchema = { pattern: '^[A-Za-z_][A-Za-z0-9_-]{0,63}$', ...notReservedKey } as const;
+
 /** What a person reads when a key or id is refused for being reserved. */
 export const RESERVED_KEY_MESSAGE = 'must not be __proto__, constructor or prototype';
 

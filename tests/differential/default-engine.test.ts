@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { REPO_ROOT } from '../../src/config/repo-root.js';
-import { buildFactContext, computeFacts } from '../../src/features/facts/fact-library.js';
-import { ClosureRuleset } from '../../src/features/rules/closure-ruleset.js';
-import type { Rule } from '../../src/features/rules/rule-schema.js';
-import { validateDraft } from '../../src/features/rules/rule-validator.js';
+import { buildFactContext, computeFacts } from '../../src/facts/fact-library.js';
+import { ClosureRuleset } from '../../src/engine/closure-ruleset.js';
+import type { Rule } from '../../src/engine/rule-schema.js';
+import { validateDraft } from '../../src/features/rulesets/draft-validator.js';
 import { readShippedRulesets } from '../../src/features/rulesets/shipped-rulesets.js';
 import { DefaultEngineRuleset } from '../helpers/default-engine-ruleset.js';
 import { generateDecisionInput, generateRuleset, integer, mulberry32, type Rng } from '../helpers/generators.js';

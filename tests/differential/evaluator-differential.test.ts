@@ -1,16 +1,17 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { REPO_ROOT } from '../../src/config/repo-root.js';
-import { buildFactContext, computeFacts } from '../../src/features/facts/fact-library.js';
+import { decisionEventSchema } from '../../src/facts/decision-event.js';
+import { buildFactContext, computeFacts } from '../../src/facts/fact-library.js';
 import { profileDocumentSchema } from '../../src/features/profiles/profile-schema.js';
-import { canonicalJson } from '../../src/features/rules/canonical-json.js';
-import { ClosureRuleset } from '../../src/features/rules/closure-ruleset.js';
-import { ReferenceRuleset } from '../../src/features/rules/reference-ruleset.js';
-import type { RulesetEvaluation, RulesetEvaluator, RulesetIdentity } from '../../src/features/rules/ruleset-evaluation.js';
-import { decisionEventSchema, type Rule } from '../../src/features/rules/rule-schema.js';
-import { validateDraft } from '../../src/features/rules/rule-validator.js';
+import { canonicalJson } from '../../src/json/canonical-json.js';
+import { ClosureRuleset } from '../../src/engine/closure-ruleset.js';
+import { ReferenceRuleset } from '../../src/engine/reference-ruleset.js';
+import type { RulesetEvaluation, RulesetEvaluator, RulesetIdentity } from '../../src/engine/ruleset-evaluation.js';
+import type { Rule } from '../../src/engine/rule-schema.js';
+import { validateDraft } from '../../src/features/rulesets/draft-validator.js';
 import { readShippedRulesets } from '../../src/features/rulesets/shipped-rulesets.js';
-import { validatorFor } from '../../src/http/validation.js';
+import { validatorFor } from '../../src/schema/validation.js';
 import { generateDecisionInput, generateEvent, generateProfile, generateRuleset, integer, mulberry32 } from '../helpers/generators.js';
 
 /**

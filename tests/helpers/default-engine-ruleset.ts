@@ -1,6 +1,6 @@
 import { Engine, type RuleProperties } from 'json-rules-engine';
-import { engineOperators, runAtEventTime } from '../../src/features/rules/engine-operators.js';
-import type { Rule } from '../../src/features/rules/rule-schema.js';
+import { engineOperators, runAtEventTime } from '../../src/engine/engine-operators.js';
+import type { Rule } from '../../src/engine/rule-schema.js';
 
 /**
  * json-rules-engine as it comes (the benchmark's `jre-default` engine, the differential test's second

@@ -1,6 +1,8 @@
-import type { DecisionEvent, FactProfile } from '../../src/features/facts/fact-definition.js';
+import type { FactProfile } from '../../src/facts/fact-definition.js';
+import type { DecisionEvent } from '../../src/facts/decision-event.js';
 import type { ProfileDocument } from '../../src/features/profiles/profile-schema.js';
-import type { Condition, LeafCondition, Rule } from '../../src/features/rules/rule-schema.js';
+import type { Condition, LeafCondition, Rule } from '../../src/engine/rule-schema.js';
+import { DAY_MS } from '../../src/time/durations.js';
 
 /**
  * Seeded generators of valid inputs for property and differential tests: profiles, decision events,
@@ -34,7 +36,6 @@ export function subset<T>(rng: Rng, items: readonly T[], probability = 0.3): T[]
 
 /** The instant generated events cluster around (the fixtures' "today"). */
 export const EVENT_BASE_MS = Date.parse('2026-11-21T00:00:00Z');
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const CITIES = [
   { city: 'Beijing', lat: 39.9, lon: 116.4 },

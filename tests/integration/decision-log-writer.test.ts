@@ -5,7 +5,8 @@ import path from 'node:path';
 import sinon from 'sinon';
 import { connectDatabase, type Database } from '../../src/db/database.js';
 import { startEmbeddedMongo } from '../../src/db/embedded-mongo.js';
-import { AppError } from '../../src/http/app-error.js';
+import { DomainError } from '../../src/errors/domain-error.js';
+import { toAppError } from '../../src/http/error-handler.js';
 import { DecisionLogStore } from '../../src/features/decisions/decision-log-store.js';
 import { DecisionLogWriter, LogWriteRefused } from '../../src/features/decisions/decision-log-writer.js';
 import { sealableRecord, type DecisionCore, type LoggableRecord } from '../../src/features/decisions/decision-record.js';
@@ -31,6 +32,12 @@ function record(decisionId: string, padding = ''): LoggableRecord {
   };
   const personal = { profileId: 'W-1', request: { profileId: 'W-1', event: { type: 'login', at: core.evaluatedAt } }, facts: { absent: undefined, ...(padding && { padding }) }, explanations: [], messages: {} };
   return sealableRecord(core, personal, null);
+}
+
+/** The writer refuses with a domain error; this is what the HTTP layer answers for it. */
+function answerTo(refusal: unknown) {
+  expect(refusal).to.be.instanceOf(DomainError);
+  return toAppError(refusal);
 }
 
 describe('DecisionLogWriter', () => {
@@ -128,7 +135,7 @@ describe('DecisionLogWriter', () => {
       const [written, absent, other] = await Promise.allSettled([writer.write(landed), writer.write(lost), writer.write(taken)]);
       expect(written.status).to.equal('fulfilled');
       expect(absent.status).to.equal('rejected');
-      expect((absent as PromiseRejectedResult).reason).to.be.instanceOf(AppError).and.include({ status: 503, code: 'UNAVAILABLE' });
+      expect(answerTo((absent as PromiseRejectedResult).reason)).to.include({ status: 503, code: 'UNAVAILABLE' });
       expect(other.status).to.equal('rejected');
       expect((other as PromiseRejectedResult).reason).to.be.instanceOf(LogWriteRefused).and.include({ code: 11000 });
     });
@@ -141,7 +148,7 @@ describe('DecisionLogWriter', () => {
         () => undefined,
         (error: unknown) => error,
       );
-      expect(result).to.be.instanceOf(AppError).and.include({ status: 503 });
+      expect(answerTo(result)).to.include({ status: 503 });
       expect(Date.now() - started).to.be.below(100);
       expect(insertMany.callCount).to.equal(0);
     });
@@ -177,7 +184,7 @@ describe('DecisionLogWriter', () => {
         expect(missing, 'reported written but not in the log').to.deep.equal([]);
         expect(reportedWritten.length, 'the kill came before the batch was acknowledged').to.be.below(ids.length);
         for (const outcome of outcomes) {
-          if (outcome.status === 'rejected') expect(outcome.reason).to.be.instanceOf(AppError).and.include({ status: 503 });
+          if (outcome.status === 'rejected') expect(answerTo(outcome.reason)).to.include({ status: 503 });
         }
       } finally {
         await reopened.close();

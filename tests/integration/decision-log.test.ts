@@ -151,17 +151,6 @@ describe('Decision log', () => {
       expect(JSON.parse(doc!.core).decisionId).to.equal(decisionIds[0]);
     });
 
-    it('when an entry was written by an earlier version as nested fields, then it still reads and verifies', async () => {
-      const collection = database.connection.db!.collection('decision_log');
-      const doc = await collection.findOne({ _id: decisionIds[2] } as never);
-      await collection.updateOne({ _id: decisionIds[2] } as never, { $set: { core: JSON.parse(doc!.core), personal: JSON.parse(doc!.personal) } });
-      const res = await app.http().get(`/v1/decisions/${decisionIds[2]}`).set(compliance);
-      expect(res.body).to.include({ decisionId: decisionIds[2], profileId: 'LOG-2' });
-      expect(res.body.facts).to.have.property('eventDistanceFromResidenceKm');
-      const report = await verify();
-      expect(report.ok, JSON.stringify(report.problems)).to.equal(true);
-    });
-
     it('when an entry is edited directly in the database, then verify names it', async () => {
       await editLogEntry(database.connection.db!, decisionIds[1]!, ({ core }) => Object.assign(core, { outcome: 'review', score: 45 }));
       await editLogEntry(database.connection.db!, decisionIds[2]!, ({ personal }) => {

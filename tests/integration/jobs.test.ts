@@ -5,6 +5,7 @@ import path from 'node:path';
 import sinon from 'sinon';
 import { startTestApp, bearer, issueKey, openTestDatabase, type TestApp } from '../helpers/test-app.js';
 import { ProfileStore } from '../../src/features/profiles/profile-store.js';
+import { DAY_MS } from '../../src/time/durations.js';
 
 const RESIDENCE = { city: 'Guangzhou', lat: 23.13, lon: 113.26 };
 
@@ -191,9 +192,9 @@ describe('Jobs', () => {
       const unsealedIds = [await decide(), await decide()];
       const database = await openTestDatabase(app);
       const runs = database.connection.db!.collection('job_runs');
-      const old = new Date(Date.now() - 91 * 24 * 3600 * 1000);
+      const old = new Date(Date.now() - 91 * DAY_MS);
       await runs.insertOne({ _id: 'retag@old', job: 'retag', trigger: 'schedule', slot: old, instance: 'x', startedAt: old, endedAt: old, heartbeatAt: old, status: 'succeeded', counts: {}, error: null } as never);
-      const recent = new Date(Date.now() - 89 * 24 * 3600 * 1000);
+      const recent = new Date(Date.now() - 89 * DAY_MS);
       await runs.insertOne({ _id: 'retag@recent', job: 'retag', trigger: 'schedule', slot: recent, instance: 'x', startedAt: recent, endedAt: recent, heartbeatAt: recent, status: 'succeeded', counts: {}, error: null } as never);
 
       const run = await runJob(app, 'retention');

@@ -88,7 +88,7 @@ describe('Profiles API', () => {
   });
 
   describe('storage', () => {
-    it('keeps the client sections as one JSON text beside the type, and a profile stored as nested fields by an earlier version still reads and converts on PUT', async () => {
+    it('keeps the client sections as one JSON text beside the type', async () => {
       const database = await openTestDatabase(app);
       try {
         const profiles = database.connection.db!.collection('profiles');
@@ -97,18 +97,6 @@ describe('Profiles API', () => {
         expect(stored!.type).to.equal('sme');
         expect(JSON.parse(stored!.body).company).to.deep.equal(sme.company);
         expect(stored).to.not.have.property('company');
-
-        const { type, ...sections } = sme;
-        const now = new Date();
-        await profiles.insertOne({ _id: 'STORE-OLD', type, ...sections, tags: [], createdAt: now, updatedAt: now } as never);
-        const old = await app.http().get('/v1/profiles/STORE-OLD').set(reader);
-        expect(old.status).to.equal(200);
-        expect(old.body.company).to.deep.equal(sme.company);
-        await app.http().put('/v1/profiles/STORE-OLD').set(writer).send({ type: 'sme', financials: { monthlyIncome: 5 } }).expect(200);
-        const converted = await profiles.findOne({ _id: 'STORE-OLD' } as never);
-        expect(converted).to.not.have.property('company');
-        expect(JSON.parse(converted!.body)).to.deep.equal({ financials: { monthlyIncome: 5 } });
-        expect((await app.http().get('/v1/profiles/STORE-OLD').set(reader)).body).to.not.have.property('company');
       } finally {
         await database.close();
       }

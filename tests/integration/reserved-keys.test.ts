@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { startTestApp, bearer, issueKey, openTestDatabase, type TestApp } from '../helpers/test-app.js';
 import type { Database } from '../../src/db/database.js';
 import { RulesetStore } from '../../src/features/rulesets/ruleset-store.js';
-import type { Rule } from '../../src/features/rules/rule-schema.js';
+import type { Rule } from '../../src/engine/rule-schema.js';
 
 /**
  * Keys that name members of every JavaScript object (`__proto__`, `constructor`, `prototype`): a lookup

@@ -44,6 +44,10 @@ describe('POST /v1/rulesets/{id}/simulate', () => {
   });
   after(() => app.stop());
 
+  /** The draft against the active version, on the logged decisions of [from, to), as `key` asks for it. */
+  const simulateAgainstDecisions = (key: Record<string, string>) =>
+    app.http().post('/v1/rulesets/fraud-alerts/simulate').set(key).send({ candidate: 'draft', baseline: 'active', against: { decisions: { from, to } } });
+
   /** Polls a background run until it has succeeded, as `key` sees it. */
   async function finished(rulesetId: string, simulationId: string, key: Record<string, string>) {
     for (let i = 0; i < 100; i++) {
@@ -56,11 +60,7 @@ describe('POST /v1/rulesets/{id}/simulate', () => {
 
   it('when a draft lowers a fraud threshold, then against logged decisions it reports exactly the extra alerts', async () => {
     const decisionsBefore = (await app.http().get('/v1/decisions').query({ limit: 500 }).set(compliance)).body.items.length;
-    const res = await app
-      .http()
-      .post('/v1/rulesets/fraud-alerts/simulate')
-      .set(reviewer)
-      .send({ candidate: 'draft', baseline: 'active', against: { decisions: { from, to } } });
+    const res = await simulateAgainstDecisions(reviewer);
     // 5 inputs exceed the inline limit of 4 in this test: the run continues in the background.
     expect(res.status, JSON.stringify(res.body)).to.equal(202);
     const report = await finished('fraud-alerts', res.body.simulationId, reviewer);
@@ -78,6 +78,16 @@ describe('POST /v1/rulesets/{id}/simulate', () => {
 
     const decisionsAfter = (await app.http().get('/v1/decisions').query({ limit: 500 }).set(compliance)).body.items.length;
     expect(decisionsAfter, 'a simulation logs no decisions').to.equal(decisionsBefore);
+  });
+
+  it('when a background run has finished, then its progress counts every input as done', async () => {
+    const res = await simulateAgainstDecisions(reviewer);
+    expect(res.status, JSON.stringify(res.body)).to.equal(202);
+    expect(res.body.progress).to.deep.equal({ done: 0, total: 5 });
+
+    const report = await finished('fraud-alerts', res.body.simulationId, reviewer);
+
+    expect(report.progress).to.deep.equal({ done: 5, total: 5 });
   });
 
   it('when run against profiles with a template event, then it answers inline and writes no tags', async () => {
@@ -107,11 +117,7 @@ describe('POST /v1/rulesets/{id}/simulate', () => {
 
   describe('what a caller without audit:read sees', () => {
     it('when a rules editor simulates against logged decisions, then no ids and no examples, and counts below 5 are null', async () => {
-      const res = await app
-        .http()
-        .post('/v1/rulesets/fraud-alerts/simulate')
-        .set(staff)
-        .send({ candidate: 'draft', baseline: 'active', against: { decisions: { from, to } } });
+      const res = await simulateAgainstDecisions(staff);
       expect(res.status).to.equal(202);
       const report = await finished('fraud-alerts', res.body.simulationId, staff);
       expect(report).to.include({ inputs: 5, against: 'decisions' });

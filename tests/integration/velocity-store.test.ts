@@ -2,13 +2,13 @@ import { expect } from 'chai';
 import { connectDatabase, type Database } from '../../src/db/database.js';
 import { VelocityStore } from '../../src/features/decisions/velocity-store.js';
 import { afterApplication, applicationsWithin24h, NO_APPLICATIONS, type VelocityHead } from '../../src/features/decisions/velocity-history.js';
+import { DAY_MS } from '../../src/time/durations.js';
 import { freshDbName } from '../helpers/test-app.js';
 
 describe('VelocityStore', () => {
   let database: Database;
   let store: VelocityStore;
   const HOUR = 3600 * 1000;
-  const DAY = 24 * HOUR;
   const now = Date.parse('2026-11-21T00:00:00Z');
 
   before(async () => {
@@ -47,7 +47,7 @@ describe('VelocityStore', () => {
   });
 
   it('when a profile has many applications logged over a week ago, then the stored head keeps only recent ones and the count stays right', async () => {
-    await apply('V-OLD', Array.from({ length: 70 }, (_, i) => ({ at: now - 30 * DAY + i * 1000, loggedAt: now - 30 * DAY + i * 1000 })));
+    await apply('V-OLD', Array.from({ length: 70 }, (_, i) => ({ at: now - 30 * DAY_MS + i * 1000, loggedAt: now - 30 * DAY_MS + i * 1000 })));
     await apply('V-OLD', [{ at: now - HOUR, loggedAt: now }]);
     const head = await store.head('V-OLD');
     expect(head.n, 'the slot counts every application ever logged').to.equal(71);
@@ -59,18 +59,6 @@ describe('VelocityStore', () => {
     await apply('V-FAR', [1, 2, 3].map((i) => ({ at: now - i * HOUR, loggedAt: now })));
     await apply('V-FAR', [{ at: Date.parse('9999-12-31T00:00:00Z'), loggedAt: now }]);
     expect(applicationsWithin24h(await store.head('V-FAR'), new Date(now))).to.equal(3);
-  });
-
-  it('when a head was written by an earlier version (event times only), then it still counts and the next advance converts it', async () => {
-    const heads = database.connection.db!.collection('application_velocity');
-    await heads.insertOne({ _id: 'V-LEGACY', at: [now - 2 * HOUR, now - HOUR] } as never);
-    const legacy = await store.head('V-LEGACY');
-    expect(legacy.n).to.equal(0);
-    expect(applicationsWithin24h(legacy, new Date(now))).to.equal(2);
-    await apply('V-LEGACY', [{ at: now, loggedAt: now }]);
-    const converted = await heads.findOne({ _id: 'V-LEGACY' } as never);
-    expect(converted).to.include({ n: 1 }).and.not.to.have.property('at');
-    expect(applicationsWithin24h(await store.head('V-LEGACY'), new Date(now + 1))).to.equal(3);
   });
 
   it('when a profile is erased, then its head is gone', async () => {

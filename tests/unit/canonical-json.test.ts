@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { canonicalJson } from '../../src/features/rules/canonical-json.js';
+import { canonicalJson } from '../../src/json/canonical-json.js';
 
 describe('canonicalJson()', () => {
   it('when keys come in any order, then the text is the same and sorted', () => {

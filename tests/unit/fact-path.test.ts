@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readPath } from '../../src/features/rules/fact-path.js';
+import { readPath } from '../../src/engine/fact-path.js';
 
 describe('readPath', () => {
   it('when the path names own fields and indexes, then it reads them', () => {

@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import type { DecisionEvent, FactContext, FactProfile, FactType } from '../../src/features/facts/fact-definition.js';
-import { buildFactContext, computeFacts, FACTS, FACTS_BY_NAME } from '../../src/features/facts/fact-library.js';
-import { greatCircleDistanceKm, medianPosition } from '../../src/features/facts/geo.js';
-import { localDateParts, localHour, wholeYearsSince } from '../../src/features/facts/time-zone.js';
+import type { FactContext, FactProfile, FactType } from '../../src/facts/fact-definition.js';
+import type { DecisionEvent } from '../../src/facts/decision-event.js';
+import { buildFactContext, computeFacts, FACTS, FACTS_BY_NAME, factsReadingHistory } from '../../src/facts/fact-library.js';
+import { greatCircleDistanceKm, medianPosition } from '../../src/facts/geo.js';
+import { localDateParts, localHour, wholeYearsSince } from '../../src/time/time-zone.js';
 import { parseInstant } from '../../src/time/iso-time.js';
 
 interface DerivedFactCase {
@@ -136,6 +137,20 @@ describe('fact library', () => {
     } finally {
       clock.restore();
     }
+  });
+
+  it('when a fact reads the decision log, then it declares that history, and the library finds it by the declaration', () => {
+    const profile = readFixture<FactProfile>(path.join('..', 'profiles', 'individual-guangzhou.json'));
+    const event: DecisionEvent = { type: 'loan_application', at: '2026-11-21T01:30:00+08:00', location: BEIJING, deviceId: 'd-1', amount: 50000 };
+    const names = FACTS.map((fact) => fact.name);
+
+    const without = computeFacts(buildFactContext(profile, event, {}));
+    const withHistory = computeFacts(buildFactContext(profile, event, { applicationsLast24h: 3 }));
+    const readingHistory = names.filter((name) => JSON.stringify(withHistory[name]) !== JSON.stringify(without[name]));
+
+    expect(readingHistory).to.deep.equal(['applicationsLast24h']);
+    expect(factsReadingHistory(names)).to.deep.equal(readingHistory);
+    expect(factsReadingHistory(['age', 'applicationsLast24h', 'noSuchFact'], 'applications')).to.deep.equal(['applicationsLast24h']);
   });
 
   it('when the activity list of a context is replaced, then the activity facts follow the new list', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { fixture } from '../helpers/fixtures.js';
 import { parseCalendarDate, parseInstant } from '../../src/time/iso-time.js';
-import { validatorFor } from '../../src/http/validation.js';
+import { validatorFor } from '../../src/schema/validation.js';
 
 interface InstantFixtures {
   accepted: { text: string; instant: string; why?: string }[];

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { buildFactContext, computeFacts } from '../../src/features/facts/fact-library.js';
-import { formatNumber, renderMessage } from '../../src/features/rules/message-template.js';
+import { buildFactContext, computeFacts } from '../../src/facts/fact-library.js';
+import { formatNumber, renderMessage } from '../../src/engine/message-template.js';
 
 interface TemplateFixtures {
   values: Record<string, unknown>;

@@ -8,7 +8,7 @@ import {
   OPERATOR_NAMES,
   STOCK_OPERATORS,
   type CustomOperator,
-} from '../../src/features/rules/operators.js';
+} from '../../src/engine/operators.js';
 
 interface OperatorFixtures {
   eventTime: string;

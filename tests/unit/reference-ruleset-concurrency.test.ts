@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import path from 'node:path';
 import { REPO_ROOT } from '../../src/config/repo-root.js';
 import { readShippedRulesets } from '../../src/features/rulesets/shipped-rulesets.js';
-import { ReferenceRuleset } from '../../src/features/rules/reference-ruleset.js';
-import { validateDraft } from '../../src/features/rules/rule-validator.js';
-import { buildFactContext, computeFacts } from '../../src/features/facts/fact-library.js';
+import { ReferenceRuleset } from '../../src/engine/reference-ruleset.js';
+import { validateDraft } from '../../src/features/rulesets/draft-validator.js';
+import { buildFactContext, computeFacts } from '../../src/facts/fact-library.js';
 import { fixture } from '../helpers/fixtures.js';
 
 describe('ReferenceRuleset (json-rules-engine reference) under concurrency', () => {

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import path from 'node:path';
 import { REPO_ROOT } from '../../src/config/repo-root.js';
 import { readShippedRulesets } from '../../src/features/rulesets/shipped-rulesets.js';
-import { validateDraft } from '../../src/features/rules/rule-validator.js';
-import { ReferenceRuleset } from '../../src/features/rules/reference-ruleset.js';
+import { validateDraft } from '../../src/features/rulesets/draft-validator.js';
+import { ReferenceRuleset } from '../../src/engine/reference-ruleset.js';
 import { runRulesetTests } from '../../src/features/rulesets/draft-test-runner.js';
 import { draftChecksum } from '../../src/features/rulesets/ruleset-service.js';
 

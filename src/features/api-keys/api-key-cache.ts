@@ -1,4 +1,4 @@
-import type { Caller } from './roles.js';
+import type { Caller } from '../../auth/roles.js';
 
 /**
  * How long what this instance learnt about a presented key is trusted. Each bound is what another

@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor, pageQueryProperties } from '../../http/pagi
 import { listOf } from '../../http/list-schema.js';
 import { apiKeySchema, createApiKeySchema, createdApiKeySchema, keyIdParam } from './api-key-schema.js';
 import type { ApiKeyService } from './api-key-service.js';
-import type { Role } from './roles.js';
+import type { Role } from '../../auth/roles.js';
 
 /** Admin endpoints to issue, list and revoke API keys. */
 export function apiKeyRoutes(keys: ApiKeyService): Router {

@@ -1,4 +1,4 @@
-import { ROLES } from './roles.js';
+import { ROLES } from '../../auth/roles.js';
 
 export const createApiKeySchema = {
   type: 'object',

@@ -1,10 +1,10 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { ApiKeyRecord, ApiKeyStore } from './api-key-store.js';
-import type { Caller, Role } from './roles.js';
+import type { Caller, Role } from '../../auth/roles.js';
 import { ApiKeyCache, KEY_CACHE_BOUNDS, type KnownKey } from './api-key-cache.js';
 import { actorOf, SYSTEM_ACTOR, type AuditTrail } from '../audit/audit-trail.js';
 import { DatabaseUnavailableError, isDatabaseUnavailable, isDuplicateKey } from '../../db/database-errors.js';
-import { conflict, notFound, validationFailed } from '../../http/app-error.js';
+import { conflict, notFound, validationFailed } from '../../errors/domain-error.js';
 
 /** One admin-key revocation at a time across instances, so that two cannot each leave the other as the last one. */
 const ADMIN_GUARD = 'admin-revocation';
@@ -189,10 +189,15 @@ export class ApiKeyService {
     throw conflict('Another admin key is being revoked right now; try again.');
   }
 
+  /** Whether some admin key is active: without one, nobody can issue keys. */
+  async hasActiveAdminKey(now = Date.now()): Promise<boolean> {
+    return (await this.store.unrevokedAdmins()).some((admin) => isUnexpired(admin, now));
+  }
+
   private async restoreIfNoAdmin(bootstrap: ApiKeyRecord): Promise<void> {
     const now = Date.now();
     if (isActive(bootstrap, now) && bootstrap.roles.includes('admin')) return;
-    if ((await this.store.unrevokedAdmins()).some((admin) => isUnexpired(admin, now))) return;
+    if (await this.hasActiveAdminKey(now)) return;
     if (!(await this.store.restoreAdmin(bootstrap.id))) return;
     this.cache.remember(bootstrap.hash, known({ ...bootstrap, roles: ['admin'], revokedAt: null, expiresAt: null }, now));
     await this.audit.record('api-key.restored', SYSTEM_ACTOR, { kind: 'api-key', id: bootstrap.id }, {

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { Role } from './roles.js';
+import type { Role } from '../../auth/roles.js';
 import { ensureCollection } from '../../db/ensure-collection.js';
 import { isDuplicateKey } from '../../db/database-errors.js';
 
@@ -128,6 +128,5 @@ export class ApiKeyStore {
 
 function toRecord(doc: ApiKeyDoc): ApiKeyRecord {
   const { _id, ...rest } = doc;
-  // Keys issued before expiry existed have no such field.
-  return { id: _id, ...rest, roles: [...rest.roles], expiresAt: rest.expiresAt ?? null };
+  return { id: _id, ...rest, roles: [...rest.roles] };
 }

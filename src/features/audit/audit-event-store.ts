@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection } from '../../db/ensure-collection.js';
+import type { AuditData, AuditEventType, AuditSubject } from './audit-events.js';
 
 /** Who did something: an API key, or the service itself (`system`) for shipped data and jobs. */
 export interface Actor {
@@ -7,15 +8,10 @@ export interface Actor {
   name: string;
 }
 
-export interface AuditEvent {
-  id: string;
-  type: string;
-  actor: Actor;
-  at: Date;
-  /** What the event is about, e.g. { kind: 'ruleset', id: 'fraud-alerts' }. */
-  subject: { kind: string; id: string };
-  data: Record<string, unknown>;
-}
+/** One recorded event, its data of the shape its type declares (audit-events.ts). */
+export type AuditEvent = {
+  [T in AuditEventType]: { id: string; type: T; actor: Actor; at: Date; subject: AuditSubject<T>; data: AuditData<T> };
+}[AuditEventType];
 
 export interface AuditEventQuery {
   type?: string;
@@ -24,8 +20,14 @@ export interface AuditEventQuery {
   to?: Date;
 }
 
-interface AuditEventDoc extends Omit<AuditEvent, 'id'> {
+/** As stored: every event was typed when it was recorded (insert-only), so reads give the union back. */
+interface AuditEventDoc {
   _id: string;
+  type: string;
+  actor: Actor;
+  at: Date;
+  subject: { kind: string; id: string };
+  data: object;
 }
 
 /** The audit trail of changes. Insert-only: nothing updates or deletes an event. */
@@ -73,6 +75,6 @@ export class AuditEventStore {
       .sort({ at: -1, _id: -1 })
       .limit(limit)
       .lean();
-    return docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }));
+    return docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }) as AuditEvent);
   }
 }

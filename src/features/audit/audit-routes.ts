@@ -4,7 +4,6 @@ import { parseTimeRange, timeRangeQueryProperties } from '../../http/time-range.
 import { decodeCursor, encodeCursor, pageQueryProperties } from '../../http/pagination.js';
 import { listOf } from '../../http/list-schema.js';
 import type { AuditEventStore } from './audit-event-store.js';
-import type { LogVerifier } from '../decisions/log-verifier.js';
 
 const TAG = 'Audit';
 
@@ -21,8 +20,8 @@ const auditEventSchema = {
   required: ['id', 'type', 'actor', 'at', 'subject', 'data'],
 } as const;
 
-/** Compliance: the audit trail of changes, and verification of the decision log's seals. */
-export function auditRoutes(events: AuditEventStore, verifier: LogVerifier): Router {
+/** Compliance: the audit trail of changes. */
+export function auditRoutes(events: AuditEventStore): Router {
   const router = Router();
 
   route<never, { type?: string; from?: string; to?: string; limit: number; cursor?: string }>(
@@ -44,23 +43,6 @@ export function auditRoutes(events: AuditEventStore, verifier: LogVerifier): Rou
         items: items.map((event) => ({ ...event, at: event.at.toISOString() })),
         nextCursor: last ? encodeCursor({ at: last.at.toISOString(), id: last.id }) : null,
       });
-    },
-  );
-
-  route<never, { from?: string; to?: string }>(
-    router,
-    {
-      method: 'get',
-      path: '/v1/audit/verify',
-      summary: 'Recompute the decision log seals over a time range and name every entry or seal that no longer matches',
-      tag: TAG,
-      roles: ['audit:read'],
-      query: { type: 'object', properties: timeRangeQueryProperties, additionalProperties: false },
-      responses: { 200: { description: 'Verification report (ok is false when anything does not match)' } },
-    },
-    async ({ res, query }) => {
-      const { from, to } = parseTimeRange(query);
-      res.json(await verifier.verify(from ?? new Date(0), to ?? new Date()));
     },
   );
 

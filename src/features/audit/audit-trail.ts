@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor, AuditEventStore } from './audit-event-store.js';
-import type { Caller } from '../api-keys/roles.js';
+import type { Actor, AuditEvent, AuditEventStore } from './audit-event-store.js';
+import type { AuditData, AuditEventType, AuditSubject } from './audit-events.js';
+import type { Caller } from '../../auth/roles.js';
 
 /** The service itself, for changes no API key made (shipped rulesets, jobs). */
 export const SYSTEM_ACTOR: Actor = { keyId: 'system', name: 'system' };
@@ -13,7 +14,7 @@ export function actorOf(caller: Caller): Actor {
 export class AuditTrail {
   constructor(private readonly store: AuditEventStore) {}
 
-  async record(type: string, actor: Actor, subject: { kind: string; id: string }, data: Record<string, unknown> = {}): Promise<void> {
-    await this.store.insert({ id: randomUUID(), type, actor, at: new Date(), subject, data });
+  async record<T extends AuditEventType>(type: T, actor: Actor, subject: AuditSubject<T>, data: AuditData<T>): Promise<void> {
+    await this.store.insert({ id: randomUUID(), type, actor, at: new Date(), subject, data } as AuditEvent);
   }
 }

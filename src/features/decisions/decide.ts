@@ -1,15 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { conflict, notFound, unavailable, validationFailed, type ErrorDetail } from '../../http/app-error.js';
-import { canonicalJson } from '../rules/canonical-json.js';
-import { composeDecision, type ComposedDecision, type Thresholds } from '../rules/decision-outcome.js';
-import type { RulesetEvaluator } from '../rules/ruleset-evaluation.js';
-import { buildFactContext, computeFacts } from '../facts/fact-library.js';
-import type { DecisionEvent } from '../facts/fact-definition.js';
+import { conflict, notFound, unavailable, validationFailed, type ErrorDetail } from '../../errors/domain-error.js';
+import { canonicalJson } from '../../json/canonical-json.js';
+import type { ComposedDecision, Thresholds } from '../../engine/decision-outcome.js';
+import { evaluateDecision } from '../../engine/evaluate-decision.js';
+import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
+import { buildFactContext, computeFacts, factsReadingHistory } from '../../facts/fact-library.js';
+import type { DecisionEvent } from '../../facts/decision-event.js';
 import { parseInstant } from '../../time/iso-time.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
 import type { StoredProfile } from '../profiles/profile-schema.js';
 import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
-import type { Caller } from '../api-keys/roles.js';
+import type { Caller } from '../../auth/roles.js';
 import type { DecisionLogStore } from './decision-log-store.js';
 import type { VelocityStore } from './velocity-store.js';
 import type { Logger } from '../../logging/logger.js';
@@ -55,6 +56,8 @@ interface Attempt {
   requestHash: string;
   rulesets: RulesetEvaluator[];
   factNames: Set<string>;
+  /** Whether a fact the rulesets read counts the profile's logged applications (the velocity head has them). */
+  readsApplications: boolean;
   /** The client's event time, when it sent one; else the time of each evaluation. */
   eventTime: Date | undefined;
   /** Aborted when the budget runs out: from then on nothing of this decision may be written. */
@@ -114,14 +117,15 @@ export class DecideUseCase {
 
     const rulesets = await this.resolveRulesets(request);
     const factNames = new Set(rulesets.flatMap((ruleset) => [...ruleset.factNames]));
-    const attempt: Attempt = { input, started, decisionId, requestHash, rulesets, factNames, eventTime, signal };
+    const readsApplications = factsReadingHistory(factNames, 'applications').length > 0;
+    const attempt: Attempt = { input, started, decisionId, requestHash, rulesets, factNames, readsApplications, eventTime, signal };
     if (request.event.type === 'loan_application') {
       return this.applications.run(request.profileId, () => this.decideApplication(attempt));
     }
     // Both reads at once: each is a round trip to the database.
     const [profile, head] = await Promise.all([
       this.profile(request.profileId),
-      factNames.has('applicationsLast24h') ? this.deps.velocity.head(request.profileId) : undefined,
+      readsApplications ? this.deps.velocity.head(request.profileId) : undefined,
     ]);
     const evaluated = await this.evaluate(attempt, profile, head);
     const logged = await this.log(evaluated.record, attempt);
@@ -162,13 +166,12 @@ export class DecideUseCase {
     const evaluatedAt = attempt.eventTime ? new Date() : stampAfter(head, new Date());
     const eventTime = attempt.eventTime ?? evaluatedAt;
     const event = { ...request.event, at: request.event.at ?? evaluatedAt.toISOString() } as DecisionEvent;
-    const history = head && attempt.factNames.has('applicationsLast24h') ? { applicationsLast24h: applicationsWithin24h(head, eventTime) } : {};
+    const history = head && attempt.readsApplications ? { applicationsLast24h: applicationsWithin24h(head, eventTime) } : {};
     const context = buildFactContext(profile, event, history);
     const facts = computeFacts(context, attempt.factNames);
     const factsDone = performance.now();
 
-    const evaluations = await Promise.all(attempt.rulesets.map((ruleset) => ruleset.evaluate(facts, context.eventTime)));
-    const composed = composeDecision(evaluations, this.deps.thresholds);
+    const { evaluations, composed } = await evaluateDecision(attempt.rulesets, facts, context.eventTime, this.deps.thresholds);
     const evaluated = performance.now();
 
     const sealable = sealableRecord(

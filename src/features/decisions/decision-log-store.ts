@@ -25,10 +25,11 @@ interface LogDoc extends Omit<DecisionRecord, 'core' | 'personal'> {
   /**
    * The canonical JSON texts the hash covers, stored as text: what was hashed is what is kept, byte
    * for byte, and the embedded database stores one string ~7× faster than the same content as nested
-   * fields (entries written as nested objects by earlier versions still read).
+   * fields.
    */
-  core: string | DecisionCore;
-  personal: string | DecisionPersonal | null;
+  core: string;
+  /** Null once erasure masked it. */
+  personal: string | null;
   createdAt: Date;
   /** Query copies of what the record holds; profileId is cleared on erasure. */
   profileId: string | null;
@@ -209,15 +210,13 @@ function toDoc({ core, personal, texts, personalDigest, hash, masked, idempotenc
   };
 }
 
-const parsed = <T>(value: string | T): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
-
 function fromDoc(doc: LogDoc): DecisionRecord {
   return {
-    core: parsed(doc.core),
-    personal: doc.personal === null ? null : parsed(doc.personal),
+    core: JSON.parse(doc.core) as DecisionCore,
+    personal: doc.personal === null ? null : (JSON.parse(doc.personal) as DecisionPersonal),
     personalDigest: doc.personalDigest,
     hash: doc.hash,
-    masked: doc.masked ?? null,
-    idempotency: doc.idempotency ?? null,
+    masked: doc.masked,
+    idempotency: doc.idempotency,
   };
 }

@@ -1,6 +1,6 @@
 import type { DecisionLogStore } from './decision-log-store.js';
 import type { LoggableRecord } from './decision-record.js';
-import { unavailable } from '../../http/app-error.js';
+import { unavailable } from '../../errors/domain-error.js';
 
 interface Pending {
   record: LoggableRecord;

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../rules/canonical-json.js';
+import { canonicalJson } from '../../json/canonical-json.js';
 import { keyedByClient } from '../../json/object-keys.js';
-import type { RuleExplanation, RulesetEvaluation } from '../rules/ruleset-evaluation.js';
-import type { AlertYield, ComposedDecision, ProductYield, TagYield } from '../rules/decision-outcome.js';
-import type { Outcome } from '../rules/rule-schema.js';
+import type { RuleExplanation, RulesetEvaluation } from '../../engine/ruleset-evaluation.js';
+import type { AlertYield, ComposedDecision, ProductYield, TagYield } from '../../engine/decision-outcome.js';
+import type { Outcome } from '../../engine/rule-schema.js';
 
 /**
  * What a logged decision holds that does not identify a person: what was decided, by which rule

@@ -1,11 +1,12 @@
 import { once } from 'node:events';
 import { Router } from 'express';
 import { route } from '../../http/route.js';
-import { notFound, validationFailed } from '../../http/app-error.js';
+import { notFound, validationFailed } from '../../errors/domain-error.js';
 import { parseTimeRange, timeRangeQueryProperties } from '../../http/time-range.js';
 import { decodeCursor, encodeCursor, pageQueryProperties } from '../../http/pagination.js';
 import { listOf } from '../../http/list-schema.js';
-import { OUTCOMES, RULESET_ID_PATTERN } from '../rules/rule-schema.js';
+import { OUTCOMES } from '../../engine/rule-schema.js';
+import { RULESET_ID_PATTERN } from '../rulesets/ruleset-schema.js';
 import { profileIdSchema } from '../profiles/profile-schema.js';
 import type { DecideUseCase } from './decide.js';
 import type { DecisionFilter, DecisionLogStore, LogPosition } from './decision-log-store.js';

@@ -1,6 +1,8 @@
 import { profileIdSchema } from '../profiles/profile-schema.js';
 import { notReservedKey } from '../../json/object-keys.js';
-import { RULESET_ID_PATTERN, SEVERITIES, OUTCOMES, decisionEventSchema, rulesetIdSchema } from '../rules/rule-schema.js';
+import { SEVERITIES, OUTCOMES } from '../../engine/rule-schema.js';
+import { RULESET_ID_PATTERN, rulesetIdSchema } from '../rulesets/ruleset-schema.js';
+import { decisionEventSchema } from '../../facts/decision-event.js';
 
 export const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9_.:-]{1,200}$';
 

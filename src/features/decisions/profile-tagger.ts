@@ -1,8 +1,8 @@
 import type { Logger } from '../../logging/logger.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
 import type { TagDetail } from '../profiles/profile-schema.js';
-import type { RulesetEvaluator } from '../rules/ruleset-evaluation.js';
-import type { TagYield } from '../rules/decision-outcome.js';
+import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
+import type { TagYield } from '../../engine/decision-outcome.js';
 
 const identity = (tag: Omit<TagDetail, 'at'>): string => `${tag.ruleset}\u0000${tag.rule}\u0000${tag.version}\u0000${tag.tag}`;
 

@@ -1,9 +1,11 @@
-import { canonicalJson } from '../rules/canonical-json.js';
-import { eventTimeOf } from '../facts/fact-library.js';
-import type { DecisionEvent } from '../facts/fact-definition.js';
-import { composeDecision, type Thresholds } from '../rules/decision-outcome.js';
+import { canonicalJson } from '../../json/canonical-json.js';
+import { eventTimeOf } from '../../facts/fact-library.js';
+import type { DecisionEvent } from '../../facts/decision-event.js';
+import type { Thresholds } from '../../engine/decision-outcome.js';
+import { evaluateDecision } from '../../engine/evaluate-decision.js';
+import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
 import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
-import { conflict, notFound } from '../../http/app-error.js';
+import { conflict, notFound } from '../../errors/domain-error.js';
 import type { DecisionLogStore } from './decision-log-store.js';
 import { decisionResponse } from './decision-view.js';
 import { decidedFields, renderedMessages, type DecisionRecord } from './decision-record.js';
@@ -40,7 +42,7 @@ export class ReplayUseCase {
     const differences: Difference[] = [];
     // The live decision's reading of its event time, so that replay compares like with like.
     const eventTime = eventTimeOf(logged.personal.request.event as DecisionEvent);
-    const evaluations = [];
+    const rulesets: RulesetEvaluator[] = [];
     for (const [index, pinned] of logged.core.rulesets.entries()) {
       const ruleset = await this.runtime.version(pinned.id, pinned.version);
       if (!ruleset) {
@@ -50,9 +52,9 @@ export class ReplayUseCase {
       if (ruleset.identity.checksum !== pinned.checksum) {
         differences.push({ path: `/rulesets/${index}/checksum`, logged: pinned.checksum, replayed: ruleset.identity.checksum });
       }
-      evaluations.push(await ruleset.evaluate(logged.personal.facts, eventTime));
+      rulesets.push(ruleset);
     }
-    const composed = composeDecision(evaluations, this.thresholds);
+    const { evaluations, composed } = await evaluateDecision(rulesets, logged.personal.facts, eventTime, this.thresholds);
     const replayed: DecisionRecord = {
       ...logged,
       core: { ...logged.core, ...decidedFields(composed) },

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../rules/canonical-json.js';
+import { canonicalJson } from '../../json/canonical-json.js';
 import type { SealRecord } from './seal-store.js';
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');

@@ -1,4 +1,4 @@
-import { DAY_MS } from '../facts/time-zone.js';
+import { DAY_MS } from '../../time/durations.js';
 
 /** One logged loan application as velocity counts it: its event time and when it was logged (server clock), in ms. */
 export type ApplicationTime = readonly [eventAt: number, loggedAt: number];

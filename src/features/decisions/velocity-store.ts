@@ -6,11 +6,9 @@ import { NO_APPLICATIONS, parseTimes, timesText, type VelocityHead } from './vel
 interface HeadDoc {
   _id: string;
   /** The slot of the latest logged application this document knows of. */
-  n?: number;
+  n: number;
   /** JSON text of the [event time, logged time] pairs of the state of slot n. */
-  times?: string;
-  /** Written by earlier versions: the event times alone, with no slot. */
-  at?: number[];
+  times: string;
 }
 
 /**
@@ -26,7 +24,7 @@ export class VelocityStore {
   constructor(connection: Connection) {
     this.model = connection.model<HeadDoc>(
       'ApplicationVelocity',
-      new Schema<HeadDoc>({ _id: String, n: Number, times: String, at: [Number] }, { versionKey: false, collection: 'application_velocity' }),
+      new Schema<HeadDoc>({ _id: String, n: Number, times: String }, { versionKey: false, collection: 'application_velocity' }),
     );
   }
 
@@ -38,11 +36,7 @@ export class VelocityStore {
   async head(profileId: string): Promise<VelocityHead> {
     // On every decision that needs it: the driver's collection directly, without mongoose's query casting.
     const doc = (await this.model.collection.findOne({ _id: profileId as never })) as HeadDoc | null;
-    if (!doc) return NO_APPLICATIONS;
-    if (typeof doc.n === 'number') return { n: doc.n, times: parseTimes(doc.times) };
-    // An earlier version's list: no application holds a slot yet, and when each was logged is unknown.
-    const now = Date.now();
-    return { n: 0, times: (doc.at ?? []).filter(Number.isFinite).map((at) => [at, Math.min(at, now)] as const) };
+    return doc ? { n: doc.n, times: parseTimes(doc.times) } : NO_APPLICATIONS;
   }
 
   /**
@@ -53,8 +47,8 @@ export class VelocityStore {
    * application finds its slot taken and repairs it from the log.
    */
   async advance(profileId: string, head: VelocityHead): Promise<void> {
-    const filter = { _id: profileId as never, $or: [{ n: { $lt: head.n } }, { n: { $exists: false } }] };
-    const update = { $set: { n: head.n, times: timesText(head.times) }, $unset: { at: '' as const } };
+    const filter = { _id: profileId as never, n: { $lt: head.n } };
+    const update = { $set: { n: head.n, times: timesText(head.times) } };
     try {
       await this.model.collection.updateOne(filter, update, { upsert: true });
     } catch (error) {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { route } from '../../http/route.js';
-import { FACTS } from './fact-library.js';
+import { FACTS } from '../../facts/fact-library.js';
 
 const factListSchema = {
   type: 'object',

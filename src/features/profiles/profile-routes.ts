@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { route } from '../../http/route.js';
 import { encodeCursor, decodeCursor, pageQueryProperties } from '../../http/pagination.js';
 import { listOf } from '../../http/list-schema.js';
-import type { Role } from '../api-keys/roles.js';
+import type { Role } from '../../auth/roles.js';
 import {
   bulkUpsertResultSchema,
   bulkUpsertSchema,
@@ -75,23 +75,6 @@ export function profileRoutes(profiles: ProfileService): Router {
     },
     async ({ res, params }) => {
       res.json(await profiles.get(params.profileId));
-    },
-  );
-
-  route<never, never, { profileId: string }>(
-    router,
-    {
-      method: 'delete',
-      path: '/v1/profiles/:profileId',
-      summary: 'Erase a profile; decision log entries keep only masked data (idempotent)',
-      tag: TAG,
-      roles: WRITERS,
-      params: idParam,
-      responses: { 204: { description: 'Erased' } },
-    },
-    async ({ res, params, caller }) => {
-      await profiles.erase(params.profileId, caller);
-      res.status(204).end();
     },
   );
 

@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { notReservedKey } from '../../json/object-keys.js';
+import { extensionKeySchema } from '../../json/object-keys.js';
 
 /**
  * The customer financial profile: the one declaration from which validation, the TypeScript types
@@ -10,12 +10,6 @@ import { notReservedKey } from '../../json/object-keys.js';
 const text = (maxLength = 200) => ({ type: 'string', maxLength }) as const;
 const nonNegative = { type: 'number', minimum: 0 } as const;
 const count = { type: 'integer', minimum: 0 } as const;
-
-/**
- * A key a client adds to profile attributes or to an event: no '.' or '$' (MongoDB-compatible servers
- * reject them; FerretDB always does), and none of the names every JavaScript object already has.
- */
-export const extensionKeySchema = { pattern: '^[A-Za-z_][A-Za-z0-9_-]{0,63}$', ...notReservedKey } as const;
 
 export const PROFILE_ID_PATTERN = '^[A-Za-z0-9_.:-]{1,64}$';
 export const profileIdSchema = { type: 'string', pattern: PROFILE_ID_PATTERN } as const;

@@ -1,7 +1,5 @@
-import type { Caller } from '../api-keys/roles.js';
-import { actorOf, type AuditTrail } from '../audit/audit-trail.js';
-import { notFound, validationFailed, type ErrorDetail } from '../../http/app-error.js';
-import { toDetails, validatorFor } from '../../http/validation.js';
+import { notFound, validationFailed, type ErrorDetail } from '../../errors/domain-error.js';
+import { toDetails, validatorFor } from '../../schema/validation.js';
 import { bulkProfileItemSchema, type ProfileDocument, type StoredProfile } from './profile-schema.js';
 import type { ProfileFilter, ProfileStore } from './profile-store.js';
 
@@ -11,21 +9,9 @@ export interface BulkItemError {
   error: { code: string; message: string; details: ErrorDetail[] };
 }
 
-/** Something else that holds a profile's personal data and must mask it on erasure (e.g. the decision log). */
-export type ErasureStep = (profileId: string, caller: Caller) => Promise<Record<string, unknown>>;
-
-/** Profile use cases: write, read, list a segment, bulk upsert, erase. */
+/** Profile use cases: write, read, list a segment, bulk upsert (erasure is features/erasure). */
 export class ProfileService {
-  private readonly erasureSteps: ErasureStep[] = [];
-
-  constructor(
-    private readonly store: ProfileStore,
-    private readonly audit: AuditTrail,
-  ) {}
-
-  onErase(step: ErasureStep): void {
-    this.erasureSteps.push(step);
-  }
+  constructor(private readonly store: ProfileStore) {}
 
   async put(profileId: string, body: ProfileDocument & { profileId?: string }): Promise<{ created: boolean; profile: StoredProfile }> {
     const { profileId: bodyId, ...document } = body;
@@ -78,14 +64,6 @@ export class ProfileService {
     }
     errors.sort((a, b) => a.index - b.index);
     return { upserted: valid.length - failed.size, errors };
-  }
-
-  /** Erasure: deletes the profile and masks its personal data wherever else it is held. Idempotent. */
-  async erase(profileId: string, caller: Caller): Promise<void> {
-    const existed = await this.store.delete(profileId);
-    const masked: Record<string, unknown> = {};
-    for (const step of this.erasureSteps) Object.assign(masked, await step(profileId, caller));
-    await this.audit.record('profile.erased', actorOf(caller), { kind: 'profile', id: profileId }, { existed, ...masked });
   }
 }
 

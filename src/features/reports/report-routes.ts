@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { route } from '../../http/route.js';
-import { validationFailed } from '../../http/app-error.js';
+import { validationFailed } from '../../errors/domain-error.js';
 import { dailyReportCsv } from './daily-report.js';
 import type { ReportService } from './report-service.js';
 

@@ -1,4 +1,4 @@
-import { localDateParts } from '../facts/time-zone.js';
+import { localDateParts } from '../../time/time-zone.js';
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 

@@ -1,15 +1,11 @@
-import { buildFactContext, computeFacts } from '../facts/fact-library.js';
-import type { DecisionEvent } from '../facts/fact-definition.js';
-import type { RulesetEvaluator } from '../rules/ruleset-evaluation.js';
-import { composeDecision, type Thresholds } from '../rules/decision-outcome.js';
-import type { Outcome, RulesetTest } from '../rules/rule-schema.js';
+import { buildFactContext, computeFacts } from '../../facts/fact-library.js';
+import type { DecisionEvent } from '../../facts/decision-event.js';
+import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
+import { yieldedNames, type Thresholds, type YieldedNames } from '../../engine/decision-outcome.js';
+import { evaluateDecision } from '../../engine/evaluate-decision.js';
+import type { RulesetTest } from './draft-schema.js';
 
-export interface TestActual {
-  tags: string[];
-  products: string[];
-  alerts: string[];
-  outcome: Outcome;
-  score: number;
+export interface TestActual extends YieldedNames {
   firedRules: string[];
 }
 
@@ -38,15 +34,10 @@ export async function runRulesetTests(ruleset: RulesetEvaluator, tests: readonly
     const event = { ...test.event, at: test.event.at ?? now.toISOString() } as DecisionEvent;
     const context = buildFactContext(test.profile, event, test.history ?? {});
     const facts = computeFacts(context, ruleset.factNames);
-    const evaluation = await ruleset.evaluate(facts, context.eventTime);
-    const composed = composeDecision([evaluation], thresholds);
+    const { evaluations, composed } = await evaluateDecision([ruleset], facts, context.eventTime, thresholds);
     const actual: TestActual = {
-      tags: composed.tags,
-      products: composed.products.map((product) => product.product),
-      alerts: [...new Set(composed.alerts.map((alert) => alert.code))],
-      outcome: composed.outcome,
-      score: composed.score,
-      firedRules: evaluation.rules.filter((rule) => rule.fired).map((rule) => rule.rule),
+      ...yieldedNames(composed),
+      firedRules: evaluations[0]!.rules.filter((rule) => rule.fired).map((rule) => rule.rule),
     };
     const failures: string[] = [];
     for (const key of ['tags', 'products', 'alerts'] as const) {

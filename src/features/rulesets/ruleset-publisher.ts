@@ -1,6 +1,6 @@
 import type { Actor } from '../audit/audit-event-store.js';
 import { SYSTEM_ACTOR, type AuditTrail } from '../audit/audit-trail.js';
-import { AppError, conflict, notFound } from '../../http/app-error.js';
+import { conflict, forbidden, notFound } from '../../errors/domain-error.js';
 import { isDuplicateKey } from '../../db/database-errors.js';
 import type { RulesetService } from './ruleset-service.js';
 import type { RulesetStore } from './ruleset-store.js';
@@ -30,7 +30,7 @@ export class RulesetPublisher {
     const draft = ruleset.draft;
     // The service installing its shipped rulesets is the one editor exempt from four eyes.
     if (this.options.fourEyes && actor !== SYSTEM_ACTOR && draft.updatedBy?.keyId === actor.keyId) {
-      throw new AppError(403, 'FORBIDDEN', 'Four-eyes rule: the draft must be published by someone other than its last editor.');
+      throw forbidden('Four-eyes rule: the draft must be published by someone other than its last editor.');
     }
     const latest = await this.store.latestVersion(id);
     if (latest && latest.checksum === draft.checksum) {

@@ -1,10 +1,11 @@
 import { Router } from 'express';
 import { route } from '../../http/route.js';
-import { notFound } from '../../http/app-error.js';
+import { notFound } from '../../errors/domain-error.js';
 import { listOf } from '../../http/list-schema.js';
 import { actorOf } from '../audit/audit-trail.js';
-import type { Role } from '../api-keys/roles.js';
-import { draftSchema, type RulesetKind } from '../rules/rule-schema.js';
+import type { Role } from '../../auth/roles.js';
+import type { RulesetKind } from '../../engine/rule-schema.js';
+import { draftSchema } from './draft-schema.js';
 import {
   activateSchema,
   createRulesetSchema,

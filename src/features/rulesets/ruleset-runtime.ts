@@ -1,5 +1,5 @@
 import type { Logger } from '../../logging/logger.js';
-import type { EvaluatorFactory, RulesetEvaluator } from '../rules/ruleset-evaluation.js';
+import type { EvaluatorFactory, RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
 import type { RulesetStore } from './ruleset-store.js';
 
 /** Compiled versions kept in memory; versions are immutable, so a cached engine never goes stale. */

@@ -1,4 +1,10 @@
-import { RULESET_ID_PATTERN, RULESET_KINDS, draftSchema, ruleSchema, rulesetIdSchema, rulesetTestSchema } from '../rules/rule-schema.js';
+import { notReservedKey } from '../../json/object-keys.js';
+import { RULESET_KINDS, ruleSchema } from '../../engine/rule-schema.js';
+import { draftSchema, rulesetTestSchema } from './draft-schema.js';
+
+export const RULESET_ID_PATTERN = '^[a-z0-9-]{1,64}$';
+/** A ruleset id a client creates or names: decisions key their versions by it. */
+export const rulesetIdSchema = { type: 'string', pattern: RULESET_ID_PATTERN, ...notReservedKey } as const;
 
 export const rulesetIdParam = { id: { type: 'string', pattern: RULESET_ID_PATTERN } } as const;
 export const versionParam = { version: { type: 'integer', minimum: 1 } } as const;

@@ -1,12 +1,12 @@
 import type { Actor } from '../audit/audit-event-store.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
-import { conflict, notFound } from '../../http/app-error.js';
+import { conflict, notFound } from '../../errors/domain-error.js';
 import { isDuplicateKey } from '../../db/database-errors.js';
-import { checksumOf } from '../rules/canonical-json.js';
-import type { EvaluatorFactory } from '../rules/ruleset-evaluation.js';
-import type { Thresholds } from '../rules/decision-outcome.js';
-import { validateDraft } from '../rules/rule-validator.js';
-import type { RulesetKind } from '../rules/rule-schema.js';
+import { checksumOf } from '../../json/canonical-json.js';
+import type { EvaluatorFactory } from '../../engine/ruleset-evaluation.js';
+import type { Thresholds } from '../../engine/decision-outcome.js';
+import { validateDraft } from './draft-validator.js';
+import type { RulesetKind } from '../../engine/rule-schema.js';
 import { runRulesetTests, type TestReport } from './draft-test-runner.js';
 import type { DraftRecord, RulesetRecord, RulesetStore, VersionRecord } from './ruleset-store.js';
 

@@ -1,7 +1,8 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection } from '../../db/ensure-collection.js';
 import type { Actor } from '../audit/audit-event-store.js';
-import type { Rule, RulesetKind, RulesetTest } from '../rules/rule-schema.js';
+import type { Rule, RulesetKind } from '../../engine/rule-schema.js';
+import type { RulesetTest } from './draft-schema.js';
 
 export interface DraftRecord {
   rules: Rule[];

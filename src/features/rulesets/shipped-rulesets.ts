@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../logging/logger.js';
-import { assertValid } from '../../http/validation.js';
+import { assertValid } from '../../schema/validation.js';
 import { isDuplicateKey } from '../../db/database-errors.js';
+import { isConflict } from '../../errors/domain-error.js';
 import { SYSTEM_ACTOR } from '../audit/audit-trail.js';
-import type { RulesetKind } from '../rules/rule-schema.js';
+import type { RulesetKind } from '../../engine/rule-schema.js';
 import { shippedRulesetSchema } from './ruleset-schema.js';
 import type { RulesetService } from './ruleset-service.js';
 import type { RulesetPublisher } from './ruleset-publisher.js';
@@ -50,8 +51,7 @@ export async function installShippedRulesets(
       const { version } = await deps.publisher.publish(shipped.id, true, SYSTEM_ACTOR);
       deps.logger.info('shipped ruleset published', { ruleset: shipped.id, version });
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (isDuplicateKey(error) || code === 'CONFLICT') continue;
+      if (isDuplicateKey(error) || isConflict(error)) continue;
       throw error;
     }
   }

@@ -1,4 +1,4 @@
-import { hasAnyRole, type Caller } from '../api-keys/roles.js';
+import { hasAnyRole, type Caller } from '../../auth/roles.js';
 import type { SimulationResult } from './simulator.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { route } from '../../http/route.js';
-import type { Role } from '../api-keys/roles.js';
-import { decisionEventSchema } from '../rules/rule-schema.js';
+import type { Role } from '../../auth/roles.js';
+import { decisionEventSchema } from '../../facts/decision-event.js';
 import { rulesetIdParam } from '../rulesets/ruleset-schema.js';
 import type { SimulateRequest, SimulationService } from './simulation-service.js';
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../logging/logger.js';
-import { conflict, notFound, validationFailed } from '../../http/app-error.js';
-import { buildFactContext, computeFacts, eventTimeOf } from '../facts/fact-library.js';
-import type { DecisionEvent } from '../facts/fact-definition.js';
-import type { Thresholds } from '../rules/decision-outcome.js';
-import type { EvaluatorFactory, RulesetEvaluator } from '../rules/ruleset-evaluation.js';
+import { conflict, notFound, validationFailed } from '../../errors/domain-error.js';
+import { buildFactContext, computeFacts, eventTimeOf, factsReadingHistory } from '../../facts/fact-library.js';
+import type { DecisionEvent } from '../../facts/decision-event.js';
+import type { Thresholds } from '../../engine/decision-outcome.js';
+import type { EvaluatorFactory, RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
 import type { DecisionLogStore } from '../decisions/decision-log-store.js';
 import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
@@ -13,7 +13,7 @@ import { parseInstant } from '../../time/iso-time.js';
 import { Simulator, type SimulationInput, type SimulationResult } from './simulator.js';
 import type { SimulationStore } from './simulation-store.js';
 import { discloseReport, type FullReport } from './simulation-disclosure.js';
-import type { Caller } from '../api-keys/roles.js';
+import type { Caller } from '../../auth/roles.js';
 
 const PAGE = 500;
 
@@ -79,7 +79,8 @@ export class SimulationService {
     const simulationId = `sim_${randomUUID()}`;
     await this.deps.store.create({ id: simulationId, rulesetId, status: 'running', progress: { done: 0, total }, header, result: null, error: null, createdAt: now });
     void this.run(sides, request, now, async (done) => this.deps.store.progress(simulationId, { done, total })).then(
-      ({ result, notes }) => this.deps.store.finish(simulationId, { ...header, ...result, notes }),
+      // Every input was run: done is the count of inputs, which is also the total (inputs may have come or gone since they were counted).
+      ({ result, notes }) => this.deps.store.finish(simulationId, { ...header, ...result, notes }, { done: result.inputs, total: result.inputs }),
       (error: Error) => {
         this.deps.logger.error('simulation failed', { simulationId, message: error.message });
         return this.deps.store.fail(simulationId, error.message);
@@ -145,7 +146,10 @@ export class SimulationService {
 
   private async *profileInputs(options: ProfileInputs, factNames: Set<string>, now: Date, notes: string[]): AsyncGenerator<SimulationInput> {
     const event = { type: 'loan_application', ...options.event, at: options.event?.at ?? now.toISOString() } as DecisionEvent;
-    if (factNames.has('applicationsLast24h')) notes.push('applicationsLast24h is absent for profile inputs (no decision history is consulted).');
+    const unknowable = factsReadingHistory(factNames);
+    if (unknowable.length > 0) {
+      notes.push(`${unknowable.join(', ')} ${unknowable.length === 1 ? 'is' : 'are'} absent for profile inputs (no decision history is consulted).`);
+    }
     let remaining = options.limit;
     for await (const profiles of this.deps.profiles.batchesAfter(undefined, PAGE)) {
       for (const profile of profiles.slice(0, remaining)) {

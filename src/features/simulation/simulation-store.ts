@@ -50,8 +50,8 @@ export class SimulationStore {
     await this.model.updateOne({ _id: id }, { $set: { progress } });
   }
 
-  async finish(id: string, result: object): Promise<void> {
-    await this.model.updateOne({ _id: id }, { $set: { status: 'succeeded', result } });
+  async finish(id: string, result: object, progress: SimulationRecord['progress']): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $set: { status: 'succeeded', result, progress } });
   }
 
   async fail(id: string, error: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { keyedByClient } from '../../json/object-keys.js';
-import { composeDecision, type Thresholds } from '../rules/decision-outcome.js';
-import type { RulesetEvaluator } from '../rules/ruleset-evaluation.js';
-import type { Outcome } from '../rules/rule-schema.js';
+import { yieldedNames, type Thresholds, type YieldedNames } from '../../engine/decision-outcome.js';
+import { evaluateDecision } from '../../engine/evaluate-decision.js';
+import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
 
 /** One input to compare both sides on: facts already computed (or taken from the log) and the event time. */
 export interface SimulationInput {
@@ -10,13 +10,7 @@ export interface SimulationInput {
   eventTime: Date;
 }
 
-interface Side {
-  tags: string[];
-  products: string[];
-  alerts: string[];
-  outcome: Outcome;
-  score: number;
-}
+type Side = YieldedNames;
 
 export interface SimulationResult {
   inputs: number;
@@ -97,15 +91,8 @@ export class Simulator {
   }
 
   private async side(evaluator: RulesetEvaluator, input: SimulationInput, which: 'baseline' | 'candidate'): Promise<Side> {
-    const evaluation = await evaluator.evaluate(input.facts, input.eventTime);
-    for (const rule of evaluation.rules) if (rule.fired) this.hits.get(rule.rule)![which] += 1;
-    const composed = composeDecision([evaluation], this.thresholds);
-    return {
-      tags: composed.tags,
-      products: composed.products.map((product) => product.product),
-      alerts: [...new Set(composed.alerts.map((alert) => alert.code))],
-      outcome: composed.outcome,
-      score: composed.score,
-    };
+    const { evaluations, composed } = await evaluateDecision([evaluator], input.facts, input.eventTime, this.thresholds);
+    for (const rule of evaluations[0]!.rules) if (rule.fired) this.hits.get(rule.rule)![which] += 1;
+    return yieldedNames(composed);
   }
 }

@@ -1,8 +1,7 @@
 import type { ReportService } from '../../features/reports/report-service.js';
 import { dateIn } from '../../features/reports/zoned-day.js';
 import type { JobDefinition } from '../scheduler.js';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { DAY_MS } from '../../time/durations.js';
 
 /** Computes and keeps yesterday's report (in the jobs' time zone). */
 export function dailyReportJob(reports: ReportService, timeZone: string, schedule: string): JobDefinition {

@@ -2,8 +2,9 @@ import type { Logger } from '../../logging/logger.js';
 import type { ProfileStore } from '../../features/profiles/profile-store.js';
 import type { TagDetail } from '../../features/profiles/profile-schema.js';
 import type { RulesetRuntime } from '../../features/rulesets/ruleset-runtime.js';
-import { buildFactContext, computeFacts } from '../../features/facts/fact-library.js';
-import { composeDecision, type Thresholds } from '../../features/rules/decision-outcome.js';
+import { buildFactContext, computeFacts } from '../../facts/fact-library.js';
+import type { Thresholds } from '../../engine/decision-outcome.js';
+import { evaluateDecision } from '../../engine/evaluate-decision.js';
 import { nextTags } from '../../features/decisions/profile-tagger.js';
 import type { JobStore } from '../job-store.js';
 import type { JobContext, JobCounts, JobDefinition } from '../scheduler.js';
@@ -63,8 +64,8 @@ export async function retag(deps: RetagDeps, context: JobContext): Promise<JobCo
     for (const profile of profiles) {
       const event = { type: 'retag', at: checkpoint.at };
       const facts = computeFacts(buildFactContext(profile, event, {}), factNames);
-      const evaluations = await Promise.all(rulesets.map((ruleset) => ruleset.evaluate(facts, at)));
-      const tags = nextTags(profile.tagDetails, composeDecision(evaluations, deps.thresholds).tagSources, evaluated, at);
+      const { composed } = await evaluateDecision(rulesets, facts, at, deps.thresholds);
+      const tags = nextTags(profile.tagDetails, composed.tagSources, evaluated, at);
       if (tags) updates.push({ profileId: profile.profileId, tags });
     }
     await deps.profiles.bulkSetTags(updates);

@@ -4,8 +4,8 @@ import type { AuditTrail } from '../../features/audit/audit-trail.js';
 import { SYSTEM_ACTOR } from '../../features/audit/audit-trail.js';
 import type { JobStore } from '../job-store.js';
 import type { JobDefinition } from '../scheduler.js';
+import { DAY_MS } from '../../time/durations.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 export const RETENTION_STATE_KEY = 'retention';
 
 export interface RetentionDeps {

@@ -2,7 +2,7 @@
  * Calendar arithmetic in the customer's IANA time zone, with Intl only. Pure: every function takes the
  * instant it reasons about; none reads the wall clock. Invalid input answers `undefined`, never throws.
  */
-import { isLeapYear, isValidInstant, parseCalendarDate } from '../../time/iso-time.js';
+import { isLeapYear, isValidInstant, parseCalendarDate } from './iso-time.js';
 
 /** The wall-clock reading of an instant in a zone. `month` is 1–12, `weekday` 0 (Sunday) – 6. */
 export interface LocalDateParts {
@@ -13,8 +13,6 @@ export interface LocalDateParts {
   minute: number;
   weekday: number;
 }
-
-export const DAY_MS = 24 * 60 * 60 * 1000;
 
 const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 

@@ -1,20 +1,15 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { notReservedKey } from '../../json/object-keys.js';
-import { extensionKeySchema, profileDocumentSchema } from '../profiles/profile-schema.js';
+import { notReservedKey } from '../json/object-keys.js';
 
-/** Limits on what a draft may hold, so that no ruleset can make evaluation slow or unbounded. */
+/** Limits on what a ruleset may hold, so that no ruleset can make evaluation slow or unbounded. */
 export const RULESET_LIMITS = {
   rules: 200,
-  tests: 100,
   /** all/any/not levels from the rule's top condition down to a leaf. */
   depth: 8,
   leavesPerRule: 50,
   conditionsPerGroup: 50,
 } as const;
 
-export const RULESET_ID_PATTERN = '^[a-z0-9-]{1,64}$';
-/** A ruleset id a client creates or names: decisions key their versions by it. */
-export const rulesetIdSchema = { type: 'string', pattern: RULESET_ID_PATTERN, ...notReservedKey } as const;
 export const RULESET_KINDS = ['tagging', 'product', 'fraud', 'risk'] as const;
 export const EVENT_TYPES = ['tag', 'product', 'alert', 'score'] as const;
 export const SEVERITIES = ['low', 'medium', 'high'] as const;
@@ -69,61 +64,8 @@ export const ruleSchema = {
   additionalProperties: false,
 } as const;
 
-/** The event a decision is about; extra scalar fields are allowed and readable as `event` paths. */
-export const decisionEventSchema = {
-  type: 'object',
-  properties: {
-    type: { type: 'string', minLength: 1, maxLength: 64 },
-    at: { type: 'string', format: 'date-time' },
-    amount: { type: 'number', minimum: 0 },
-    location: {
-      type: 'object',
-      properties: { lat: { type: 'number', minimum: -90, maximum: 90 }, lon: { type: 'number', minimum: -180, maximum: 180 } },
-      required: ['lat', 'lon'],
-      additionalProperties: false,
-    },
-    deviceId: { type: 'string', maxLength: 128 },
-    channel: { type: 'string', maxLength: 64 },
-  },
-  required: ['type'],
-  propertyNames: extensionKeySchema,
-  additionalProperties: { type: ['string', 'number', 'boolean'], maxLength: 1000 },
-  maxProperties: 50,
-} as const;
-
-const nameSet = { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 100, uniqueItems: true } as const;
-
-export const rulesetTestSchema = {
-  type: 'object',
-  properties: {
-    name: { type: 'string', minLength: 1, maxLength: 200 },
-    profile: profileDocumentSchema,
-    event: decisionEventSchema,
-    history: {
-      type: 'object',
-      properties: { applicationsLast24h: { type: 'integer', minimum: 0 } },
-      additionalProperties: false,
-      description: 'What the decision log would tell (draft tests have no log)',
-    },
-    expect: {
-      type: 'object',
-      properties: { tags: nameSet, products: nameSet, alerts: nameSet, outcome: { type: 'string', enum: OUTCOMES } },
-      additionalProperties: false,
-    },
-  },
-  required: ['name', 'profile', 'event', 'expect'],
-  additionalProperties: false,
-} as const;
-
-export const draftSchema = {
-  type: 'object',
-  properties: {
-    rules: { type: 'array', items: ruleSchema, maxItems: RULESET_LIMITS.rules },
-    tests: { type: 'array', items: rulesetTestSchema, maxItems: RULESET_LIMITS.tests },
-  },
-  required: ['rules'],
-  additionalProperties: false,
-} as const;
+/** The rules of a ruleset version or draft, as written. */
+export const rulesSchema = { type: 'array', items: ruleSchema, maxItems: RULESET_LIMITS.rules } as const;
 
 /** Per event type, the params a rule must give (message is allowed on all). */
 export const eventParamsSchemas = {
@@ -169,11 +111,6 @@ export interface Rule {
   priority?: number;
   conditions: { all: Condition[] } | { any: Condition[] } | { not: Condition };
   event: { type: (typeof EVENT_TYPES)[number]; params: Record<string, unknown> };
-}
-export type RulesetTest = FromSchema<typeof rulesetTestSchema>;
-export interface Draft {
-  rules: Rule[];
-  tests: RulesetTest[];
 }
 export type RulesetKind = (typeof RULESET_KINDS)[number];
 export type Severity = (typeof SEVERITIES)[number];

@@ -1,7 +1,7 @@
 import type { FactContext } from './fact-definition.js';
 import { asPosition, type Position } from './geo.js';
-import { isValidInstant, parseInstant } from '../../time/iso-time.js';
-import { DAY_MS } from './time-zone.js';
+import { isValidInstant, parseInstant } from '../time/iso-time.js';
+import { DAY_MS } from '../time/durations.js';
 
 /**
  * Defensive readers shared by the fact modules. Profiles are validated when stored, but draft tests and

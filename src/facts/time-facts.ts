@@ -1,7 +1,7 @@
 import type { FactContext, FactDefinition } from './fact-definition.js';
 import { field } from './fact-inputs.js';
-import { parseInstant } from '../../time/iso-time.js';
-import { localDateParts, wholeYearsSince } from './time-zone.js';
+import { parseInstant } from '../time/iso-time.js';
+import { localDateParts, wholeYearsSince } from '../time/time-zone.js';
 
 /**
  * Facts about calendar time. All are read in the customer's zone (`context.timeZone`): an event at

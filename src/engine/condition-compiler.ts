@@ -130,7 +130,7 @@ class RuleCompiler {
     return { test, leaves: this.leaves, mayShortCircuit: this.mayShortCircuit };
   }
 
-  // Walks as RulesetEvaluator's flattenLeaves does, so that leaf indexes and pointers match its order.
+  // Walks as ReferenceRuleset's flattenLeaves() does, so that leaf indexes and pointers match its order.
   private compileNode(node: Condition, at: string): ConditionTest {
     const record = node as Record<string, unknown>;
     if (hasOwn(record, 'condition')) throw new Error('ConditionCompiler: compileNode() condition references are not supported');

@@ -1,39 +1,11 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
-import { validationFailed, type ErrorDetail } from './app-error.js';
-import { parseCalendarDate, parseInstant } from '../time/iso-time.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { ajv } from './ajv.js';
+import { validationFailed, type ErrorDetail } from '../errors/domain-error.js';
 import { RESERVED_KEY_MESSAGE } from '../json/object-keys.js';
-
-/**
- * The time formats of both validator instances (this one and route.ts's, for path and query parameters).
- * Times are read by the service's one parser: ajv-formats' own `date-time` accepts forms (a space for the
- * `T`, `+0800`, leap seconds, any number of fraction digits) that facts, stores and replay do not read, so
- * a request would validate and then be decided with its time silently missing.
- */
-export function addTimeFormats(instance: Ajv): Ajv {
-  instance.addFormat('date-time', { type: 'string', validate: (text: string) => parseInstant(text) !== undefined });
-  instance.addFormat('date', { type: 'string', validate: (text: string) => parseCalendarDate(text) !== undefined });
-  return instance;
-}
-
-/** The single validator instance for bodies; schemas compile once and are cached by identity. */
-export const ajv = addTimeFormats(new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }));
-addFormats(ajv, ['uri']);
-ajv.addFormat('iana-timezone', {
-  type: 'string',
-  validate: (name: string) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: name });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-});
-ajv.addKeyword({ keyword: 'x-readonly', schemaType: 'boolean' });
 
 const compiled = new WeakMap<object, ValidateFunction>();
 
+/** The document validator of `schema`, compiled on first use and cached by the schema object's identity. */
 export function validatorFor(schema: object): ValidateFunction {
   let validate = compiled.get(schema);
   if (!validate) {

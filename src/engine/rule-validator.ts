@@ -1,11 +1,10 @@
-import { validationFailed, type ErrorDetail } from '../../http/app-error.js';
-import { toDetails, validatorFor } from '../../http/validation.js';
-import { FACTS_BY_NAME } from '../facts/fact-library.js';
+import type { ErrorDetail } from '../errors/domain-error.js';
+import { toDetails, validatorFor } from '../schema/validation.js';
 import { CUSTOM_OPERATORS, STOCK_OPERATORS } from './operators.js';
 import { placeholderPaths } from './message-template.js';
 import { parsePath } from './fact-path.js';
-import { isReservedKey, RESERVED_KEY_MESSAGE } from '../../json/object-keys.js';
-import { draftSchema, eventParamsSchemas, leafSchema, RULESET_LIMITS, type Draft } from './rule-schema.js';
+import { isReservedKey, RESERVED_KEY_MESSAGE } from '../json/object-keys.js';
+import { eventParamsSchemas, leafSchema, RULESET_LIMITS, type Rule } from './rule-schema.js';
 
 const OPERATORS = new Map<string, { checkValue(value: unknown): string | undefined }>(
   [...STOCK_OPERATORS, ...CUSTOM_OPERATORS].map((operator) => [operator.name, operator]),
@@ -13,49 +12,42 @@ const OPERATORS = new Map<string, { checkValue(value: unknown): string | undefin
 const GROUP_KEYS = ['all', 'any', 'not'] as const;
 const PLACEHOLDER_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;
 
+/** The facts rules may read, by name, with the type of each (a path applies only to objects and arrays). */
+export type FactCatalogue = ReadonlyMap<string, { readonly type: string }>;
+
 /**
- * Checks a draft completely before it is saved, so that nothing invalid can reach the engine:
- * schema, facts, operators and their value shapes, paths, event params, names and limits.
- * Throws one 400 VALIDATION_FAILED listing every problem with a JSON pointer to it.
+ * Checks rules that passed their schema (`rulesSchema`) completely, so that nothing invalid can reach
+ * the engine: facts, operators and their value shapes, paths, event params, names and limits. Answers
+ * every problem with a JSON pointer from `/rules`; none when the rules are sound.
  */
-export function validateDraft(input: unknown): Draft {
-  const validate = validatorFor(draftSchema);
-  if (!validate(input)) throw validationFailed('The draft is invalid.', toDetails(validate.errors));
-  const draft = input as Draft;
-  draft.tests ??= [];
+export function ruleProblems(rules: readonly Rule[], facts: FactCatalogue): ErrorDetail[] {
   const details: ErrorDetail[] = [];
   const firstByName = new Map<string, number>();
-  draft.rules.forEach((rule, index) => {
+  rules.forEach((rule, index) => {
     const base = `/rules/${index}`;
     const earlier = firstByName.get(rule.name);
     if (earlier !== undefined) details.push({ path: `${base}/name`, message: `duplicate rule name (also /rules/${earlier}/name)` });
     else firstByName.set(rule.name, index);
-    checkTopCondition(rule.conditions, `${base}/conditions`, details);
-    checkEvent(rule.event, `${base}/event`, details);
+    checkTopCondition(rule.conditions, `${base}/conditions`, facts, details);
+    checkEvent(rule.event, `${base}/event`, facts, details);
   });
-  const testNames = new Set<string>();
-  draft.tests.forEach((test, index) => {
-    if (testNames.has(test.name)) details.push({ path: `/tests/${index}/name`, message: 'duplicate test name' });
-    testNames.add(test.name);
-  });
-  if (details.length > 0) throw validationFailed('The draft is invalid.', details);
-  return draft;
+  return details;
 }
 
-function checkTopCondition(conditions: unknown, path: string, details: ErrorDetail[]): void {
+function checkTopCondition(conditions: unknown, path: string, facts: FactCatalogue, details: ErrorDetail[]): void {
   const node = conditions as Record<string, unknown>;
   if (!GROUP_KEYS.some((key) => key in node)) {
     details.push({ path, message: 'the top level of conditions must be all, any or not' });
     return;
   }
   const leaves = { count: 0 };
-  checkCondition(node, path, 1, leaves, details);
+  checkCondition(node, path, 1, leaves, facts, details);
   if (leaves.count > RULESET_LIMITS.leavesPerRule) {
     details.push({ path, message: `a rule may hold at most ${RULESET_LIMITS.leavesPerRule} leaf conditions (has ${leaves.count})` });
   }
 }
 
-function checkCondition(node: unknown, path: string, depth: number, leaves: { count: number }, details: ErrorDetail[]): void {
+function checkCondition(node: unknown, path: string, depth: number, leaves: { count: number }, facts: FactCatalogue, details: ErrorDetail[]): void {
   if (depth > RULESET_LIMITS.depth) {
     details.push({ path, message: `conditions may nest at most ${RULESET_LIMITS.depth} levels deep` });
     return;
@@ -67,7 +59,7 @@ function checkCondition(node: unknown, path: string, depth: number, leaves: { co
   const record = node as Record<string, unknown>;
   if ('fact' in record) {
     leaves.count += 1;
-    checkLeaf(record, path, details);
+    checkLeaf(record, path, facts, details);
     return;
   }
   const groups = GROUP_KEYS.filter((key) => key in record);
@@ -85,7 +77,7 @@ function checkCondition(node: unknown, path: string, depth: number, leaves: { co
   const key = groups[0]!;
   const child = record[key];
   if (key === 'not') {
-    checkCondition(child, `${path}/not`, depth + 1, leaves, details);
+    checkCondition(child, `${path}/not`, depth + 1, leaves, facts, details);
     return;
   }
   if (!Array.isArray(child) || child.length === 0) {
@@ -95,17 +87,17 @@ function checkCondition(node: unknown, path: string, depth: number, leaves: { co
   if (child.length > RULESET_LIMITS.conditionsPerGroup) {
     details.push({ path: `${path}/${key}`, message: `may hold at most ${RULESET_LIMITS.conditionsPerGroup} conditions` });
   }
-  child.forEach((item, index) => checkCondition(item, `${path}/${key}/${index}`, depth + 1, leaves, details));
+  child.forEach((item, index) => checkCondition(item, `${path}/${key}/${index}`, depth + 1, leaves, facts, details));
 }
 
-function checkLeaf(leaf: Record<string, unknown>, path: string, details: ErrorDetail[]): void {
+function checkLeaf(leaf: Record<string, unknown>, path: string, facts: FactCatalogue, details: ErrorDetail[]): void {
   const validate = validatorFor(leafSchema);
   if (!validate(leaf)) {
     details.push(...toDetails(validate.errors, path));
     return;
   }
   const factName = leaf.fact as string;
-  const fact = FACTS_BY_NAME.get(factName);
+  const fact = facts.get(factName);
   if (!fact) details.push({ path: `${path}/fact`, message: `unknown fact "${factName}" (GET /v1/facts lists them)` });
   const operator = OPERATORS.get(leaf.operator as string);
   if (leaf.value !== null && typeof leaf.value === 'object' && !Array.isArray(leaf.value)) {
@@ -125,7 +117,7 @@ function checkLeaf(leaf: Record<string, unknown>, path: string, details: ErrorDe
   }
 }
 
-function checkEvent(event: { type: keyof typeof eventParamsSchemas; params: Record<string, unknown> }, path: string, details: ErrorDetail[]): void {
+function checkEvent(event: Rule['event'], path: string, facts: FactCatalogue, details: ErrorDetail[]): void {
   const validate = validatorFor(eventParamsSchemas[event.type]);
   if (!validate(event.params)) {
     details.push(...toDetails(validate.errors, `${path}/params`));
@@ -139,7 +131,7 @@ function checkEvent(event: { type: keyof typeof eventParamsSchemas; params: Reco
         details.push({ path: `${path}/params/message`, message: `placeholder {{${placeholder}}} must be {{fact}} or {{fact.path}}` });
       } else if (placeholder.split('.').some(isReservedKey)) {
         details.push({ path: `${path}/params/message`, message: `placeholder {{${placeholder}}}: a path segment ${RESERVED_KEY_MESSAGE}` });
-      } else if (!FACTS_BY_NAME.has(fact)) {
+      } else if (!facts.has(fact)) {
         details.push({ path: `${path}/params/message`, message: `names unknown fact "${fact}"` });
       }
     }

@@ -1,5 +1,5 @@
-import { isValidInstant, parseInstant } from '../../time/iso-time.js';
-import { DAY_MS } from '../facts/time-zone.js';
+import { isValidInstant, parseInstant } from '../time/iso-time.js';
+import { DAY_MS } from '../time/durations.js';
 import { checkRegexSafety, MATCH_INPUT_LIMIT } from './regex-safety.js';
 
 export { checkRegexSafety, MATCH_INPUT_LIMIT } from './regex-safety.js';

@@ -1,9 +1,10 @@
-import type { DecisionEvent, FactContext, FactDefinition, FactProfile } from './fact-definition.js';
+import type { FactContext, FactDefinition, FactHistory, FactProfile } from './fact-definition.js';
+import type { DecisionEvent } from './decision-event.js';
 import { ACTIVITY_FACTS } from './activity-facts.js';
 import { LOCATION_FACTS } from './location-facts.js';
 import { FINANCIAL_FACTS, SECTION_FACTS } from './profile-facts.js';
 import { TIME_FACTS } from './time-facts.js';
-import { parseInstant } from '../../time/iso-time.js';
+import { parseInstant } from '../time/iso-time.js';
 
 /** The zone of customers whose profile names none. */
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
@@ -45,6 +46,14 @@ export const FACTS_BY_NAME: ReadonlyMap<string, FactDefinition> = (() => {
   }
   return byName;
 })();
+
+/** The facts among `names` that read `history` (any history when omitted), in the order given. */
+export function factsReadingHistory(names: Iterable<string>, history?: FactHistory): string[] {
+  return [...names].filter((name) => {
+    const read = FACTS_BY_NAME.get(name)?.history;
+    return read !== undefined && (history === undefined || read === history);
+  });
+}
 
 /**
  * Computes the named facts (every fact when `names` is omitted) for one evaluation. Unknown names are

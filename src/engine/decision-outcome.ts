@@ -86,6 +86,26 @@ export function composeDecision(evaluations: RulesetEvaluation[], thresholds: Th
   return { tags, tagSources, products, alerts, scores, score, outcome: outcomeOf(alerts, score, thresholds), firedRules };
 }
 
+/** What a decision yields, by name only: what draft tests check and simulations compare. */
+export interface YieldedNames {
+  tags: string[];
+  products: string[];
+  /** Alert codes, each once. */
+  alerts: string[];
+  outcome: Outcome;
+  score: number;
+}
+
+export function yieldedNames(composed: ComposedDecision): YieldedNames {
+  return {
+    tags: composed.tags,
+    products: composed.products.map((product) => product.product),
+    alerts: [...new Set(composed.alerts.map((alert) => alert.code))],
+    outcome: composed.outcome,
+    score: composed.score,
+  };
+}
+
 export function outcomeOf(alerts: { severity: Severity }[], score: number, thresholds: Thresholds): Outcome {
   if (alerts.some((alert) => alert.severity === 'high') || score >= thresholds.declineScore) return 'decline';
   if (alerts.some((alert) => alert.severity === 'medium') || score >= thresholds.reviewScore) return 'review';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { keyedByClient } from '../../json/object-keys.js';
+import { keyedByClient } from './object-keys.js';
 
 /** JSON with object keys sorted at every level, so equal content always serialises to equal text. */
 export function canonicalJson(value: unknown): string {

@@ -18,7 +18,7 @@ interface ClosureRule {
 
 /**
  * A ruleset version compiled once into plain closures over its parsed conditions (no code is generated
- * from rule text), answering exactly what RulesetEvaluator's json-rules-engine run answers: the same
+ * from rule text), answering exactly what ReferenceRuleset's json-rules-engine run answers: the same
  * rules in the same order, the same leaves with the same fact values, results and pointers, the same
  * messages. The differential test (tests/unit/evaluator-differential.test.ts) holds it to that.
  *
@@ -44,7 +44,7 @@ export class ClosureRuleset implements RulesetEvaluator {
         message: compileMessage(rule.event.params.message),
       }),
     );
-    // RulesetEvaluator sorts its explanations the same way after every run; here once.
+    // ReferenceRuleset sorts its explanations the same way after every run; here once.
     const position = new Map(compiled.map((rule, index) => [rule, index]));
     this.ordered = [...compiled].sort((a, b) => b.priority - a.priority || position.get(a)! - position.get(b)!);
   }

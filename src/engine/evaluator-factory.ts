@@ -2,7 +2,7 @@ import { ClosureRuleset } from './closure-ruleset.js';
 import { ReferenceRuleset } from './reference-ruleset.js';
 import type { EvaluatorFactory } from './ruleset-evaluation.js';
 import { engineInfo } from './engine-info.js';
-import type { EngineKind } from '../../config/config.js';
+import type { EngineKind } from './engine-kind.js';
 
 /**
  * `compiled` (default): rules compiled once into closures, proven identical to json-rules-engine by

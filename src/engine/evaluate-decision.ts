@@ -1,0 +1,23 @@
+import { composeDecision, type ComposedDecision, type Thresholds } from './decision-outcome.js';
+import type { RulesetEvaluation, RulesetEvaluator } from './ruleset-evaluation.js';
+
+/** Every ruleset's evaluation, in the order given, and what their fired rules compose to. */
+export interface DecisionEvaluation {
+  evaluations: RulesetEvaluation[];
+  composed: ComposedDecision;
+}
+
+/**
+ * The engine's one step from facts to a decision: evaluates each ruleset over the same computed facts
+ * at the event time and composes the outcome. Live decisions, replays, re-tagging, draft tests and
+ * simulations all take this step, so they cannot come to different answers on the same input.
+ */
+export async function evaluateDecision(
+  rulesets: readonly RulesetEvaluator[],
+  facts: Record<string, unknown>,
+  eventTime: Date,
+  thresholds: Thresholds,
+): Promise<DecisionEvaluation> {
+  const evaluations = await Promise.all(rulesets.map((ruleset) => ruleset.evaluate(facts, eventTime)));
+  return { evaluations, composed: composeDecision(evaluations, thresholds) };
+}
