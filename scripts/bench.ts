@@ -36,7 +36,9 @@ async function main(): Promise<void> {
   const machine = describeMachine();
   const started = nowMs();
   const log = (line: string) => console.log(`[bench ${since(started)}] ${line}`);
-  log(`${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage1m}; sections: ${[...options.sections].join(', ')}`);
+  log(
+    `${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage1m}; sections: ${[...options.sections].join(', ')}`,
+  );
 
   const tables: Table[] = [];
   const show = (sectionTables: Table[]) => {

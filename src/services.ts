@@ -94,7 +94,10 @@ export async function createServices(config: Config, logger: Logger, database: D
   const createEvaluator = evaluatorFactory(config.engine);
   const runtime = new RulesetRuntime(stores.rulesets, logger, config.rulesetPollMs, createEvaluator);
   const rulesets = new RulesetService(stores.rulesets, audit, config.outcome, createEvaluator);
-  const publisher = new RulesetPublisher(stores.rulesets, rulesets, audit, { fourEyes: config.fourEyes, onActivated: () => runtime.refresh() });
+  const publisher = new RulesetPublisher(stores.rulesets, rulesets, audit, {
+    fourEyes: config.fourEyes,
+    onActivated: () => runtime.refresh(),
+  });
   await installShippedRulesets(config.rulesetsDir, { store: stores.rulesets, rulesets, publisher, logger });
   await runtime.start();
 
@@ -134,7 +137,9 @@ export async function createServices(config: Config, logger: Logger, database: D
     schedule: schedules['seal-decisions'],
     run: async () => sealer.sealDue(),
   });
-  scheduler.register(retagJob({ profiles: stores.profiles, runtime, jobs: stores.jobs, logger, thresholds: config.outcome }, schedules.retag));
+  scheduler.register(
+    retagJob({ profiles: stores.profiles, runtime, jobs: stores.jobs, logger, thresholds: config.outcome }, schedules.retag),
+  );
   scheduler.register(
     retentionJob(
       {
@@ -150,7 +155,11 @@ export async function createServices(config: Config, logger: Logger, database: D
   );
   scheduler.register(dailyReportJob(reports, config.jobs.timezone, schedules['daily-report']));
   scheduler.register(
-    segmentExportJob(stores.profiles, { dataDir: config.dataDir, tags: config.jobs.segmentExportTags, timeZone: config.jobs.timezone }, schedules['segment-export']),
+    segmentExportJob(
+      stores.profiles,
+      { dataDir: config.dataDir, tags: config.jobs.segmentExportTags, timeZone: config.jobs.timezone },
+      schedules['segment-export'],
+    ),
   );
 
   const healthRouter = healthRoutes([

@@ -24,7 +24,11 @@ export interface BenchDatabase {
   stop(): Promise<void>;
 }
 
-export async function startBenchDatabase(mongodbUri: string | undefined, sync: EmbeddedDbSync, log: (line: string) => void): Promise<BenchDatabase> {
+export async function startBenchDatabase(
+  mongodbUri: string | undefined,
+  sync: EmbeddedDbSync,
+  log: (line: string) => void,
+): Promise<BenchDatabase> {
   let embedded: EmbeddedMongo | undefined;
   let dataDir: string | undefined;
   let uri = mongodbUri;

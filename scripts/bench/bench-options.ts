@@ -70,7 +70,8 @@ export function readBenchOptions(env: Record<string, string | undefined> = proce
     .map((section) => section.trim())
     .filter(Boolean);
   for (const section of sections) {
-    if (!(SECTIONS as readonly string[]).includes(section)) problems.push(`BENCH_SECTIONS: unknown section "${section}" (known: ${SECTIONS.join(', ')})`);
+    if (!(SECTIONS as readonly string[]).includes(section))
+      problems.push(`BENCH_SECTIONS: unknown section "${section}" (known: ${SECTIONS.join(', ')})`);
   }
   const options: BenchOptions = {
     sections: new Set(sections.filter((section): section is Section => (SECTIONS as readonly string[]).includes(section))),

@@ -61,9 +61,14 @@ export async function startNodeChild(
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`bench: ${script} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${lines.slice(-20).join('\n')}`);
+      throw new Error(
+        `bench: ${script} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${lines.slice(-20).join('\n')}`,
+      );
     }
-    const status = await fetch(`${url}${options.readyPath}`).then((res) => res.status, () => 0);
+    const status = await fetch(`${url}${options.readyPath}`).then(
+      (res) => res.status,
+      () => 0,
+    );
     if (status === 200) return running;
     if (Date.now() > deadline) {
       await stopChild(child);
@@ -122,7 +127,10 @@ export function childPidsMatching(needle: string): number[] {
 }
 
 /** CPU seconds used by each named process between `start()` and `stop()`. */
-export function cpuMeter(pids: Record<string, number | undefined>, selfLabel = 'load generator (this process)'): { stop(): Record<string, number | undefined> } {
+export function cpuMeter(
+  pids: Record<string, number | undefined>,
+  selfLabel = 'load generator (this process)',
+): { stop(): Record<string, number | undefined> } {
   const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, pid === undefined ? undefined : cpuSeconds(pid)]));
   const self = process.cpuUsage();
   return {

@@ -50,7 +50,10 @@ export async function auditDecisionLog(
   let entries: LogEntry[];
   try {
     // The log stores each entry's core as its canonical JSON text.
-    const docs = await database.connection.db!.collection('decision_log').find({}, { projection: { core: 1 } }).toArray();
+    const docs = await database.connection
+      .db!.collection('decision_log')
+      .find({}, { projection: { core: 1 } })
+      .toArray();
     entries = docs.map((doc) => ({ core: typeof doc.core === 'string' ? JSON.parse(doc.core) : doc.core }) as LogEntry);
   } finally {
     await database.close();
@@ -77,7 +80,10 @@ export async function auditDecisionLog(
     else if (status !== 200) loggedAnsweredOther += 1;
   }
   const percentiles = (pick: (timings: NonNullable<NonNullable<LogEntry['core']>['timings']>) => number | undefined): Percentiles => {
-    const values = ofRun.map((entry) => pick(entry.core!.timings ?? {})).filter((value): value is number => typeof value === 'number').sort((a, b) => a - b);
+    const values = ofRun
+      .map((entry) => pick(entry.core!.timings ?? {}))
+      .filter((value): value is number => typeof value === 'number')
+      .sort((a, b) => a - b);
     return { p50: median(values), p99: values[Math.min(values.length - 1, Math.floor(values.length * 0.99))] ?? Number.NaN };
   };
   return {

@@ -3,7 +3,13 @@ import type { BenchOptions } from './bench-options.js';
 import { computeAllFacts, generateInputs, loadShippedRulesets, packFactNames, type BenchInput } from './bench-inputs.js';
 import { agreementOfZen, agreementPerRuleset, compiledFired, firedOf, type AgreementReport, type FiredRules } from './engine-agreement.js';
 import {
-  buildEngines, ENGINE_DESCRIPTIONS, prepareInputs, ZEN_PACK, type EngineName, type Engines, type PreparedInputs,
+  buildEngines,
+  ENGINE_DESCRIPTIONS,
+  prepareInputs,
+  ZEN_PACK,
+  type EngineName,
+  type Engines,
+  type PreparedInputs,
 } from './evaluator-engines.js';
 import { fmt, times, type Table } from './table.js';
 import { nowMs, since, summarise, timeRounds, type Rounds } from './timing.js';
@@ -179,7 +185,9 @@ async function timeZen(engines: Engines, prepared: PreparedInputs, rounds: numbe
 /** A pack's cost from its rulesets' rounds: round i of the pack is the sum of round i of each. */
 function sumOf(perRuleset: Rounds[], indexes: number[]): Rounds {
   const count = perRuleset[indexes[0]!]!.roundsUs.length;
-  return summarise(Array.from({ length: count }, (_, round) => indexes.reduce((sum, index) => sum + perRuleset[index]!.roundsUs[round]!, 0)));
+  return summarise(
+    Array.from({ length: count }, (_, round) => indexes.reduce((sum, index) => sum + perRuleset[index]!.roundsUs[round]!, 0)),
+  );
 }
 
 export function evaluatorTables(results: EvaluatorResults): Table[] {

@@ -53,7 +53,8 @@ export async function benchHttp(options: BenchOptions, db: BenchDatabase, log: (
       const decideKey = await service.issueKey('bench-loan-system', ['decide']);
       for (const chunk of bulkChunks(inputs.profiles)) {
         const answer = await service.call<{ errors: unknown[] }>('POST', '/v1/profiles/bulk', { profiles: chunk });
-        if (answer.errors.length > 0) throw new Error(`bench: the bulk upload refused profiles: ${JSON.stringify(answer.errors.slice(0, 3))}`);
+        if (answer.errors.length > 0)
+          throw new Error(`bench: the bulk upload refused profiles: ${JSON.stringify(answer.errors.slice(0, 3))}`);
       }
       const spec = (idPrefix: string, seconds: number): LoadSpec => ({
         url: service.child.url,
@@ -69,7 +70,9 @@ export async function benchHttp(options: BenchOptions, db: BenchDatabase, log: (
         // Requests the warm-up left behind (answered 503, still being decided) must not weigh on the run.
         await settle([service.child.pid, db.pid], options.httpSettleSeconds);
       }
-      log(`http: ${options.httpProfiles} profiles seeded, warmed up; decisions under load for ${options.httpSeconds} s (${since(started)})`);
+      log(
+        `http: ${options.httpProfiles} profiles seeded, warmed up; decisions under load for ${options.httpSeconds} s (${since(started)})`,
+      );
       const meter = cpuMeter({ service: service.child.pid, database: db.pid });
       const run = await runLoad(spec('bench-run', options.httpSeconds));
       decisions = { ...run.result, cpuSeconds: meter.stop() };
@@ -179,7 +182,9 @@ export function httpTables(results: HttpResults): Table[] {
     fmt(load.latencyMs.p99, 1),
     fmt(load.latencyMs.max, 0),
     String(load.errors),
-    Object.entries(load.statusCodes).map(([code, count]) => `${code}×${count}`).join(' '),
+    Object.entries(load.statusCodes)
+      .map(([code, count]) => `${code}×${count}`)
+      .join(' '),
     ratio,
   ];
   const { log } = results;
@@ -194,7 +199,13 @@ export function httpTables(results: HttpResults): Table[] {
       rows: [
         row('decision service (all 4 rulesets, logged)', results.decisions, percent(results.ratioToHelloWorld)),
         ...(results.decisionsWithoutHistory
-          ? [row('  diagnostic: without fraud-alerts (no applicationsLast24h)', results.decisionsWithoutHistory, percent(results.decisionsWithoutHistory.okPerSecond / results.helloWorld.okPerSecond))]
+          ? [
+              row(
+                '  diagnostic: without fraud-alerts (no applicationsLast24h)',
+                results.decisionsWithoutHistory,
+                percent(results.decisionsWithoutHistory.okPerSecond / results.helloWorld.okPerSecond),
+              ),
+            ]
           : []),
         row('Express hello-world (own process)', results.helloWorld, times(1)),
       ],

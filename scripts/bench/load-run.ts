@@ -56,7 +56,11 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun> {
         setupRequest: (request) => {
           const n = sent;
           sent += 1;
-          return { ...request, body: spec.bodies[n % spec.bodies.length]!, headers: { ...request.headers, 'X-Request-Id': `${spec.idPrefix}-${n}` } };
+          return {
+            ...request,
+            body: spec.bodies[n % spec.bodies.length]!,
+            headers: { ...request.headers, 'X-Request-Id': `${spec.idPrefix}-${n}` },
+          };
         },
         onResponse: (status, _body, _context, headers) => {
           const id = headers['X-Request-Id'] ?? headers['x-request-id'];
@@ -74,7 +78,13 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun> {
       requestsPerSecond: result.requests.average,
       okPerSecond: (statusCodes['200'] ?? 0) / result.duration,
       responses: result.latency.totalCount,
-      latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: result.latency.mean },
+      latencyMs: {
+        p50: result.latency.p50,
+        p90: result.latency.p90,
+        p99: result.latency.p99,
+        max: result.latency.max,
+        mean: result.latency.mean,
+      },
       errors: result.errors + result.non2xx,
       timeouts: result.timeouts,
       non2xx: result.non2xx,

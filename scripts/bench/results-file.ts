@@ -8,7 +8,12 @@ import { markdownTable, type Table } from './table.js';
  * Markdown (results.md beside it), ready to be summarised in the README with the machine and date.
  * Both are written next to the sources, not into build/, so they can be committed.
  */
-export function writeResults(sourceDir: string, machine: Machine, results: Record<string, unknown>, tables: Table[]): { json: string; markdown: string } {
+export function writeResults(
+  sourceDir: string,
+  machine: Machine,
+  results: Record<string, unknown>,
+  tables: Table[],
+): { json: string; markdown: string } {
   fs.mkdirSync(sourceDir, { recursive: true });
   const json = path.join(sourceDir, 'results.json');
   const markdown = path.join(sourceDir, 'results.md');

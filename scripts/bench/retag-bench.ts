@@ -56,7 +56,9 @@ export async function benchRetag(options: BenchOptions, db: BenchDatabase, log: 
     log(`retag: ${options.retagProfiles.toLocaleString('en-US')} profiles inserted (${since(started)})`);
     const scan = await timeScan(options, () => collection.find({}, { batchSize: 1000 }));
     const pageQuery = await explainPushdown(database, { find: 'profiles', filter: {}, sort: { _id: 1 } });
-    log(`retag: raw scan ${fmt(scan.profilesPerSecond)} profiles/s; each retag run stops ${options.retagRunSeconds} s after its first batch (${since(started)})`);
+    log(
+      `retag: raw scan ${fmt(scan.profilesPerSecond)} profiles/s; each retag run stops ${options.retagRunSeconds} s after its first batch (${since(started)})`,
+    );
 
     await runtime.start();
     const deps = {
@@ -105,7 +107,10 @@ async function insertProfiles(options: BenchOptions, insertMany: (docs: object[]
 }
 
 /** Reads the collection through one cursor until it ends or the scan budget is spent. */
-async function timeScan(options: BenchOptions, open: () => AsyncIterable<unknown> & { close(): Promise<void> }): Promise<RetagResults['scan']> {
+async function timeScan(
+  options: BenchOptions,
+  open: () => AsyncIterable<unknown> & { close(): Promise<void> },
+): Promise<RetagResults['scan']> {
   const started = nowMs();
   const cursor = open();
   let read = 0;
@@ -129,7 +134,16 @@ export function retagTables(results: RetagResults): Table[] {
       title: `retag over ${results.profiles.toLocaleString('en-US')} profiles (customer-tags; retag() from retag-job.ts on the real stores)`,
       columns: ['what', 'profiles done', 'seconds', 'profiles/s', 'whole run: s', 'whole run: profiles/s', 'changed', 'vs raw scan'],
       rows: [
-        ['raw driver scan, one cursor, batches of 1,000 (baseline)', String(scan.read), seconds(scan.seconds), fmt(scan.profilesPerSecond), '-', '-', '-', times(1)],
+        [
+          'raw driver scan, one cursor, batches of 1,000 (baseline)',
+          String(scan.read),
+          seconds(scan.seconds),
+          fmt(scan.profilesPerSecond),
+          '-',
+          '-',
+          '-',
+          times(1),
+        ],
         ...results.runs.map((run) => [
           `retag ${run.label}`,
           String(run.processed),
@@ -150,7 +164,17 @@ export function retagTables(results: RetagResults): Table[] {
     },
     {
       title: 'retag: where the time goes (seconds of each run)',
-      columns: ['run', 'before 1st batch', 'count()', '1st batch read', 'later reads', 'evaluate', 'write tags', 'checkpoints', 'CPU cores'],
+      columns: [
+        'run',
+        'before 1st batch',
+        'count()',
+        '1st batch read',
+        'later reads',
+        'evaluate',
+        'write tags',
+        'checkpoints',
+        'CPU cores',
+      ],
       rows: results.runs.map((run) => [
         run.label,
         seconds(run.secondsBeforeFirstBatch),
@@ -164,7 +188,9 @@ export function retagTables(results: RetagResults): Table[] {
           .map(([name, used]) => `${name} ${used === undefined ? 'n/a' : fmt(used / run.seconds, 2)}`)
           .join(', '),
       ]),
-      notes: ['"evaluate" is what is left: facts, rules and the tags to write, computed in this process (its CPU is "retag (this process)")'],
+      notes: [
+        '"evaluate" is what is left: facts, rules and the tags to write, computed in this process (its CPU is "retag (this process)")',
+      ],
     },
   ];
 }

@@ -71,13 +71,25 @@ export async function runRetagWithin(
       startedAt: new Date(),
       signal: controller.signal,
       progress: (next) => {
-        last = { at: nowMs(), processed: Number(next.processed), changed: Number(next.changed), batches: Number(next.batchesThisRun), phase: { ...phase } };
+        last = {
+          at: nowMs(),
+          processed: Number(next.processed),
+          changed: Number(next.changed),
+          batches: Number(next.batchesThisRun),
+          phase: { ...phase },
+        };
         batchEnds.push(last.at);
         if (options.stopAfter !== undefined && last.processed >= options.stopAfter) controller.abort();
       },
     });
     completed = true;
-    last = { at: nowMs(), processed: Number(counts.processed), changed: Number(counts.changed), batches: Number(counts.batchesThisRun), phase: { ...phase } };
+    last = {
+      at: nowMs(),
+      processed: Number(counts.processed),
+      changed: Number(counts.changed),
+      batches: Number(counts.batchesThisRun),
+      phase: { ...phase },
+    };
   } catch (error) {
     if (!controller.signal.aborted) throw error;
   } finally {
@@ -88,7 +100,9 @@ export async function runRetagWithin(
   const before = ((firstBatchAt ?? last.at) - started) / 1000;
   const steady = last.processed / Math.max(1e-9, seconds - before);
   const projectedSeconds = before + options.totalProfiles / steady;
-  const [count, read, write, checkpoint] = [last.phase.count, last.phase.read, last.phase.write, last.phase.checkpoint].map((ms) => ms / 1000) as [number, number, number, number];
+  const [count, read, write, checkpoint] = [last.phase.count, last.phase.read, last.phase.write, last.phase.checkpoint].map(
+    (ms) => ms / 1000,
+  ) as [number, number, number, number];
   return {
     label,
     completed,
@@ -119,7 +133,8 @@ function timeMethod(target: object, name: string, record: (ms: number) => void):
   const wrapped = (...args: unknown[]): unknown => {
     const started = nowMs();
     const result = original.apply(target, args) as unknown;
-    if (result !== null && typeof result === 'object' && Symbol.asyncIterator in result) return timedGenerator(result as AsyncGenerator<unknown>, record);
+    if (result !== null && typeof result === 'object' && Symbol.asyncIterator in result)
+      return timedGenerator(result as AsyncGenerator<unknown>, record);
     return Promise.resolve(result).finally(() => record(nowMs() - started));
   };
   Object.defineProperty(target, name, { value: wrapped, configurable: true, writable: true });

@@ -23,7 +23,14 @@ export async function startService(
   const dbName = db.freshName(label);
   const child = await startNodeChild(
     path.join(REPO_ROOT, 'build', 'src', 'main.js'),
-    { ...options.env, MONGODB_URI: db.uri, MONGODB_DB: dbName, LOG_LEVEL: 'warn', BOOTSTRAP_ADMIN_KEY: adminKey, DATA_DIR: options.dataDir },
+    {
+      ...options.env,
+      MONGODB_URI: db.uri,
+      MONGODB_DB: dbName,
+      LOG_LEVEL: 'warn',
+      BOOTSTRAP_ADMIN_KEY: adminKey,
+      DATA_DIR: options.dataDir,
+    },
     { readyPath: '/readyz', nodeArgs: options.nodeArgs },
   );
   const call = async <T>(method: string, route: string, body?: unknown, key = adminKey): Promise<T> => {

@@ -12,7 +12,10 @@ const isNumeric = (cell: string) => /^[-+~≥≤<>]?[\d.,]+\s*(×|%|µs|ms|s|\/s
 export function formatTable(table: Table): string {
   const widths = table.columns.map((column, index) => Math.max(column.length, ...table.rows.map((row) => (row[index] ?? '').length)));
   const line = (cells: string[]) =>
-    cells.map((cell, index) => (index > 0 && isNumeric(cell) ? cell.padStart(widths[index]!) : cell.padEnd(widths[index]!))).join('  ').trimEnd();
+    cells
+      .map((cell, index) => (index > 0 && isNumeric(cell) ? cell.padStart(widths[index]!) : cell.padEnd(widths[index]!)))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((width) => '-'.repeat(width)).join('  ');
   return [
     `\n== ${table.title}`,
@@ -24,13 +27,13 @@ export function formatTable(table: Table): string {
 }
 
 export function markdownTable(table: Table): string {
-  const escape = (cell: string) => cell.replace(/\|/g, '\\|');
+  const escapeCell = (cell: string) => cell.replace(/\|/g, '\\|');
   return [
     `### ${table.title}`,
     '',
-    `| ${table.columns.map(escape).join(' | ')} |`,
+    `| ${table.columns.map(escapeCell).join(' | ')} |`,
     `|${table.columns.map((_, index) => (index === 0 ? '---' : '--:')).join('|')}|`,
-    ...table.rows.map((row) => `| ${row.map(escape).join(' | ')} |`),
+    ...table.rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`),
     '',
     ...(table.notes ?? []).map((note) => `- ${note}`),
   ].join('\n');
@@ -45,6 +48,8 @@ export function fmt(value: number | undefined, digits = 1): string {
 }
 
 /** A ratio as "12.3×". */
-export const times = (ratio: number | undefined): string => (ratio === undefined || !Number.isFinite(ratio) ? 'n/a' : `${ratio >= 10 ? ratio.toFixed(1) : ratio.toFixed(2)}×`);
+export const times = (ratio: number | undefined): string =>
+  ratio === undefined || !Number.isFinite(ratio) ? 'n/a' : `${ratio >= 10 ? ratio.toFixed(1) : ratio.toFixed(2)}×`;
 
-export const percent = (share: number | undefined): string => (share === undefined || !Number.isFinite(share) ? 'n/a' : `${(share * 100).toFixed(1)} %`);
+export const percent = (share: number | undefined): string =>
+  share === undefined || !Number.isFinite(share) ? 'n/a' : `${(share * 100).toFixed(1)} %`;

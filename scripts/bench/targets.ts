@@ -30,7 +30,8 @@ export function checkTargets(results: { evaluators?: EvaluatorResults; http?: Ht
       met: measured <= limit,
       ...(measured > limit && { shortBy: `${show(measured)} against ${show(limit)}: ${times(measured / limit)} over` }),
     });
-  const zero = (target: string, count: number) => checks.push({ target, measured: String(count), met: count === 0, ...(count > 0 && { shortBy: `${count} instead of 0` }) });
+  const zero = (target: string, count: number) =>
+    checks.push({ target, measured: String(count), met: count === 0, ...(count > 0 && { shortBy: `${count} instead of 0` }) });
 
   const { evaluators, http, retag } = results;
   if (evaluators) {

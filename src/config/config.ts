@@ -116,7 +116,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (reviewScore > declineScore) problems.push('OUTCOME_REVIEW_SCORE must not exceed OUTCOME_DECLINE_SCORE');
 
   const embeddedDbSync = (env.EMBEDDED_DB_SYNC || 'normal') as EmbeddedDbSync;
-  if (!EMBEDDED_DB_SYNC_MODES.includes(embeddedDbSync)) problems.push(`EMBEDDED_DB_SYNC must be one of ${EMBEDDED_DB_SYNC_MODES.join(', ')}`);
+  if (!EMBEDDED_DB_SYNC_MODES.includes(embeddedDbSync))
+    problems.push(`EMBEDDED_DB_SYNC must be one of ${EMBEDDED_DB_SYNC_MODES.join(', ')}`);
   const engine = (env.ENGINE || 'compiled') as EngineKind;
   if (!ENGINE_KINDS.includes(engine)) problems.push(`ENGINE must be one of ${ENGINE_KINDS.join(', ')}`);
 
@@ -132,7 +133,10 @@ export function loadConfig(env: Env = process.env): Config {
   } catch {
     problems.push(`JOBS_TIMEZONE is not an IANA time zone: "${jobsTimezone}"`);
   }
-  const segmentExportTags = (env.SEGMENT_EXPORT_TAGS ?? 'high-value').split(',').map((tag) => tag.trim()).filter(Boolean);
+  const segmentExportTags = (env.SEGMENT_EXPORT_TAGS ?? 'high-value')
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter(Boolean);
   for (const tag of segmentExportTags) {
     if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(tag)) problems.push(`SEGMENT_EXPORT_TAGS holds an invalid tag: "${tag}"`);
   }

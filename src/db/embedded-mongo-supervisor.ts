@@ -76,7 +76,9 @@ export class EmbeddedMongoSupervisor {
 
   private scheduleRestart(port: number, cause: string): void {
     if (this.attempts >= RESTART_DELAYS_MS.length) {
-      const error = new Error(`EmbeddedMongoSupervisor: the embedded database could not be kept running after ${this.attempts} restarts (${cause})`);
+      const error = new Error(
+        `EmbeddedMongoSupervisor: the embedded database could not be kept running after ${this.attempts} restarts (${cause})`,
+      );
       this.log.error('embedded database cannot be restarted; giving up', { attempts: this.attempts });
       this.events.onDown(error.message);
       this.events.onGiveUp(error);

@@ -28,7 +28,10 @@ export interface EmbeddedMongo {
 /** The cached binary's path, keyed by a hash of its sources so that a change rebuilds it. */
 export function embeddedMongoBinaryPath(): string {
   const hash = createHash('sha256');
-  const sources = fs.readdirSync(SOURCE_DIR).filter((file) => /^go\.(mod|sum)$|\.go$/.test(file)).sort();
+  const sources = fs
+    .readdirSync(SOURCE_DIR)
+    .filter((file) => /^go\.(mod|sum)$|\.go$/.test(file))
+    .sort();
   for (const file of sources) hash.update(file).update(fs.readFileSync(path.join(SOURCE_DIR, file)));
   return path.join(REPO_ROOT, '.cache', 'embedded-mongo', hash.digest('hex').slice(0, 16), 'embedded-mongo');
 }
@@ -73,7 +76,11 @@ export interface EmbeddedMongoOptions {
  * closes). It runs in a process group of its own, so that a terminal's Ctrl-C reaches only the
  * service, which stops the database itself after the requests in flight.
  */
-export async function startEmbeddedMongo(dataDir: string, log: Log, { sync = 'normal', port = 0, timeoutMs = 60_000 }: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
+export async function startEmbeddedMongo(
+  dataDir: string,
+  log: Log,
+  { sync = 'normal', port = 0, timeoutMs = 60_000 }: EmbeddedMongoOptions = {},
+): Promise<EmbeddedMongo> {
   const binary = await ensureEmbeddedMongoBuilt(log);
   fs.mkdirSync(dataDir, { recursive: true });
   const child = spawn(binary, ['-data-dir', dataDir, '-synchronous', sync, '-port', String(port), '-exit-on-stdin-eof'], {

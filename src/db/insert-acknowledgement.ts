@@ -33,7 +33,12 @@ interface BulkErrorLike {
 /** After an insert that succeeded: every document counts only if the server says it inserted them all. */
 export function acknowledgedInsert(count: number, answer: { acknowledged: boolean; insertedCount: number }): InsertAcknowledgement {
   if (answer.acknowledged && answer.insertedCount === count) return { refused: new Map(), inDoubt: [], readBackConfirms: true };
-  return { refused: new Map(), inDoubt: indexes(count), readBackConfirms: answer.acknowledged, cause: `the server acknowledged ${answer.insertedCount} of ${count}` };
+  return {
+    refused: new Map(),
+    inDoubt: indexes(count),
+    readBackConfirms: answer.acknowledged,
+    cause: `the server acknowledged ${answer.insertedCount} of ${count}`,
+  };
 }
 
 /**

@@ -4,7 +4,6 @@ import { compileTemplate, type MessageRenderer } from './message-template.js';
 import type { Rule } from './rule-schema.js';
 import { collectFactNames } from './rule-facts.js';
 
-
 /** One rule, ready to run: its test, its leaves as written, and its message. */
 interface ClosureRule {
   rule: Rule;

@@ -106,7 +106,7 @@ export function fillUnreached(explained: ConditionExplanation[], leaves: readonl
   }
 }
 
-const hasOwn = (node: object, key: string) => Object.prototype.hasOwnProperty.call(node, key);
+const hasOwn = (node: object, key: string) => Object.hasOwn(node, key);
 const ALWAYS: ConditionTest = () => true;
 
 class RuleCompiler {
@@ -188,7 +188,9 @@ class RuleCompiler {
     if (reference || (path !== undefined && (typeof path !== 'string' || path === ''))) {
       // Outside our rule format (validation refuses object values and empty paths), kept for parity with the engine.
       const referenceSlot = reference && this.factNames.has(reference.fact) ? this.slots.slotOf(reference.fact) : -1;
-      const test: OperatorTest = stock ? (factValue, rightHandSide) => stock.accepts(factValue) && stock.evaluate(factValue, rightHandSide) : custom!;
+      const test: OperatorTest = stock
+        ? (factValue, rightHandSide) => stock.accepts(factValue) && stock.evaluate(factValue, rightHandSide)
+        : custom!;
       return unusualLeafTest(source, position, this.slots.values, slot, test, reference && { slot: referenceSlot, path: reference.path });
     }
     return leafTest(source, position, this.slots.values, slot, stock, custom);

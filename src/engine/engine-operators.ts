@@ -16,6 +16,7 @@ export function runAtEventTime<T>(eventTime: Date, fn: () => Promise<T>): Promis
 const isNumber = (value: unknown): value is number => typeof value === 'number' && !Number.isNaN(value);
 
 /** json-rules-engine's stock operators, with one change: an absent fact makes every condition false. */
+// biome-ignore lint/suspicious/noExplicitAny: json-rules-engine's stock operators compare untyped values (a < b on whatever the fact holds).
 export const STOCK_EVALUATORS: Record<string, { evaluate(factValue: any, value: any): boolean; accepts(factValue: unknown): boolean }> = {
   equal: { evaluate: (a, b) => a === b, accepts: () => true },
   notEqual: { evaluate: (a, b) => a !== b, accepts: () => true },
@@ -32,9 +33,7 @@ export const STOCK_EVALUATORS: Record<string, { evaluate(factValue: any, value: 
 /** Every operator rules may use, as json-rules-engine Operator objects. */
 export function engineOperators(): Operator[] {
   const present = (accepts: (value: unknown) => boolean) => (factValue: unknown) => factValue !== undefined && accepts(factValue);
-  const stock = Object.entries(STOCK_EVALUATORS).map(
-    ([name, { evaluate, accepts }]) => new Operator(name, evaluate, present(accepts)),
-  );
+  const stock = Object.entries(STOCK_EVALUATORS).map(([name, { evaluate, accepts }]) => new Operator(name, evaluate, present(accepts)));
   const custom = CUSTOM_OPERATORS.map(
     (operator) =>
       new Operator(

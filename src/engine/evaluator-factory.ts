@@ -17,5 +17,7 @@ export function evaluatorFactory(kind: EngineKind): EvaluatorFactory {
 /** What the decision log records as the engine: which evaluator, and the json-rules-engine semantics it follows. */
 export function engineDescription(kind: EngineKind): { name: string; version: string } {
   const reference = engineInfo();
-  return kind === 'reference' ? reference : { name: `compiled-closures (json-rules-engine ${reference.version} semantics)`, version: reference.version };
+  return kind === 'reference'
+    ? reference
+    : { name: `compiled-closures (json-rules-engine ${reference.version} semantics)`, version: reference.version };
 }

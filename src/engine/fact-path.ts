@@ -9,8 +9,7 @@ const cache = new Map<string, PathReader>();
 export function parsePath(path: string): (string | number)[] {
   const segments: (string | number)[] = [];
   const pattern = /\.([A-Za-z_][A-Za-z0-9_]*)|\[([0-9]+)\]/g;
-  let match: RegExpExecArray | null;
-  while ((match = pattern.exec(path)) !== null) segments.push(match[1] !== undefined ? match[1] : Number(match[2]));
+  for (const match of path.matchAll(pattern)) segments.push(match[1] !== undefined ? match[1] : Number(match[2]));
   return segments;
 }
 

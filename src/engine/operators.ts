@@ -85,7 +85,8 @@ export const CUSTOM_OPERATORS: readonly CustomOperator[] = [
   {
     name: 'matches',
     description: `The fact is a string matching the regular expression (its first ${MATCH_INPUT_LIMIT} characters are tested); value: the pattern`,
-    checkValue: (value) => (typeof value === 'string' ? checkRegexSafety(value) : '"matches" needs a regular expression written as a string'),
+    checkValue: (value) =>
+      typeof value === 'string' ? checkRegexSafety(value) : '"matches" needs a regular expression written as a string',
     evaluate: (factValue, value) => {
       if (typeof factValue !== 'string' || typeof value !== 'string') return false;
       return compiledPattern(value)?.test(factValue.slice(0, MATCH_INPUT_LIMIT)) ?? false;
@@ -129,7 +130,10 @@ const aScalar = (name: string) => (value: unknown) =>
 /** json-rules-engine 7's built-in operators, which it evaluates itself. */
 export const STOCK_OPERATORS: readonly StockOperator[] = [
   ...(['equal', 'notEqual'] as const).map((name) => ({ name, checkValue: anyJsonValue(name) })),
-  ...(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'] as const).map((name) => ({ name, checkValue: aNumber(name) })),
+  ...(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'] as const).map((name) => ({
+    name,
+    checkValue: aNumber(name),
+  })),
   ...(['in', 'notIn'] as const).map((name) => ({ name, checkValue: anArray(name) })),
   ...(['contains', 'doesNotContain'] as const).map((name) => ({ name, checkValue: aScalar(name) })),
 ];

@@ -90,8 +90,8 @@ interface EvaluatedNode {
 }
 
 function flattenLeaves(node: EvaluatedNode, at: string, into: ConditionExplanation[] = []): ConditionExplanation[] {
-  if (node.all) node.all.forEach((child, index) => flattenLeaves(child, `${at}/all/${index}`, into));
-  else if (node.any) node.any.forEach((child, index) => flattenLeaves(child, `${at}/any/${index}`, into));
+  if (node.all) node.all.forEach((child, index) => void flattenLeaves(child, `${at}/all/${index}`, into));
+  else if (node.any) node.any.forEach((child, index) => void flattenLeaves(child, `${at}/any/${index}`, into));
   else if (node.not) flattenLeaves(node.not, `${at}/not`, into);
   else {
     into.push({

@@ -51,7 +51,12 @@ const WORD = DIGIT | codeRange(65, 90) | codeRange(97, 122) | charBit(95);
 const SPACE = codeRange(9, 13) | charBit(32) | NON_ASCII;
 const DOT = complement(charBit(10) | charBit(13));
 const CLASS_ESCAPES: Record<string, bigint> = {
-  d: DIGIT, D: complement(DIGIT), w: WORD, W: complement(WORD), s: SPACE, S: complement(SPACE),
+  d: DIGIT,
+  D: complement(DIGIT),
+  w: WORD,
+  W: complement(WORD),
+  s: SPACE,
+  S: complement(SPACE),
 };
 const CONTROL_ESCAPES: Record<string, number> = { n: 10, r: 13, t: 9, v: 11, f: 12, '0': 0 };
 
@@ -245,7 +250,8 @@ class PatternAnalyzer {
   private escape(inClass: boolean): bigint {
     const char = this.source[this.index++]!;
     if (/[1-9]/.test(char) && !inClass) throw new UnsafePattern(`uses a back-reference ("\\${char}"), which is not allowed`);
-    if (char === 'k' && this.peek() === '<' && !inClass) throw new UnsafePattern('uses a named back-reference ("\\k<...>"), which is not allowed');
+    if (char === 'k' && this.peek() === '<' && !inClass)
+      throw new UnsafePattern('uses a named back-reference ("\\k<...>"), which is not allowed');
     const classEscape = CLASS_ESCAPES[char];
     if (classEscape !== undefined) return classEscape;
     if (char === 'c' && /[A-Za-z]/.test(this.peek() ?? '')) return charBit(this.source.charCodeAt(this.index++) % 32);
@@ -264,12 +270,26 @@ class PatternAnalyzer {
 }
 
 const charPiece = (chars: bigint): Piece => ({
-  chars, firstChars: chars, ways: 1, zeroWidth: false, nullable: false, anchorsStart: false, group: false,
-  variableCount: false, ambiguousBody: undefined,
+  chars,
+  firstChars: chars,
+  ways: 1,
+  zeroWidth: false,
+  nullable: false,
+  anchorsStart: false,
+  group: false,
+  variableCount: false,
+  ambiguousBody: undefined,
 });
 const zeroWidthPiece = (anchorsStart: boolean): Piece => ({
-  chars: 0n, firstChars: 0n, ways: 1, zeroWidth: true, nullable: true, anchorsStart, group: false,
-  variableCount: false, ambiguousBody: undefined,
+  chars: 0n,
+  firstChars: 0n,
+  ways: 1,
+  zeroWidth: true,
+  nullable: true,
+  anchorsStart,
+  group: false,
+  variableCount: false,
+  ambiguousBody: undefined,
 });
 
 /**

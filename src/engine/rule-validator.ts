@@ -47,7 +47,14 @@ function checkTopCondition(conditions: unknown, path: string, facts: FactCatalog
   }
 }
 
-function checkCondition(node: unknown, path: string, depth: number, leaves: { count: number }, facts: FactCatalogue, details: ErrorDetail[]): void {
+function checkCondition(
+  node: unknown,
+  path: string,
+  depth: number,
+  leaves: { count: number },
+  facts: FactCatalogue,
+  details: ErrorDetail[],
+): void {
   if (depth > RULESET_LIMITS.depth) {
     details.push({ path, message: `conditions may nest at most ${RULESET_LIMITS.depth} levels deep` });
     return;
@@ -63,7 +70,9 @@ function checkCondition(node: unknown, path: string, depth: number, leaves: { co
     return;
   }
   const groups = GROUP_KEYS.filter((key) => key in record);
-  const extra = Object.keys(record).filter((key) => !(GROUP_KEYS as readonly string[]).includes(key) && key !== 'priority' && key !== 'name');
+  const extra = Object.keys(record).filter(
+    (key) => !(GROUP_KEYS as readonly string[]).includes(key) && key !== 'priority' && key !== 'name',
+  );
   if (groups.length !== 1) {
     details.push({ path, message: 'must hold exactly one of all, any, not, or be a leaf with fact, operator and value' });
     return;
@@ -87,7 +96,7 @@ function checkCondition(node: unknown, path: string, depth: number, leaves: { co
   if (child.length > RULESET_LIMITS.conditionsPerGroup) {
     details.push({ path: `${path}/${key}`, message: `may hold at most ${RULESET_LIMITS.conditionsPerGroup} conditions` });
   }
-  child.forEach((item, index) => checkCondition(item, `${path}/${key}/${index}`, depth + 1, leaves, facts, details));
+  child.forEach((item, index) => void checkCondition(item, `${path}/${key}/${index}`, depth + 1, leaves, facts, details));
 }
 
 function checkLeaf(leaf: Record<string, unknown>, path: string, facts: FactCatalogue, details: ErrorDetail[]): void {
@@ -112,7 +121,10 @@ function checkLeaf(leaf: Record<string, unknown>, path: string, facts: FactCatal
   }
   if (leaf.path !== undefined && fact && fact.type !== 'object' && fact.type !== 'array') {
     details.push({ path: `${path}/path`, message: `fact "${factName}" is a ${fact.type} and has no path` });
-  } else if (typeof leaf.path === 'string' && parsePath(leaf.path).some((segment) => typeof segment === 'string' && isReservedKey(segment))) {
+  } else if (
+    typeof leaf.path === 'string' &&
+    parsePath(leaf.path).some((segment) => typeof segment === 'string' && isReservedKey(segment))
+  ) {
     details.push({ path: `${path}/path`, message: `a path segment ${RESERVED_KEY_MESSAGE}` });
   }
 }

@@ -23,7 +23,8 @@ export class DomainError extends Error {
   }
 }
 
-export const validationFailed = (message: string, details: ErrorDetail[] = []): DomainError => new DomainError('validation', message, details);
+export const validationFailed = (message: string, details: ErrorDetail[] = []): DomainError =>
+  new DomainError('validation', message, details);
 export const unauthenticated = (message: string): DomainError => new DomainError('unauthenticated', message);
 export const forbidden = (message: string): DomainError => new DomainError('forbidden', message);
 export const notFound = (message: string): DomainError => new DomainError('not-found', message);

@@ -1,5 +1,13 @@
 import type { FactContext, FactDefinition } from './fact-definition.js';
-import { activityEntries, activityWithinDays, eventTimeMs, field, finiteNumber, nonEmptyString, type ActivityEntry } from './fact-inputs.js';
+import {
+  activityEntries,
+  activityWithinDays,
+  eventTimeMs,
+  field,
+  finiteNumber,
+  nonEmptyString,
+  type ActivityEntry,
+} from './fact-inputs.js';
 import { DAY_MS } from '../time/durations.js';
 import { localHour } from '../time/time-zone.js';
 
@@ -102,7 +110,8 @@ export const ACTIVITY_FACTS: readonly FactDefinition[] = [
     name: 'applicationsLast24h',
     type: 'integer',
     history: 'applications',
-    description: 'loan_application decisions logged for this profile in the 24 h before the event (of those logged in the last 8 days, at most 1,000); absent when unknown',
+    description:
+      'loan_application decisions logged for this profile in the 24 h before the event (of those logged in the last 8 days, at most 1,000); absent when unknown',
     compute: (context) => {
       const count = finiteNumber(context.history?.applicationsLast24h);
       return count !== undefined && Number.isInteger(count) && count >= 0 ? count : undefined;

@@ -15,8 +15,7 @@ export const isRecord = (value: unknown): value is Record<string, unknown> =>
 export const finiteNumber = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 
-export const nonEmptyString = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.length > 0 ? value : undefined;
+export const nonEmptyString = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
 
 /** The field `key` of `value` when `value` is an object, else `undefined`. */
 export const field = (value: unknown, key: string): unknown => (isRecord(value) ? value[key] : undefined);

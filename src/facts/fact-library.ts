@@ -82,11 +82,7 @@ export function eventTimeOf(event: DecisionEvent | undefined): Date {
  * missing time gives an invalid Date, which makes every time-relative fact absent) and the customer's
  * zone (`profile.timezone`, else Asia/Shanghai). Callers validate and default `event.at` before this.
  */
-export function buildFactContext(
-  profile: FactProfile,
-  event: DecisionEvent,
-  history: FactContext['history'] = {},
-): FactContext {
+export function buildFactContext(profile: FactProfile, event: DecisionEvent, history: FactContext['history'] = {}): FactContext {
   const zone: unknown = profile?.timezone;
   return {
     profile,

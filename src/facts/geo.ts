@@ -23,8 +23,7 @@ export function asPosition(value: unknown): Position | undefined {
 export function greatCircleDistanceKm(from: Position, to: Position): number {
   const deltaLat = toRadians(to.lat - from.lat);
   const deltaLon = toRadians(to.lon - from.lon);
-  const h =
-    Math.sin(deltaLat / 2) ** 2 + Math.cos(toRadians(from.lat)) * Math.cos(toRadians(to.lat)) * Math.sin(deltaLon / 2) ** 2;
+  const h = Math.sin(deltaLat / 2) ** 2 + Math.cos(toRadians(from.lat)) * Math.cos(toRadians(to.lat)) * Math.sin(deltaLon / 2) ** 2;
   // Rounding can push h a hair above 1 for antipodal points; asin would then answer NaN.
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
 }

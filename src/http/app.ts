@@ -18,7 +18,14 @@ export interface AppDeps {
 }
 
 /** Builds the Express app. It never listens by itself: the server (or a test) decides where. */
-export function createApp({ logger, authenticator, standaloneRouters, databaseFreeRouters, routers, databaseUnavailable }: AppDeps): Express {
+export function createApp({
+  logger,
+  authenticator,
+  standaloneRouters,
+  databaseFreeRouters,
+  routers,
+  databaseUnavailable,
+}: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);

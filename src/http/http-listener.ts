@@ -19,7 +19,10 @@ export interface HttpListener {
   drain(graceMs: number): Promise<void>;
 }
 
-export async function listen(app: RequestListener, { port, host, logger }: { port: number; host: string; logger: Logger }): Promise<HttpListener> {
+export async function listen(
+  app: RequestListener,
+  { port, host, logger }: { port: number; host: string; logger: Logger },
+): Promise<HttpListener> {
   const inFlight = new Set<http.ServerResponse>();
   let draining = false;
   // Host is checked by the app, so that a request without one is refused in the error envelope.

@@ -55,7 +55,10 @@ function operation(spec: RouteSpec): object {
     .map(Number)
     .filter((status) => spec.roles !== 'public' || status === 503);
   for (const status of errors) {
-    responses[status] ??= { description: ERROR_STATUSES[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    responses[status] ??= {
+      description: ERROR_STATUSES[status],
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
   }
   return {
     summary: spec.summary,
@@ -75,11 +78,16 @@ export function openApiDocument(): object {
   const paths: Record<string, Record<string, object>> = {};
   for (const spec of routeRegistry) {
     const path = spec.path.replace(/:([A-Za-z]+)/g, '{$1}');
-    (paths[path] ??= {})[spec.method] = operation(spec);
+    paths[path] ??= {};
+    paths[path][spec.method] = operation(spec);
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Lender decisioning service', version: '1.0.0', description: 'Profiles, versioned rulesets, explained decisions and a tamper-evident decision log.' },
+    info: {
+      title: 'Lender decisioning service',
+      version: '1.0.0',
+      description: 'Profiles, versioned rulesets, explained decisions and a tamper-evident decision log.',
+    },
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <api-key>' } },
       schemas: { Error: errorEnvelopeSchema },
@@ -93,7 +101,14 @@ export function openApiRoutes(): Router {
   const router = Router();
   route(
     router,
-    { method: 'get', path: '/openapi.json', summary: 'This document', tag: 'Meta', roles: 'public', responses: { 200: { description: 'OpenAPI 3.1' } } },
+    {
+      method: 'get',
+      path: '/openapi.json',
+      summary: 'This document',
+      tag: 'Meta',
+      roles: 'public',
+      responses: { 200: { description: 'OpenAPI 3.1' } },
+    },
     ({ res }) => {
       res.json(openApiDocument());
     },

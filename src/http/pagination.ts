@@ -35,7 +35,8 @@ const MAX_ID_LENGTH = 200;
 export function decodeCursor<S extends CursorShape>(cursor: string | undefined, shape: S): Position<S> | undefined {
   if (cursor === undefined) return undefined;
   const position = decodedPosition(cursor, shape);
-  if (!position) throw validationFailed('The cursor is invalid.', [{ path: '/query/cursor', message: 'is not a cursor this service issued' }]);
+  if (!position)
+    throw validationFailed('The cursor is invalid.', [{ path: '/query/cursor', message: 'is not a cursor this service issued' }]);
   return position;
 }
 

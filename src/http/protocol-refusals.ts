@@ -29,7 +29,11 @@ function rawResponse(refusal: AppError): string {
 
 function answer(res: http.ServerResponse, refusal: AppError): void {
   const body = JSON.stringify(refusal.toBody());
-  res.writeHead(refusal.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+  res.writeHead(refusal.status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    Connection: 'close',
+  });
   res.end(body);
 }
 
@@ -50,7 +54,7 @@ export function answerProtocolRefusals(server: http.Server, logger: Logger): voi
     logger.debug('malformed request refused', { status: refusal.status, code: error.code });
     socket.end(rawResponse(refusal));
   });
-  server.on('checkExpectation', (req: http.IncomingMessage, res: http.ServerResponse) => {
+  server.on('checkExpectation', (_req: http.IncomingMessage, res: http.ServerResponse) => {
     answer(res, new AppError(417, 'EXPECTATION_FAILED', 'Only "Expect: 100-continue" is supported.'));
   });
   server.on('connect', (_req: http.IncomingMessage, socket: Duplex) => {
@@ -62,7 +66,8 @@ export function answerProtocolRefusals(server: http.Server, logger: Logger): voi
 export function requireHostHeader() {
   return (req: Request, _res: Response, next: NextFunction): void => {
     const needsHost = req.httpVersionMajor === 1 && req.httpVersionMinor === 1;
-    if (needsHost && req.headers.host === undefined) return next(new AppError(400, 'VALIDATION_FAILED', 'An HTTP/1.1 request must carry a Host header.'));
+    if (needsHost && req.headers.host === undefined)
+      return next(new AppError(400, 'VALIDATION_FAILED', 'An HTTP/1.1 request must carry a Host header.'));
     next();
   };
 }

@@ -7,7 +7,6 @@ import { hasAnyRole, type Caller, type Role } from '../auth/roles.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-
 export interface ResponseSpec {
   description: string;
   schema?: object;
@@ -33,6 +32,7 @@ export interface RouteSpec {
 }
 
 /** What a handler receives, already authenticated and validated. */
+// biome-ignore lint/suspicious/noExplicitAny: handlers state their input types; the spec's schemas validate them at run time.
 export interface RouteContext<B = any, Q = any, P = any> {
   req: Request;
   res: Response;
@@ -43,6 +43,7 @@ export interface RouteContext<B = any, Q = any, P = any> {
   caller: Caller;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: handlers state their input types; the spec's schemas validate them at run time.
 export type Handler<B = any, Q = any, P = any> = (ctx: RouteContext<B, Q, P>) => Promise<void> | void;
 
 /** Registered specs, read by the OpenAPI document. */
@@ -54,6 +55,7 @@ const jsonParser = express.json({ limit: MAX_BODY_BYTES, type: () => true, stric
  * Registers an endpoint: role check first (401/403), then the content type (415), the body (400/413),
  * path and query parameters (400), and finally the handler with typed, validated input.
  */
+// biome-ignore lint/suspicious/noExplicitAny: handlers state their input types; the spec's schemas validate them at run time.
 export function route<B = any, Q = any, P = any>(router: Router, spec: RouteSpec, handler: Handler<B, Q, P>): void {
   if (!routeRegistry.some((known) => known.method === spec.method && known.path === spec.path)) routeRegistry.push(spec);
   const paramsSchema = spec.params
@@ -62,10 +64,11 @@ export function route<B = any, Q = any, P = any>(router: Router, spec: RouteSpec
   const validateParams = paramsSchema ? parametersAjv.compile(paramsSchema) : undefined;
   const validateQuery = parametersAjv.compile(spec.query ?? { type: 'object', properties: {}, additionalProperties: false });
 
-  const checkAccess = (req: Request, res: Response, next: express.NextFunction): void => {
+  const checkAccess = (_req: Request, res: Response, next: express.NextFunction): void => {
     if (spec.roles === 'public') return next();
     const caller = res.locals.caller as Caller | undefined;
-    if (!caller) return next(res.locals.authenticationFailure ?? unauthenticated('A valid API key is required (Authorization: Bearer <key>).'));
+    if (!caller)
+      return next(res.locals.authenticationFailure ?? unauthenticated('A valid API key is required (Authorization: Bearer <key>).'));
     if (spec.roles !== 'any' && !hasAnyRole(caller, spec.roles)) {
       return next(forbidden(`This API key lacks a required role (one of: ${spec.roles.join(', ')}).`));
     }

@@ -22,6 +22,7 @@ export function parseTimeRange(query: { from?: string; to?: string }): { from?: 
 function instantAt(text: string | undefined, path: string): Date | undefined {
   if (text === undefined) return undefined;
   const instant = parseInstant(text);
-  if (!instant) throw validationFailed('A query parameter is invalid.', [{ path, message: 'must be an ISO-8601 date-time with T and an offset or Z' }]);
+  if (!instant)
+    throw validationFailed('A query parameter is invalid.', [{ path, message: 'must be an ISO-8601 date-time with T and an offset or Z' }]);
   return instant;
 }

@@ -91,7 +91,10 @@ export function jobRoutes(scheduler: JobScheduler, store: JobStore): Router {
       const before = decodeCursor(query.cursor, { startedAt: 'instant', id: 'id' });
       const runs = await store.listRuns(params.name, query.limit, before);
       const last = runs.length === query.limit ? runs[runs.length - 1] : undefined;
-      res.json({ items: runs.map(runView), nextCursor: last ? encodeCursor({ startedAt: new Date(last.startedAt).toISOString(), id: last.id }) : null });
+      res.json({
+        items: runs.map(runView),
+        nextCursor: last ? encodeCursor({ startedAt: new Date(last.startedAt).toISOString(), id: last.id }) : null,
+      });
     },
   );
 

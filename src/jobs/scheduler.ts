@@ -55,7 +55,8 @@ export class JobScheduler {
   ) {}
 
   register(job: JobDefinition): void {
-    if (!cron.validate(job.schedule)) throw new Error(`JobScheduler: register() got an invalid schedule for ${job.name}: "${job.schedule}"`);
+    if (!cron.validate(job.schedule))
+      throw new Error(`JobScheduler: register() got an invalid schedule for ${job.name}: "${job.schedule}"`);
     this.jobs.set(job.name, job);
   }
 
@@ -124,7 +125,11 @@ export class JobScheduler {
       if (!(await this.store.insertRun(run))) return;
       if (!(await this.store.acquireLease(name, this.options.instanceId, run.id, this.options.leaseMs))) {
         const holder = await this.store.activeLease(name);
-        await this.store.updateRun(run.id, { status: 'skipped', endedAt: new Date(), error: `still running: ${holder?.runId ?? 'another run'}` });
+        await this.store.updateRun(run.id, {
+          status: 'skipped',
+          endedAt: new Date(),
+          error: `still running: ${holder?.runId ?? 'another run'}`,
+        });
         return;
       }
       await this.execute(job, run);
@@ -135,19 +140,34 @@ export class JobScheduler {
 
   private newRun(job: JobDefinition, id: string, trigger: JobRun['trigger'], slot: Date | null): JobRun {
     const now = new Date();
-    return { id, job: job.name, trigger, slot, instance: this.options.instanceId, startedAt: now, endedAt: null, heartbeatAt: now, status: 'running', counts: {}, error: null };
+    return {
+      id,
+      job: job.name,
+      trigger,
+      slot,
+      instance: this.options.instanceId,
+      startedAt: now,
+      endedAt: null,
+      heartbeatAt: now,
+      status: 'running',
+      counts: {},
+      error: null,
+    };
   }
 
   /** Runs while holding the lease: heartbeats renew it and store progress; the outcome is recorded either way. */
   private async execute(job: JobDefinition, run: JobRun): Promise<void> {
     const controller = new AbortController();
     let counts: JobCounts = {};
-    const heartbeat = setInterval(() => {
-      void Promise.all([
-        this.store.renewLease(job.name, this.options.instanceId, this.options.leaseMs),
-        this.store.updateRun(run.id, { heartbeatAt: new Date(), counts }),
-      ]).catch((error: Error) => this.logger.warn('job heartbeat failed', { job: job.name, message: error.message }));
-    }, Math.max(1000, Math.floor(this.options.leaseMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        void Promise.all([
+          this.store.renewLease(job.name, this.options.instanceId, this.options.leaseMs),
+          this.store.updateRun(run.id, { heartbeatAt: new Date(), counts }),
+        ]).catch((error: Error) => this.logger.warn('job heartbeat failed', { job: job.name, message: error.message }));
+      },
+      Math.max(1000, Math.floor(this.options.leaseMs / 3)),
+    );
     const done = (async () => {
       this.logger.info('job started', { job: job.name, runId: run.id });
       try {

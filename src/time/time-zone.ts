@@ -35,7 +35,14 @@ function formattersFor(timeZone: string): ZoneFormatters | undefined {
   try {
     const base = { timeZone, hourCycle: 'h23', hour: 'numeric' } as const;
     created = {
-      parts: new Intl.DateTimeFormat('en-US', { ...base, year: 'numeric', month: 'numeric', day: 'numeric', minute: 'numeric', weekday: 'short' }),
+      parts: new Intl.DateTimeFormat('en-US', {
+        ...base,
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        minute: 'numeric',
+        weekday: 'short',
+      }),
       hour: new Intl.DateTimeFormat('en-US', base),
     };
   } catch {

@@ -40,7 +40,11 @@ async function compare(rules: readonly Rule[], inputs: number, rng: Rng): Promis
     const { profile, event, history } = generateDecisionInput(rng);
     const context = buildFactContext(profile, event, history);
     const facts = computeFacts(context, compiled.factNames);
-    const ours = compiled.evaluateSync(facts, context.eventTime).rules.filter((rule) => rule.fired).map((rule) => rule.rule).sort();
+    const ours = compiled
+      .evaluateSync(facts, context.eventTime)
+      .rules.filter((rule) => rule.fired)
+      .map((rule) => rule.rule)
+      .sort();
     const theirs = (await jreDefault.firedRules(facts, context.eventTime)).sort();
     fired.push(...ours);
     if (ours.join('\n') !== theirs.join('\n')) disagreements.push({ input, compiled: ours, jreDefault: theirs, facts });
@@ -66,7 +70,10 @@ describe('compiled evaluator against json-rules-engine with its default options'
     }
     // The inputs reach every rule, so that agreement is not only on rules that never fire.
     const allRules = shipped.flatMap((ruleset) => (ruleset.rules as Rule[]).map((rule) => `${ruleset.id}/${rule.name}`));
-    expect(allRules.filter((name) => !firedSomewhere.has(name)), 'rules no generated input fires').to.deep.equal([]);
+    expect(
+      allRules.filter((name) => !firedSomewhere.has(name)),
+      'rules no generated input fires',
+    ).to.deep.equal([]);
   });
 
   const generatedTitle = `when ${GENERATED_RULESETS} valid generated rulesets each see ${INPUTS_PER_GENERATED_RULESET} inputs`;

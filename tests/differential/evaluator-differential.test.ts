@@ -51,7 +51,10 @@ function firstDifference(a: unknown, b: unknown, at = '$'): string | undefined {
 
 function valueAtPath(value: unknown, at: string): unknown {
   const steps = at.replace(/ \(keys.*$/, '').match(/\.([^.[]+)|\[(\d+)\]/g) ?? [];
-  return steps.reduce<unknown>((current, step) => (current as Record<string, unknown> | undefined)?.[step.replace(/^\.|^\[|\]$/g, '')], value);
+  return steps.reduce<unknown>(
+    (current, step) => (current as Record<string, unknown> | undefined)?.[step.replace(/^\.|^\[|\]$/g, '')],
+    value,
+  );
 }
 
 /** Fails with the ruleset, the differing rule, the input and the first differing path. */
@@ -65,7 +68,11 @@ function assertSame(
   const strict = firstDifference(expected, actual);
   // Equal JSON texts parse to equal values, whose canonical JSON is then equal too: the costly canonical
   // comparison is needed only when the texts differ.
-  if (strict === undefined && (expectedText === actualText || canonicalJson(JSON.parse(expectedText)) === canonicalJson(JSON.parse(actualText)))) return;
+  if (
+    strict === undefined &&
+    (expectedText === actualText || canonicalJson(JSON.parse(expectedText)) === canonicalJson(JSON.parse(actualText)))
+  )
+    return;
   const at = strict ?? firstDifference(roundTrip(expected), roundTrip(actual))!;
   const ruleIndex = /^\$\.rules\[(\d+)\]/.exec(at)?.[1];
   const ruleName = ruleIndex === undefined ? undefined : expected.rules[Number(ruleIndex)]?.rule;
@@ -105,7 +112,7 @@ interface TrickyCase {
   rules: Rule[];
   facts: Record<string, unknown>;
   eventTime?: Date;
-  then: (evaluation: RulesetEvaluation) => void;
+  check: (evaluation: RulesetEvaluation) => void;
 }
 
 const TRICKY_CASES: TrickyCase[] = [
@@ -113,7 +120,7 @@ const TRICKY_CASES: TrickyCase[] = [
     name: 'an absent fact under not: the leaf is false, so the rule fires',
     rules: [rule('not-absent', { not: leaf('credit', 'lessThan', 600, { path: '$.score' }) })],
     facts: {},
-    then: (evaluation) => {
+    check: (evaluation) => {
       expect(evaluation.rules[0]!.fired).to.equal(true);
       expect(leaves(evaluation)).to.deep.equal([{ factValue: undefined, result: false }]);
     },
@@ -122,54 +129,77 @@ const TRICKY_CASES: TrickyCase[] = [
     name: 'a false leaf of higher priority in all: the lower set is never evaluated',
     rules: [rule('all-short', { all: [leaf('age', 'equal', 30), leaf('age', 'greaterThan', 50, { priority: 9 })] })],
     facts: { age: 40 },
-    then: (evaluation) => expect(leaves(evaluation)).to.deep.equal([{ factValue: undefined, result: false }, { factValue: 40, result: false }]),
+    check: (evaluation) =>
+      expect(leaves(evaluation)).to.deep.equal([
+        { factValue: undefined, result: false },
+        { factValue: 40, result: false },
+      ]),
   },
   {
     name: 'a true group of higher priority in any: the rest is never evaluated',
     rules: [rule('any-short', { any: [leaf('age', 'equal', 40), { priority: 3, not: leaf('age', 'equal', 1) }] })],
     facts: { age: 40 },
-    then: (evaluation) => {
+    check: (evaluation) => {
       expect(evaluation.rules[0]!.fired).to.equal(true);
-      expect(leaves(evaluation)).to.deep.equal([{ factValue: undefined, result: false }, { factValue: 40, result: false }]);
+      expect(leaves(evaluation)).to.deep.equal([
+        { factValue: undefined, result: false },
+        { factValue: 40, result: false },
+      ]);
     },
   },
   {
     name: 'equal priorities: every condition of the set is evaluated, even after a false one',
     rules: [rule('no-short', { all: [leaf('age', 'equal', 1), leaf('age', 'equal', 40)] })],
     facts: { age: 40 },
-    then: (evaluation) => expect(leaves(evaluation)).to.deep.equal([{ factValue: 40, result: false }, { factValue: 40, result: true }]),
+    check: (evaluation) =>
+      expect(leaves(evaluation)).to.deep.equal([
+        { factValue: 40, result: false },
+        { factValue: 40, result: true },
+      ]),
   },
   {
     name: 'group priorities that are not integers are parseInt()ed ("7" above 5, 2.9 as 2, "x" as 1)',
-    rules: [rule('odd-priorities', {
-      any: [
-        { priority: 'x', all: [leaf('age', 'equal', 40)] },
-        { priority: 2.9, all: [leaf('age', 'equal', 40)] },
-        { priority: '7', all: [leaf('age', 'equal', 1)] },
-        leaf('age', 'equal', 40, { priority: 5 }),
-      ],
-    })],
+    rules: [
+      rule('odd-priorities', {
+        any: [
+          { priority: 'x', all: [leaf('age', 'equal', 40)] },
+          { priority: 2.9, all: [leaf('age', 'equal', 40)] },
+          { priority: '7', all: [leaf('age', 'equal', 1)] },
+          leaf('age', 'equal', 40, { priority: 5 }),
+        ],
+      }),
+    ],
     facts: { age: 40 },
-    then: (evaluation) => expect(leaves(evaluation).map((entry) => entry.factValue)).to.deep.equal([undefined, undefined, 40, 40]),
+    check: (evaluation) => expect(leaves(evaluation).map((entry) => entry.factValue)).to.deep.equal([undefined, undefined, 40, 40]),
   },
   {
     name: 'a path on a missing section or field reads undefined',
-    rules: [rule('missing', { any: [leaf('credit', 'greaterThan', 1, { path: '$.score' }), leaf('basic', 'equal', null, { path: '$.residence.city' })] })],
+    rules: [
+      rule('missing', {
+        any: [leaf('credit', 'greaterThan', 1, { path: '$.score' }), leaf('basic', 'equal', null, { path: '$.residence.city' })],
+      }),
+    ],
     facts: { basic: { residence: {} } },
-    then: (evaluation) => expect(leaves(evaluation)).to.deep.equal([{ factValue: undefined, result: false }, { factValue: undefined, result: false }]),
+    check: (evaluation) =>
+      expect(leaves(evaluation)).to.deep.equal([
+        { factValue: undefined, result: false },
+        { factValue: undefined, result: false },
+      ]),
   },
   {
     name: 'a path on a value that is not an object leaves the raw value (null included)',
-    rules: [rule('raw', {
-      all: [
-        leaf('age', 'equal', 30, { path: '$.years' }),
-        leaf('credit', 'equal', null, { path: '$.score' }),
-        leaf('attributes', 'equal', null, { path: '$.x' }),
-        leaf('attributes', 'equal', null, { path: '$.x.y' }),
-      ],
-    })],
+    rules: [
+      rule('raw', {
+        all: [
+          leaf('age', 'equal', 30, { path: '$.years' }),
+          leaf('credit', 'equal', null, { path: '$.score' }),
+          leaf('attributes', 'equal', null, { path: '$.x' }),
+          leaf('attributes', 'equal', null, { path: '$.x.y' }),
+        ],
+      }),
+    ],
     facts: { age: 30, credit: null, attributes: { x: null } },
-    then: (evaluation) =>
+    check: (evaluation) =>
       expect(leaves(evaluation)).to.deep.equal([
         { factValue: 30, result: true },
         { factValue: null, result: true },
@@ -179,31 +209,33 @@ const TRICKY_CASES: TrickyCase[] = [
   },
   {
     name: 'wrong-typed facts and values are false, never an error',
-    rules: [rule('types', {
-      any: [
-        leaf('credit', 'greaterThan', 600, { path: '$.score' }),
-        leaf('interests', 'contains', 'travel'),
-        leaf('age', 'matches', '^3'),
-        leaf('age', 'between', [1, 'x']),
-        leaf('type', 'lessThan', 'z'),
-      ],
-    })],
+    rules: [
+      rule('types', {
+        any: [
+          leaf('credit', 'greaterThan', 600, { path: '$.score' }),
+          leaf('interests', 'contains', 'travel'),
+          leaf('age', 'matches', '^3'),
+          leaf('age', 'between', [1, 'x']),
+          leaf('type', 'lessThan', 'z'),
+        ],
+      }),
+    ],
     facts: { credit: { score: '700' }, interests: 'travel', age: 30, type: 'sme' },
-    then: (evaluation) => expect(leaves(evaluation).map((entry) => entry.result)).to.deep.equal([false, false, false, false, false]),
+    check: (evaluation) => expect(leaves(evaluation).map((entry) => entry.result)).to.deep.equal([false, false, false, false, false]),
   },
   {
     name: 'withinLastDays is relative to the event time, not the clock',
     rules: [rule('recent', { all: [leaf('attributes', 'withinLastDays', 30, { path: '$.customerSince' })] })],
     facts: { attributes: { customerSince: '2026-11-01T00:00:00+08:00' } },
     eventTime: new Date('2026-11-21T00:00:00Z'),
-    then: (evaluation) => expect(evaluation.rules[0]!.fired).to.equal(true),
+    check: (evaluation) => expect(evaluation.rules[0]!.fired).to.equal(true),
   },
   {
     name: 'withinLastDays at a later event time is false',
     rules: [rule('recent', { all: [leaf('attributes', 'withinLastDays', 30, { path: '$.customerSince' })] })],
     facts: { attributes: { customerSince: '2026-11-01T00:00:00+08:00' } },
     eventTime: new Date('2027-03-01T00:00:00Z'),
-    then: (evaluation) => expect(evaluation.rules[0]!.fired).to.equal(false),
+    check: (evaluation) => expect(evaluation.rules[0]!.fired).to.equal(false),
   },
   {
     name: 'rules run by priority, then as written; only fired rules carry a message',
@@ -214,9 +246,14 @@ const TRICKY_CASES: TrickyCase[] = [
       rule('d', { all: [leaf('age', 'equal', 40)] }, 5),
     ],
     facts: { age: 40, credit: { score: 1888.4 } },
-    then: (evaluation) => {
+    check: (evaluation) => {
       expect(evaluation.rules.map((entry) => entry.rule)).to.deep.equal(['b', 'd', 'a', 'c']);
-      expect(evaluation.rules.map((entry) => entry.message)).to.deep.equal([undefined, 'seen 1,888 / 40', 'seen 1,888 / 40', 'seen 1,888 / 40']);
+      expect(evaluation.rules.map((entry) => entry.message)).to.deep.equal([
+        undefined,
+        'seen 1,888 / 40',
+        'seen 1,888 / 40',
+        'seen 1,888 / 40',
+      ]);
       expect(Object.keys(evaluation.rules[0]!)).not.to.include('message');
     },
   },
@@ -224,25 +261,25 @@ const TRICKY_CASES: TrickyCase[] = [
     name: 'an unknown operator that is never reached is no error',
     rules: [rule('unreached', { all: [leaf('age', 'equal', 1, { priority: 2 }), leaf('age', 'noSuchOperator', 1)] })],
     facts: { age: 40 },
-    then: (evaluation) => expect(evaluation.rules[0]!.fired).to.equal(false),
+    check: (evaluation) => expect(evaluation.rules[0]!.fired).to.equal(false),
   },
   {
     name: 'a value { fact } reads another fact, as json-rules-engine does (validation refuses it)',
     rules: [rule('reference', { all: [leaf('age', 'lessThan', { fact: 'credit', path: '$.score' })] })],
     facts: { age: 40, credit: { score: 700 } },
-    then: (evaluation) => expect(evaluation.rules[0]!.fired).to.equal(true),
+    check: (evaluation) => expect(evaluation.rules[0]!.fired).to.equal(true),
   },
   {
     name: 'an empty path reads the whole fact and is kept in the explanation (validation refuses it)',
     rules: [rule('empty-path', { all: [leaf('age', 'equal', 40, { path: '' })] })],
     facts: { age: 40 },
-    then: (evaluation) => expect(evaluation.rules[0]!.conditions[0]).to.include({ path: '', factValue: 40, result: true }),
+    check: (evaluation) => expect(evaluation.rules[0]!.conditions[0]).to.include({ path: '', factValue: 40, result: true }),
   },
   {
     name: 'empty groups hold, as in the engine (validation refuses them)',
     rules: [rule('empty', { any: [] }), rule('empty-nested', { all: [{ any: [] }, leaf('age', 'equal', 40)] })],
     facts: { age: 40 },
-    then: (evaluation) => expect(evaluation.rules.map((entry) => entry.fired)).to.deep.equal([true, true]),
+    check: (evaluation) => expect(evaluation.rules.map((entry) => entry.fired)).to.deep.equal([true, true]),
   },
 ];
 
@@ -254,7 +291,7 @@ describe('ClosureRuleset against ReferenceRuleset (json-rules-engine)', function
       it(`when ${testCase.name}, then both evaluators agree`, async () => {
         const evaluation = await evaluateBoth(testCase.rules, testCase.facts, testCase.eventTime ?? at);
 
-        testCase.then(evaluation);
+        testCase.check(evaluation);
       });
     }
 
@@ -264,7 +301,10 @@ describe('ClosureRuleset against ReferenceRuleset (json-rules-engine)', function
 
       const outcomes = await Promise.all(
         evaluators.map((evaluator) =>
-          evaluator.evaluate({ age: 40 }, at).then(() => 'resolved', (error: Error) => error.message),
+          evaluator.evaluate({ age: 40 }, at).then(
+            () => 'resolved',
+            (error: Error) => error.message,
+          ),
         ),
       );
 
@@ -311,7 +351,10 @@ describe('ClosureRuleset against ReferenceRuleset (json-rules-engine)', function
       }
       // The inputs reach every rule, so that agreement is not only on rules that never fire.
       const allRules = shipped.flatMap((ruleset) => (ruleset.rules as Rule[]).map((entry) => `${ruleset.id}/${entry.name}`));
-      expect(allRules.filter((name) => !firedRules.has(name)), 'rules no generated input fires').to.deep.equal([]);
+      expect(
+        allRules.filter((name) => !firedRules.has(name)),
+        'rules no generated input fires',
+      ).to.deep.equal([]);
     });
   });
 
@@ -338,7 +381,8 @@ describe('ClosureRuleset against ReferenceRuleset (json-rules-engine)', function
             fired += explanation.fired ? 1 : 0;
             for (const condition of explanation.conditions) {
               operatorsSeen.add(condition.operator);
-              if (condition.factValue === undefined && facts[condition.fact] !== undefined && condition.path === undefined) unreachedLeaves += 1;
+              if (condition.factValue === undefined && facts[condition.fact] !== undefined && condition.path === undefined)
+                unreachedLeaves += 1;
             }
           }
         }

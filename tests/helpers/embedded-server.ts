@@ -22,7 +22,11 @@ export const freshDataDir = (label: string): string => fs.mkdtempSync(path.join(
  * Starts the service in this process the way `npm start` does, on its own embedded database under
  * `dataDir` (never the test run's shared server): for tests that kill that database.
  */
-export async function startEmbeddedServer(dataDir: string, env: Record<string, string> = {}, options: ServerOptions = {}): Promise<EmbeddedServer> {
+export async function startEmbeddedServer(
+  dataDir: string,
+  env: Record<string, string> = {},
+  options: ServerOptions = {},
+): Promise<EmbeddedServer> {
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', BOOTSTRAP_ADMIN_KEY: EMBEDDED_ADMIN, ...env });
   const server = createServer(config, { logger: createLogger('info', { silent: !process.env.TEST_LOGS }), ...options });
   const { url } = await server.start();

@@ -62,7 +62,8 @@ const CHANNELS = ['app', 'web', 'branch', 'partner'];
 const RISK_APPETITES = ['low', 'moderate', 'high', 'aggressive'];
 
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
-const dateOnly = (rng: Rng, fromYear: number, toYear: number) => `${integer(rng, fromYear, toYear)}-${pad(integer(rng, 1, 12))}-${pad(integer(rng, 1, 28))}`;
+const dateOnly = (rng: Rng, fromYear: number, toYear: number) =>
+  `${integer(rng, fromYear, toYear)}-${pad(integer(rng, 1, 12))}-${pad(integer(rng, 1, 28))}`;
 /** An ISO time written in UTC or with an offset, as clients send them. */
 function isoAt(rng: Rng, ms: number): string {
   const offsetHours = pick(rng, [0, 0, 8, 8, 8, -5, 9]);
@@ -167,16 +168,21 @@ export function generateProfile(rng: Rng): ProfileDocument {
     });
   }
   if (chance(rng, 0.6)) profile.interests = subset(rng, INTERESTS);
-  if (chance(rng, 0.6)) profile.sentiment = sometimes(rng, { negativeMentions30d: integer(rng, 0, 15), positiveMentions30d: integer(rng, 0, 15) });
+  if (chance(rng, 0.6))
+    profile.sentiment = sometimes(rng, { negativeMentions30d: integer(rng, 0, 15), positiveMentions30d: integer(rng, 0, 15) });
   if (chance(rng, 0.85)) profile.activity = activity(rng, home);
   if (chance(rng, 0.7)) {
-    profile.attributes = sometimes(rng, {
-      customerSince: isoAt(rng, EVENT_BASE_MS - Math.floor(rng() * 8 * 365 * DAY_MS)),
-      riskAppetite: pick(rng, RISK_APPETITES),
-      channel: pick(rng, CHANNELS),
-      vip: chance(rng, 0.2),
-      segment: integer(rng, 1, 5),
-    }, 0.6);
+    profile.attributes = sometimes(
+      rng,
+      {
+        customerSince: isoAt(rng, EVENT_BASE_MS - Math.floor(rng() * 8 * 365 * DAY_MS)),
+        riskAppetite: pick(rng, RISK_APPETITES),
+        channel: pick(rng, CHANNELS),
+        vip: chance(rng, 0.2),
+        segment: integer(rng, 1, 5),
+      },
+      0.6,
+    );
   }
   return profile as ProfileDocument;
 }
@@ -231,7 +237,12 @@ interface Target {
   strings?: readonly string[];
 }
 
-const num = (fact: string, min: number, max: number, path?: string): Target => ({ fact, kind: 'number', numbers: [min, max], ...(path && { path }) });
+const num = (fact: string, min: number, max: number, path?: string): Target => ({
+  fact,
+  kind: 'number',
+  numbers: [min, max],
+  ...(path && { path }),
+});
 const str = (fact: string, strings: readonly string[], path?: string): Target => ({ fact, kind: 'string', strings, ...(path && { path }) });
 const instant = (fact: string, path?: string): Target => ({ fact, kind: 'instant', ...(path && { path }) });
 
@@ -241,34 +252,84 @@ const TARGETS: readonly Target[] = [
   str('timezone', ['Asia/Shanghai', 'UTC', 'Asia/Urumqi']),
   str('currency', ['CNY', 'USD']),
   str('ecommerceSpendBand', ['none', 'low', 'medium', 'high', 'very-high']),
-  num('age', 16, 75), num('businessYears', 0, 25), num('customerYears', 0, 3), num('eventLocalHour', 0, 23),
-  num('eventLocalDayOfWeek', 0, 6), num('debtToIncome', 0, 1.5), num('netWorth', -2_000_000, 6_000_000),
-  num('eventAmountToMonthlyIncome', 0, 60), num('activityCount30d', 0, 30), num('loanApplications30d', 0, 6),
-  num('distinctDevices30d', 0, 8), num('lateNightActivityShare30d', 0, 1), num('daysSinceLastActivity', 0, 60),
-  num('eventDeviceFirstSeenDays', 0, 60), num('applicationsLast24h', 0, 6), num('eventDistanceFromResidenceKm', 0, 3000),
-  num('eventDistanceFromWorkKm', 0, 3000), num('trajectoryDistanceFromResidenceKm', 0, 3000),
+  num('age', 16, 75),
+  num('businessYears', 0, 25),
+  num('customerYears', 0, 3),
+  num('eventLocalHour', 0, 23),
+  num('eventLocalDayOfWeek', 0, 6),
+  num('debtToIncome', 0, 1.5),
+  num('netWorth', -2_000_000, 6_000_000),
+  num('eventAmountToMonthlyIncome', 0, 60),
+  num('activityCount30d', 0, 30),
+  num('loanApplications30d', 0, 6),
+  num('distinctDevices30d', 0, 8),
+  num('lateNightActivityShare30d', 0, 1),
+  num('daysSinceLastActivity', 0, 60),
+  num('eventDeviceFirstSeenDays', 0, 60),
+  num('applicationsLast24h', 0, 6),
+  num('eventDistanceFromResidenceKm', 0, 3000),
+  num('eventDistanceFromWorkKm', 0, 3000),
+  num('trajectoryDistanceFromResidenceKm', 0, 3000),
   { fact: 'eventDeviceKnown', kind: 'boolean' },
-  str('basic', ['male', 'female'], '$.gender'), str('basic', CITIES.map((city) => city.city), '$.residence.city'),
-  num('basic', 20, 45, '$.residence.lat'), num('basic', 80, 130, '$.work.lon'), str('basic', ['1990-01-01'], '$.birthDate'),
-  str('basic', ['x'], '$.nickname'), { fact: 'basic', path: '$.residence', kind: 'object' }, { fact: 'basic', kind: 'object' },
-  num('company', 0, 600, '$.employees'), str('company', INDUSTRIES, '$.industry'), str('company', CITIES.map((city) => city.city), '$.office.city'),
+  str('basic', ['male', 'female'], '$.gender'),
+  str(
+    'basic',
+    CITIES.map((city) => city.city),
+    '$.residence.city',
+  ),
+  num('basic', 20, 45, '$.residence.lat'),
+  num('basic', 80, 130, '$.work.lon'),
+  str('basic', ['1990-01-01'], '$.birthDate'),
+  str('basic', ['x'], '$.nickname'),
+  { fact: 'basic', path: '$.residence', kind: 'object' },
+  { fact: 'basic', kind: 'object' },
+  num('company', 0, 600, '$.employees'),
+  str('company', INDUSTRIES, '$.industry'),
+  str(
+    'company',
+    CITIES.map((city) => city.city),
+    '$.office.city',
+  ),
   num('company', 0, 10, '$.office.floor'),
-  num('financials', 0, 120000, '$.monthlyIncome'), num('financials', 0, 3_000_000, '$.deposits'),
-  num('financials', -300_000, 500_000, '$.monthlyCashFlow'), num('financials', 0, 4_000_000, '$.totalLiabilities'),
-  { fact: 'financials', path: '$.ownsProperty', kind: 'boolean' }, num('financials', 0, 9, '$.bonus'),
-  num('credit', 350, 900, '$.score'), num('credit', 0, 200, '$.maxOverdueDays'), num('credit', 0, 5, '$.delinquencies12m'),
-  num('credit', 0, 1.2, '$.utilization'), num('credit', 0, 500_000, '$.creditLimit'), num('credit', 0, 9, '$.limits[0].amount'),
-  num('ecommerce', 0, 40000, '$.monthlySpend'), num('ecommerce', 0, 30, '$.ordersPerMonth'),
-  { fact: 'ecommerce', path: '$.categories', kind: 'array', strings: CATEGORIES }, str('ecommerce', CATEGORIES, '$.categories[0]'),
-  { fact: 'interests', kind: 'array', strings: INTERESTS }, str('interests', INTERESTS, '$[0]'), str('interests', INTERESTS, '$[2]'),
-  num('sentiment', 0, 15, '$.negativeMentions30d'), num('sentiment', 0, 15, '$.positiveMentions30d'),
-  { fact: 'activity', kind: 'array' }, instant('activity', '$[0].at'), str('activity', ACTIVITY_KINDS, '$[1].kind'),
-  str('activity', DEVICES, '$[0].deviceId'), str('activity', ['x'], '$[0].missing.deeper'),
-  instant('attributes', '$.customerSince'), str('attributes', RISK_APPETITES, '$.riskAppetite'),
-  { fact: 'attributes', path: '$.vip', kind: 'boolean' }, num('attributes', 1, 5, '$.segment'), str('attributes', ['RM-1'], '$.relationshipManager'),
-  str('event', EVENT_TYPES, '$.type'), num('event', 0, 3_000_000, '$.amount'), instant('event', '$.at'),
-  str('event', [...DEVICES, 'd-new-1'], '$.deviceId'), str('event', CHANNELS, '$.channel'), num('event', 20, 46, '$.location.lat'),
-  { fact: 'event', path: '$.location', kind: 'object' }, str('event', ['travel', 'gambling'], '$.merchantCategory'),
+  num('financials', 0, 120000, '$.monthlyIncome'),
+  num('financials', 0, 3_000_000, '$.deposits'),
+  num('financials', -300_000, 500_000, '$.monthlyCashFlow'),
+  num('financials', 0, 4_000_000, '$.totalLiabilities'),
+  { fact: 'financials', path: '$.ownsProperty', kind: 'boolean' },
+  num('financials', 0, 9, '$.bonus'),
+  num('credit', 350, 900, '$.score'),
+  num('credit', 0, 200, '$.maxOverdueDays'),
+  num('credit', 0, 5, '$.delinquencies12m'),
+  num('credit', 0, 1.2, '$.utilization'),
+  num('credit', 0, 500_000, '$.creditLimit'),
+  num('credit', 0, 9, '$.limits[0].amount'),
+  num('ecommerce', 0, 40000, '$.monthlySpend'),
+  num('ecommerce', 0, 30, '$.ordersPerMonth'),
+  { fact: 'ecommerce', path: '$.categories', kind: 'array', strings: CATEGORIES },
+  str('ecommerce', CATEGORIES, '$.categories[0]'),
+  { fact: 'interests', kind: 'array', strings: INTERESTS },
+  str('interests', INTERESTS, '$[0]'),
+  str('interests', INTERESTS, '$[2]'),
+  num('sentiment', 0, 15, '$.negativeMentions30d'),
+  num('sentiment', 0, 15, '$.positiveMentions30d'),
+  { fact: 'activity', kind: 'array' },
+  instant('activity', '$[0].at'),
+  str('activity', ACTIVITY_KINDS, '$[1].kind'),
+  str('activity', DEVICES, '$[0].deviceId'),
+  str('activity', ['x'], '$[0].missing.deeper'),
+  instant('attributes', '$.customerSince'),
+  str('attributes', RISK_APPETITES, '$.riskAppetite'),
+  { fact: 'attributes', path: '$.vip', kind: 'boolean' },
+  num('attributes', 1, 5, '$.segment'),
+  str('attributes', ['RM-1'], '$.relationshipManager'),
+  str('event', EVENT_TYPES, '$.type'),
+  num('event', 0, 3_000_000, '$.amount'),
+  instant('event', '$.at'),
+  str('event', [...DEVICES, 'd-new-1'], '$.deviceId'),
+  str('event', CHANNELS, '$.channel'),
+  num('event', 20, 46, '$.location.lat'),
+  { fact: 'event', path: '$.location', kind: 'object' },
+  str('event', ['travel', 'gambling'], '$.merchantCategory'),
   { fact: 'event', path: '$.firstTime', kind: 'boolean' },
 ];
 
@@ -281,12 +342,31 @@ const OPERATORS_BY_KIND: Record<Kind, readonly string[]> = {
   object: ['equal', 'notEqual', 'contains'],
 };
 const ALL_OPERATORS = [
-  'equal', 'notEqual', 'in', 'notIn', 'contains', 'doesNotContain', 'lessThan', 'lessThanInclusive', 'greaterThan',
-  'greaterThanInclusive', 'between', 'matches', 'before', 'after', 'withinLastDays',
+  'equal',
+  'notEqual',
+  'in',
+  'notIn',
+  'contains',
+  'doesNotContain',
+  'lessThan',
+  'lessThanInclusive',
+  'greaterThan',
+  'greaterThanInclusive',
+  'between',
+  'matches',
+  'before',
+  'after',
+  'withinLastDays',
 ];
 /** Patterns that pass the ReDoS check. */
 const PATTERNS = ['^d-', 'an', '^(sme|individual)$', '^[A-Z]{3}$', 'Shen', '^2026-1[01]', '\\d{3}', 'travel|fitness', '^[a-z]+$', 'new'];
-const INSTANTS = ['2026-11-01T00:00:00+08:00', '2026-11-20T12:00:00Z', '2026-10-01T00:00:00Z', '2020-01-01T00:00:00+08:00', '2026-11-21T00:00:00Z'];
+const INSTANTS = [
+  '2026-11-01T00:00:00+08:00',
+  '2026-11-20T12:00:00Z',
+  '2026-10-01T00:00:00Z',
+  '2020-01-01T00:00:00+08:00',
+  '2026-11-21T00:00:00Z',
+];
 
 function scalarFor(rng: Rng, target: Target): string | number | boolean | null {
   if (chance(rng, 0.05)) return null;
@@ -309,19 +389,25 @@ function valueFor(rng: Rng, operator: string, target: Target): unknown {
     return typeof value === 'number' ? value : decimal(rng, -10, 1000);
   };
   switch (operator) {
-    case 'lessThan': case 'lessThanInclusive': case 'greaterThan': case 'greaterThanInclusive':
+    case 'lessThan':
+    case 'lessThanInclusive':
+    case 'greaterThan':
+    case 'greaterThanInclusive':
       return number();
     case 'between': {
       const [a, b] = [number(), number()];
       return [Math.min(a, b), Math.max(a, b)];
     }
-    case 'in': case 'notIn':
+    case 'in':
+    case 'notIn':
       return Array.from({ length: integer(rng, 0, 4) }, scalar);
-    case 'contains': case 'doesNotContain':
+    case 'contains':
+    case 'doesNotContain':
       return target.strings && !wrongType ? pick(rng, target.strings) : scalar();
     case 'matches':
       return pick(rng, PATTERNS);
-    case 'before': case 'after':
+    case 'before':
+    case 'after':
       return pick(rng, INSTANTS);
     case 'withinLastDays':
       return pick(rng, [1, 7, 30, 90, 365, 3650, 0.5]);
@@ -355,15 +441,29 @@ function generateCondition(rng: Rng, depth: number): Condition {
 }
 
 const PLACEHOLDERS = [
-  '{{credit.score}}', '{{age}}', '{{eventDistanceFromResidenceKm}}', '{{basic.residence.city}}', '{{interests}}',
-  '{{event.amount}}', '{{financials.monthlyIncome}}', '{{lateNightActivityShare30d}}', '{{credit.nothing}}',
-  '{{ecommerce.categories}}', '{{eventDeviceKnown}}', '{{ debtToIncome }}', '{{attributes.customerSince}}', '{{activity.0.kind}}',
+  '{{credit.score}}',
+  '{{age}}',
+  '{{eventDistanceFromResidenceKm}}',
+  '{{basic.residence.city}}',
+  '{{interests}}',
+  '{{event.amount}}',
+  '{{financials.monthlyIncome}}',
+  '{{lateNightActivityShare30d}}',
+  '{{credit.nothing}}',
+  '{{ecommerce.categories}}',
+  '{{eventDeviceKnown}}',
+  '{{ debtToIncome }}',
+  '{{attributes.customerSince}}',
+  '{{activity.0.kind}}',
 ];
 
 function message(rng: Rng): { message?: string } {
   if (chance(rng, 0.3)) return {};
   if (chance(rng, 0.15)) return { message: 'a message without placeholders' };
-  const parts = Array.from({ length: integer(rng, 1, 3) }, () => `${pick(rng, PLACEHOLDERS)} ${pick(rng, ['km', 'points', 'of', '—', ''])}`);
+  const parts = Array.from(
+    { length: integer(rng, 1, 3) },
+    () => `${pick(rng, PLACEHOLDERS)} ${pick(rng, ['km', 'points', 'of', '—', ''])}`,
+  );
   return { message: parts.join(', ').trim() };
 }
 
@@ -374,7 +474,14 @@ function generateEventOfRule(rng: Rng, index: number): Rule['event'] {
     case 'product':
       return { type: 'product', params: { product: `product-${index % 5}`, rank: integer(rng, 1, 5), ...message(rng) } };
     case 'alert':
-      return { type: 'alert', params: { code: pick(rng, ['LOCATION_MISMATCH', 'VELOCITY', 'NEW_DEVICE']), severity: pick(rng, ['low', 'medium', 'high']), ...message(rng) } };
+      return {
+        type: 'alert',
+        params: {
+          code: pick(rng, ['LOCATION_MISMATCH', 'VELOCITY', 'NEW_DEVICE']),
+          severity: pick(rng, ['low', 'medium', 'high']),
+          ...message(rng),
+        },
+      };
     case 'score':
       return { type: 'score', params: { points: integer(rng, -20, 60), ...message(rng) } };
   }

@@ -18,7 +18,11 @@ export function halfSentRequest(url: string, adminKey: string, profileId: string
   const answer = new Promise<Answer>((resolve, reject) => {
     req = http.request(
       `${url}/v1/profiles/${profileId}`,
-      { method: 'PUT', agent, headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
+      {
+        method: 'PUT',
+        agent,
+        headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+      },
       (res) => {
         let text = '';
         res.on('data', (chunk) => (text += chunk));

@@ -48,10 +48,19 @@ export function spawnService(command: string, args: string[], env: Record<string
     if (seen) return Promise.resolve(seen);
     return new Promise<LogLine>((resolve, reject) => {
       const timer = setTimeout(() => {
-        const tail = lines.slice(-10).map((line) => JSON.stringify(line)).join('\n');
+        const tail = lines
+          .slice(-10)
+          .map((line) => JSON.stringify(line))
+          .join('\n');
         reject(new Error(`no matching log line within ${timeoutMs} ms; last lines:\n${tail}`));
       }, timeoutMs);
-      waiters.push({ matches, resolve: (line) => (clearTimeout(timer), resolve(line)) });
+      waiters.push({
+        matches,
+        resolve: (line) => {
+          clearTimeout(timer);
+          resolve(line);
+        },
+      });
     });
   };
   return { child, lines, waitForLog, exited };

@@ -69,7 +69,9 @@ describe('API key caches', () => {
       const unknown = await app.http().get('/v1/facts').set(bearer('ldk_also-never-seen'));
       const elapsed = Date.now() - started;
       expect(unknown.status).to.equal(503);
-      expect(elapsed).to.be.at.least(app.config.decisionTimeoutMs - 20).and.below(app.config.decisionTimeoutMs + 800);
+      expect(elapsed)
+        .to.be.at.least(app.config.decisionTimeoutMs - 20)
+        .and.below(app.config.decisionTimeoutMs + 800);
       expect((await app.http().get('/v1/facts').set(bearer(validated))).status).to.equal(200);
     });
 

@@ -12,7 +12,11 @@ describe('API keys and roles', () => {
 
   describe('POST /v1/api-keys', () => {
     it('when an admin issues a key, then 201 with id, name, roles and the clear key once', async () => {
-      const res = await app.http().post('/v1/api-keys').set(bearer(app.adminKey)).send({ name: 'loan-origination', roles: ['decide'] });
+      const res = await app
+        .http()
+        .post('/v1/api-keys')
+        .set(bearer(app.adminKey))
+        .send({ name: 'loan-origination', roles: ['decide'] });
       expect(res.status).to.equal(201);
       expect(res.body).to.include({ name: 'loan-origination' });
       expect(res.body.roles).to.deep.equal(['decide']);
@@ -27,14 +31,22 @@ describe('API keys and roles', () => {
     });
 
     it('when the role is unknown, then 400 with a pointer to it', async () => {
-      const res = await app.http().post('/v1/api-keys').set(bearer(app.adminKey)).send({ name: 'x', roles: ['decide', 'god'] });
+      const res = await app
+        .http()
+        .post('/v1/api-keys')
+        .set(bearer(app.adminKey))
+        .send({ name: 'x', roles: ['decide', 'god'] });
       expect(res.status).to.equal(400);
       expect(res.body.error.details.map((d: { path: string }) => d.path)).to.include('/roles/1');
     });
 
     it('when a non-admin asks, then 403 FORBIDDEN', async () => {
       const decider = await issueKey(app, ['decide']);
-      const res = await app.http().post('/v1/api-keys').set(bearer(decider)).send({ name: 'x', roles: ['admin'] });
+      const res = await app
+        .http()
+        .post('/v1/api-keys')
+        .set(bearer(decider))
+        .send({ name: 'x', roles: ['admin'] });
       expect(res.status).to.equal(403);
       expect(res.body.error.code).to.equal('FORBIDDEN');
     });
@@ -82,7 +94,11 @@ describe('API keys and roles', () => {
 
   describe('DELETE /v1/api-keys/{keyId}', () => {
     it('when an admin revokes a key, then that key gets 401 at once', async () => {
-      const created = await app.http().post('/v1/api-keys').set(bearer(app.adminKey)).send({ name: 'feed', roles: ['profiles:write'] });
+      const created = await app
+        .http()
+        .post('/v1/api-keys')
+        .set(bearer(app.adminKey))
+        .send({ name: 'feed', roles: ['profiles:write'] });
       const key = created.body.key as string;
       expect((await app.http().get('/v1/profiles').set(bearer(key))).status).to.equal(200);
 

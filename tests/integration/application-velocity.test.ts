@@ -41,7 +41,11 @@ describe('applicationsLast24h under concurrent applications', () => {
   });
 
   const decide = (app: TestApp, profileId: string, event: object) =>
-    app.http().post('/v1/decisions').set(loanSystem).send({ profileId, event, rulesets: ['fraud-alerts'], versions: { 'fraud-alerts': 1 } });
+    app
+      .http()
+      .post('/v1/decisions')
+      .set(loanSystem)
+      .send({ profileId, event, rulesets: ['fraud-alerts'], versions: { 'fraud-alerts': 1 } });
   const application = (at?: string) => ({ type: 'loan_application', ...(at && { at }), location: { lat: 23.13, lon: 113.26 } });
   const createProfile = (profileId: string) => first.http().put(`/v1/profiles/${profileId}`).set(feed).send(homeProfile).expect(201);
 
@@ -57,7 +61,9 @@ describe('applicationsLast24h under concurrent applications', () => {
   }
 
   async function burst(profileId: string, instances: TestApp[]): Promise<Decision[]> {
-    const results = await Promise.all(Array.from({ length: BURST }, (_, i) => decide(instances[i % instances.length]!, profileId, application())));
+    const results = await Promise.all(
+      Array.from({ length: BURST }, (_, i) => decide(instances[i % instances.length]!, profileId, application())),
+    );
     for (const res of results) expect(res.status, JSON.stringify(res.body)).to.equal(200);
     return results.map((res) => res.body as Decision);
   }

@@ -94,7 +94,10 @@ describe('embedded database faults (the database process is killed for real)', f
       expect(await eventually(async () => (await app.http().get('/readyz')).status === 200, 15_000), 'ready again').to.equal(true);
       expect(app.server.diagnostics.embeddedDb()!.pid).to.not.equal(killedPid);
       const statuses = answers.map((answer) => answer.status);
-      expect(statuses.filter((status) => status !== 200 && status !== 503), 'only 200 or 503').to.deep.equal([]);
+      expect(
+        statuses.filter((status) => status !== 200 && status !== 503),
+        'only 200 or 503',
+      ).to.deep.equal([]);
       expect(statuses.filter((status) => status === 503).length, 'the kill was felt').to.be.above(0);
 
       for (const [i, answer] of answers.entries()) {

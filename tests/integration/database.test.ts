@@ -24,7 +24,10 @@ describe('database (mongoose over the wire)', () => {
   });
 
   it('creates indexes, and a duplicate on a unique index answers E11000', async () => {
-    const model = database.connection.model('UniqueProbe', new Schema({ key: { type: String, unique: true } }, { collection: 'unique_probe' }));
+    const model = database.connection.model(
+      'UniqueProbe',
+      new Schema({ key: { type: String, unique: true } }, { collection: 'unique_probe' }),
+    );
     await ensureCollection(model);
     const indexes = await model.listIndexes();
     expect(indexes.map((index) => index.name)).to.include('key_1');
@@ -82,14 +85,19 @@ describe('database (mongoose over the wire)', () => {
   it('updates 250 existing documents in one chunked bulk write (FerretDB hangs on 100+ update statements per command)', async () => {
     const model = probeModel('ChunkProbe');
     await model.insertMany(Array.from({ length: 250 }, (_, i) => ({ _id: `c-${i}`, income: 1 })));
-    const operations = Array.from({ length: 250 }, (_, i) => ({ updateOne: { filter: { _id: `c-${i}` }, update: { $set: { income: i } } } }));
+    const operations = Array.from({ length: 250 }, (_, i) => ({
+      updateOne: { filter: { _id: `c-${i}` }, update: { $set: { income: i } } },
+    }));
     const failed = await chunkedBulkWrite(operations, (chunk) => model.bulkWrite(chunk as never, { ordered: false }));
     expect(failed.size).to.equal(0);
     expect(await model.countDocuments({ income: { $gte: 2 } })).to.equal(248);
   });
 
   it('reports bulk write errors per operation without blocking the others', async () => {
-    const model = database.connection.model('BulkProbe', new Schema({ _id: String, n: Number }, { collection: 'bulk_probe', versionKey: false }));
+    const model = database.connection.model(
+      'BulkProbe',
+      new Schema({ _id: String, n: Number }, { collection: 'bulk_probe', versionKey: false }),
+    );
     await model.create({ _id: 'taken', n: 0 });
     const error = await model
       .bulkWrite(

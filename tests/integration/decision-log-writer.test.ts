@@ -30,7 +30,13 @@ function record(decisionId: string, padding = ''): LoggableRecord {
     alerts: [],
     timings: { totalMs: 0, factsMs: 0, evaluateMs: 0 },
   };
-  const personal = { profileId: 'W-1', request: { profileId: 'W-1', event: { type: 'login', at: core.evaluatedAt } }, facts: { absent: undefined, ...(padding && { padding }) }, explanations: [], messages: {} };
+  const personal = {
+    profileId: 'W-1',
+    request: { profileId: 'W-1', event: { type: 'login', at: core.evaluatedAt } },
+    facts: { absent: undefined, ...(padding && { padding }) },
+    explanations: [],
+    messages: {},
+  };
   return sealableRecord(core, personal, null);
 }
 
@@ -82,7 +88,9 @@ describe('DecisionLogWriter', () => {
     const results = await Promise.allSettled([writer.write(record('dec_writer_new')), writer.write(record('dec_writer_0'))]);
     expect(results[0].status).to.equal('fulfilled');
     expect(results[1].status).to.equal('rejected');
-    expect((results[1] as PromiseRejectedResult).reason).to.be.instanceOf(LogWriteRefused).and.include({ code: 11000 });
+    expect((results[1] as PromiseRejectedResult).reason)
+      .to.be.instanceOf(LogWriteRefused)
+      .and.include({ code: 11000 });
   });
 
   it('reads back an entry with exactly the content its hash covers (absent values dropped)', async () => {
@@ -95,7 +103,10 @@ describe('DecisionLogWriter', () => {
     const writer = new DecisionLogWriter(store);
     const late = new AbortController();
     const kept = writer.write(record('dec_abort_kept'));
-    const dropped = writer.write(record('dec_abort_dropped'), late.signal).then(() => undefined, (error: Error) => error);
+    const dropped = writer.write(record('dec_abort_dropped'), late.signal).then(
+      () => undefined,
+      (error: Error) => error,
+    );
     late.abort(new Error('budget'));
     await kept;
     const refusal = await dropped;
@@ -119,7 +130,6 @@ describe('DecisionLogWriter', () => {
   });
 
   describe('when the database fails under a batch', () => {
-
     it('when the answer to a batch is lost, then each entry counts as written only if reading it back by id finds it with its own hash', async () => {
       const landed = record('dec_doubt_landed');
       const lost = record('dec_doubt_lost');
@@ -128,7 +138,9 @@ describe('DecisionLogWriter', () => {
       await store.insertMany([{ ...record('dec_doubt_taken'), hash: 'f'.repeat(64) }]);
       // The database stores only the first entry, and its answer never arrives: all three are in doubt.
       sinon.stub(store, 'insertMany').callsFake(async (records) => {
-        await database.connection.collection('decision_log').insertOne({ _id: records[0]!.core.decisionId as never, hash: records[0]!.hash });
+        await database.connection
+          .collection('decision_log')
+          .insertOne({ _id: records[0]!.core.decisionId as never, hash: records[0]!.hash });
         return { refused: new Map(), inDoubt: records.map((_, index) => index), readBackConfirms: true, cause: 'connection closed' };
       });
       const writer = new DecisionLogWriter(store);
@@ -137,7 +149,9 @@ describe('DecisionLogWriter', () => {
       expect(absent.status).to.equal('rejected');
       expect(answerTo((absent as PromiseRejectedResult).reason)).to.include({ status: 503, code: 'UNAVAILABLE' });
       expect(other.status).to.equal('rejected');
-      expect((other as PromiseRejectedResult).reason).to.be.instanceOf(LogWriteRefused).and.include({ code: 11000 });
+      expect((other as PromiseRejectedResult).reason)
+        .to.be.instanceOf(LogWriteRefused)
+        .and.include({ code: 11000 });
     });
 
     it('when the database is known to be down, then a batch fails at once with 503 and nothing is sent', async () => {

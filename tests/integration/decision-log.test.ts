@@ -31,7 +31,12 @@ describe('Decision log', () => {
     compliance = bearer(await issueKey(app, ['audit:read'], 'compliance'));
     feed = bearer(await issueKey(app, ['profiles:write'], 'crm-feed'));
     for (const id of ['LOG-1', 'LOG-2', 'LOG-ERASE']) {
-      await app.http().put(`/v1/profiles/${id}`).set(feed).send({ type: 'individual', basic: { residence: RESIDENCE } }).expect(201);
+      await app
+        .http()
+        .put(`/v1/profiles/${id}`)
+        .set(feed)
+        .send({ type: 'individual', basic: { residence: RESIDENCE } })
+        .expect(201);
     }
     const events = [
       { profileId: 'LOG-1', at: '2026-11-21T10:00:00+08:00', location: { lat: 39.9, lon: 116.4 } },
@@ -101,14 +106,22 @@ describe('Decision log', () => {
 
   describe('GET /v1/decisions/export', () => {
     it('streams one logged decision a line as NDJSON, oldest first', async () => {
-      const res = await app.http().get('/v1/decisions/export').set(compliance).buffer(true).parse((response, done) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-        response.on('end', () => done(null, text));
-      });
+      const res = await app
+        .http()
+        .get('/v1/decisions/export')
+        .set(compliance)
+        .buffer(true)
+        .parse((response, done) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+          response.on('end', () => done(null, text));
+        });
       expect(res.status).to.equal(200);
       expect(res.headers['content-type']).to.match(/^application\/x-ndjson/);
-      const lines = (res.body as string).trim().split('\n').map((line) => JSON.parse(line));
+      const lines = (res.body as string)
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
       expect(lines.map((line) => line.decisionId)).to.deep.equal(decisionIds);
       expect(lines[0].facts).to.be.an('object');
     });
@@ -133,7 +146,10 @@ describe('Decision log', () => {
       expect(res.body.masked.fields).to.include.members(['profileId', 'facts', 'request']);
       expect(JSON.stringify(res.body)).not.to.contain('LOG-ERASE');
       const stored = await database.connection.db!.collection('decision_log').findOne({ _id: decisionIds[3] } as never);
-      expect(stored, 'the velocity slot and history of the application are erased too').not.to.have.any.keys('velocitySlot', 'velocityTimes');
+      expect(stored, 'the velocity slot and history of the application are erased too').not.to.have.any.keys(
+        'velocitySlot',
+        'velocityTimes',
+      );
       expect(JSON.stringify(stored)).not.to.contain('LOG-ERASE');
       expect(res.body.masked.fields).to.include('velocity');
       const report = await verify();

@@ -29,7 +29,14 @@ function nightOwlProfile() {
 
 const homeProfile = { type: 'individual', basic: { birthDate: '1985-01-01', residence: GUANGZHOU }, financials: { monthlyIncome: 20000 } };
 
-const beijingApplication = { type: 'loan_application', at: '2026-11-21T01:30:00+08:00', amount: 50000, location: BEIJING, deviceId: 'd-1', channel: 'app' };
+const beijingApplication = {
+  type: 'loan_application',
+  at: '2026-11-21T01:30:00+08:00',
+  amount: 50000,
+  location: BEIJING,
+  deviceId: 'd-1',
+  channel: 'app',
+};
 
 describe('POST /v1/decisions', () => {
   let app: TestApp;
@@ -47,13 +54,16 @@ describe('POST /v1/decisions', () => {
   });
   after(() => app.stop());
 
-  const decide = (body: object, headers: Record<string, string> = {}) => app.http().post('/v1/decisions').set(loanSystem).set(headers).send(body);
+  const decide = (body: object, headers: Record<string, string> = {}) =>
+    app.http().post('/v1/decisions').set(loanSystem).set(headers).send(body);
 
   describe('shipped fraud-alerts', () => {
     it('when the event is about 1,888 km from the residence, then it raises LOCATION_MISMATCH with a rendered message and an explanation', async () => {
       const res = await decide({ profileId: 'C-NIGHT', event: beijingApplication, rulesets: ['fraud-alerts'] });
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
-      const alert = res.body.alerts.find((a: { code: string; rule: string }) => a.code === 'LOCATION_MISMATCH' && a.rule === 'event-far-from-residence');
+      const alert = res.body.alerts.find(
+        (a: { code: string; rule: string }) => a.code === 'LOCATION_MISMATCH' && a.rule === 'event-far-from-residence',
+      );
       expect(alert).to.include({ severity: 'high', ruleset: 'fraud-alerts', version: 1 });
       expect(alert.message).to.match(/^1,8\d\d km from residence$/);
       expect(res.body.outcome).to.equal('decline');
@@ -68,7 +78,11 @@ describe('POST /v1/decisions', () => {
     });
 
     it('when most of the last 30 days of activity is between 00:00 and 05:00 local time, then it raises LATE_NIGHT_ACTIVITY', async () => {
-      const res = await decide({ profileId: 'C-NIGHT', event: { ...beijingApplication, location: { lat: 23.13, lon: 113.26 } }, rulesets: ['fraud-alerts'] });
+      const res = await decide({
+        profileId: 'C-NIGHT',
+        event: { ...beijingApplication, location: { lat: 23.13, lon: 113.26 } },
+        rulesets: ['fraud-alerts'],
+      });
       expect(res.status).to.equal(200);
       const alert = res.body.alerts.find((a: { code: string }) => a.code === 'LATE_NIGHT_ACTIVITY');
       expect(alert, JSON.stringify(res.body.alerts)).to.exist;
@@ -80,12 +94,18 @@ describe('POST /v1/decisions', () => {
     });
 
     it('explains every rule evaluated, fired or not', async () => {
-      const res = await decide({ profileId: 'C-HOME', event: { type: 'loan_application', at: '2026-11-21T10:00:00+08:00', location: { lat: 23.13, lon: 113.27 } }, rulesets: ['fraud-alerts'] });
+      const res = await decide({
+        profileId: 'C-HOME',
+        event: { type: 'loan_application', at: '2026-11-21T10:00:00+08:00', location: { lat: 23.13, lon: 113.27 } },
+        rulesets: ['fraud-alerts'],
+      });
       expect(res.status).to.equal(200);
       expect(res.body.alerts).to.deep.equal([]);
       expect(res.body.outcome).to.equal('approve');
       const ruleset = await app.http().get('/v1/rulesets/fraud-alerts/versions/1').set(loanSystem);
-      expect(res.body.explanations.map((e: { rule: string }) => e.rule)).to.have.members(ruleset.body.rules.map((r: { name: string }) => r.name));
+      expect(res.body.explanations.map((e: { rule: string }) => e.rule)).to.have.members(
+        ruleset.body.rules.map((r: { name: string }) => r.name),
+      );
       expect(res.body.explanations.every((e: { fired: boolean }) => e.fired === false)).to.equal(true);
     });
   });
@@ -94,9 +114,23 @@ describe('POST /v1/decisions', () => {
     it('when three loan applications were logged in the 24 h before, then the fourth raises VELOCITY', async () => {
       await app.http().put('/v1/profiles/C-VELOCITY').set(feed).send(homeProfile).expect(201);
       const apply = (at: string) =>
-        decide({ profileId: 'C-VELOCITY', event: { type: 'loan_application', at, location: { lat: 23.13, lon: 113.26 } }, rulesets: ['fraud-alerts'], versions: { 'fraud-alerts': 1 } });
-      await decide({ profileId: 'C-VELOCITY', event: { type: 'login', at: '2026-11-20T09:00:00+08:00' }, rulesets: ['fraud-alerts'] }).expect(200);
-      for (const at of ['2026-11-19T08:00:00+08:00', '2026-11-20T09:00:00+08:00', '2026-11-20T10:00:00+08:00', '2026-11-20T11:00:00+08:00']) {
+        decide({
+          profileId: 'C-VELOCITY',
+          event: { type: 'loan_application', at, location: { lat: 23.13, lon: 113.26 } },
+          rulesets: ['fraud-alerts'],
+          versions: { 'fraud-alerts': 1 },
+        });
+      await decide({
+        profileId: 'C-VELOCITY',
+        event: { type: 'login', at: '2026-11-20T09:00:00+08:00' },
+        rulesets: ['fraud-alerts'],
+      }).expect(200);
+      for (const at of [
+        '2026-11-19T08:00:00+08:00',
+        '2026-11-20T09:00:00+08:00',
+        '2026-11-20T10:00:00+08:00',
+        '2026-11-20T11:00:00+08:00',
+      ]) {
         const res = await apply(at);
         expect(res.status).to.equal(200);
       }
@@ -109,7 +143,10 @@ describe('POST /v1/decisions', () => {
       const earlierCount = earlier.body.explanations
         .find((e: { rule: string }) => e.rule === 'many-applications-24h')
         .conditions.find((c: { fact: string }) => c.fact === 'applicationsLast24h').factValue;
-      expect(earlierCount, 'only applications in the 24 h before the event time count (09:00 yes; 19 Nov 08:00, 10:00 and later no)').to.equal(1);
+      expect(
+        earlierCount,
+        'only applications in the 24 h before the event time count (09:00 yes; 19 Nov 08:00, 10:00 and later no)',
+      ).to.equal(1);
     });
   });
 
@@ -134,7 +171,11 @@ describe('POST /v1/decisions', () => {
 
   describe('Idempotency-Key', () => {
     it('when retried with the same key and body, then the first decision comes back and nothing new is logged', async () => {
-      const body = { profileId: 'C-HOME', event: { type: 'loan_application', at: '2026-11-21T11:00:00+08:00', amount: 1000 }, rulesets: ['credit-risk'] };
+      const body = {
+        profileId: 'C-HOME',
+        event: { type: 'loan_application', at: '2026-11-21T11:00:00+08:00', amount: 1000 },
+        rulesets: ['credit-risk'],
+      };
       const first = await decide(body, { 'Idempotency-Key': 'app-7781' });
       const second = await decide(body, { 'Idempotency-Key': 'app-7781' });
       expect(first.status).to.equal(200);
@@ -143,7 +184,9 @@ describe('POST /v1/decisions', () => {
       expect(second.body).to.deep.equal(first.body);
       const logged = await app.http().get('/v1/decisions').query({ profileId: 'C-HOME', ruleset: 'credit-risk' }).set(compliance);
       expect(logged.body.items.filter((item: { decisionId: string }) => item.decisionId === first.body.decisionId)).to.have.length(1);
-      const count = logged.body.items.filter((item: { request: { event: { at: string } } }) => item.request.event.at === body.event.at).length;
+      const count = logged.body.items.filter(
+        (item: { request: { event: { at: string } } }) => item.request.event.at === body.event.at,
+      ).length;
       expect(count).to.equal(1);
     });
 
@@ -155,8 +198,13 @@ describe('POST /v1/decisions', () => {
     });
 
     it('when the same key comes with a different body, then 409 CONFLICT', async () => {
-      await decide({ profileId: 'C-HOME', event: { type: 'login', at: '2026-11-21T13:00:00+08:00' } }, { 'Idempotency-Key': 'k-2' }).expect(200);
-      const res = await decide({ profileId: 'C-HOME', event: { type: 'login', at: '2026-11-21T13:00:01+08:00' } }, { 'Idempotency-Key': 'k-2' });
+      await decide({ profileId: 'C-HOME', event: { type: 'login', at: '2026-11-21T13:00:00+08:00' } }, { 'Idempotency-Key': 'k-2' }).expect(
+        200,
+      );
+      const res = await decide(
+        { profileId: 'C-HOME', event: { type: 'login', at: '2026-11-21T13:00:01+08:00' } },
+        { 'Idempotency-Key': 'k-2' },
+      );
       expect(res.status).to.equal(409);
       expect(res.body.error.code).to.equal('CONFLICT');
     });
@@ -168,7 +216,9 @@ describe('POST /v1/decisions', () => {
       const admin = bearer(app.adminKey);
       const v1 = await app.http().get('/v1/rulesets/fraud-alerts/versions/1').set(admin);
       const rules = JSON.parse(JSON.stringify(v1.body.rules).replace(/"value":300([,}])/g, '"value":3000$1'));
-      const tests = v1.body.tests.filter((test: { expect: { alerts?: string[] } }) => !(test.expect.alerts ?? []).includes('LOCATION_MISMATCH'));
+      const tests = v1.body.tests.filter(
+        (test: { expect: { alerts?: string[] } }) => !(test.expect.alerts ?? []).includes('LOCATION_MISMATCH'),
+      );
       await app.http().put('/v1/rulesets/fraud-alerts/draft').set(admin).send({ rules, tests }).expect(200);
       const published = await app.http().post('/v1/rulesets/fraud-alerts/versions').set(admin);
       expect(published.status, JSON.stringify(published.body)).to.equal(201);
@@ -179,13 +229,23 @@ describe('POST /v1/decisions', () => {
       expect(active.body.rulesetVersions).to.deep.equal({ 'fraud-alerts': 2 });
       expect(active.body.alerts.map((a: { code: string }) => a.code)).not.to.include('LOCATION_MISMATCH');
 
-      const pinned = await decide({ profileId: 'C-HOME', event: beijingApplication, rulesets: ['fraud-alerts'], versions: { 'fraud-alerts': 1 } });
+      const pinned = await decide({
+        profileId: 'C-HOME',
+        event: beijingApplication,
+        rulesets: ['fraud-alerts'],
+        versions: { 'fraud-alerts': 1 },
+      });
       expect(pinned.body.rulesetVersions).to.deep.equal({ 'fraud-alerts': 1 });
       expect(pinned.body.alerts.map((a: { code: string }) => a.code)).to.include('LOCATION_MISMATCH');
     });
 
     it('when a version does not exist or a ruleset is unknown, then 400 pointing at it', async () => {
-      const missing = await decide({ profileId: 'C-HOME', event: beijingApplication, rulesets: ['fraud-alerts'], versions: { 'fraud-alerts': 99 } });
+      const missing = await decide({
+        profileId: 'C-HOME',
+        event: beijingApplication,
+        rulesets: ['fraud-alerts'],
+        versions: { 'fraud-alerts': 99 },
+      });
       expect(missing.status).to.equal(400);
       expect(missing.body.error.details[0].path).to.equal('/versions/fraud-alerts');
       const unknown = await decide({ profileId: 'C-HOME', event: beijingApplication, rulesets: ['no-such-rules'] });
@@ -202,7 +262,12 @@ describe('POST /v1/decisions', () => {
     });
 
     it('when the logged facts were altered, then replay reports the differences', async () => {
-      const res = await decide({ profileId: 'C-NIGHT', event: beijingApplication, rulesets: ['fraud-alerts'], versions: { 'fraud-alerts': 1 } });
+      const res = await decide({
+        profileId: 'C-NIGHT',
+        event: beijingApplication,
+        rulesets: ['fraud-alerts'],
+        versions: { 'fraud-alerts': 1 },
+      });
       const database = await openTestDatabase(app);
       await editLogEntry(database.connection.db!, res.body.decisionId, ({ personal }) => {
         (personal.facts as Record<string, unknown>).eventDistanceFromResidenceKm = 5;
@@ -229,7 +294,11 @@ describe('POST /v1/decisions', () => {
     });
 
     it('when the key lacks decide, then 403', async () => {
-      const res = await app.http().post('/v1/decisions').set(compliance).send({ profileId: 'C-HOME', event: { type: 'login' } });
+      const res = await app
+        .http()
+        .post('/v1/decisions')
+        .set(compliance)
+        .send({ profileId: 'C-HOME', event: { type: 'login' } });
       expect(res.status).to.equal(403);
     });
   });
@@ -264,7 +333,11 @@ describe('POST /v1/decisions', () => {
         await new Promise((resolve) => setTimeout(resolve, 400));
         return real.call(this, profileId);
       });
-      const application = { profileId: 'C-LATE', event: { type: 'loan_application', location: { lat: 23.13, lon: 113.26 } }, rulesets: ['fraud-alerts', 'customer-tags'] };
+      const application = {
+        profileId: 'C-LATE',
+        event: { type: 'loan_application', location: { lat: 23.13, lon: 113.26 } },
+        rulesets: ['fraud-alerts', 'customer-tags'],
+      };
       const late = await decide(application);
       expect(late.status).to.equal(503);
       await new Promise((resolve) => setTimeout(resolve, 600));

@@ -94,7 +94,14 @@ describe('HTTP conventions', () => {
       expect(res.status).to.equal(200);
       expect(res.body.openapi).to.equal('3.1.0');
       const paths = Object.keys(res.body.paths);
-      expect(paths).to.include.members(['/healthz', '/readyz', '/v1/profiles/{profileId}', '/v1/profiles', '/v1/profiles/bulk', '/v1/api-keys']);
+      expect(paths).to.include.members([
+        '/healthz',
+        '/readyz',
+        '/v1/profiles/{profileId}',
+        '/v1/profiles',
+        '/v1/profiles/bulk',
+        '/v1/api-keys',
+      ]);
       const put = res.body.paths['/v1/profiles/{profileId}'].put;
       const bodySchema = put.requestBody.content['application/json'].schema;
       expect(bodySchema.additionalProperties).to.equal(false);

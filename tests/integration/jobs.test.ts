@@ -21,7 +21,11 @@ function lowIncomeProfiles(count: number, offset = 0) {
 
 async function bulkUpsert(app: TestApp, key: Record<string, string>, profiles: object[]): Promise<void> {
   for (let i = 0; i < profiles.length; i += 1000) {
-    const res = await app.http().post('/v1/profiles/bulk').set(key).send({ profiles: profiles.slice(i, i + 1000) });
+    const res = await app
+      .http()
+      .post('/v1/profiles/bulk')
+      .set(key)
+      .send({ profiles: profiles.slice(i, i + 1000) });
     expect(res.body.errors, JSON.stringify(res.body.errors?.[0])).to.deep.equal([]);
   }
 }
@@ -66,7 +70,11 @@ describe('Jobs', () => {
       const second = await app.http().post('/v1/jobs/retag/run').set(bearer(app.adminKey));
       expect(first.status).to.equal(202);
       expect(second.status).to.equal(409);
-      for (let i = 0; i < 50 && (await app.http().get('/v1/jobs').set(bearer(app.adminKey))).body.items.some((j: { running: boolean }) => j.running); i++) {
+      for (
+        let i = 0;
+        i < 50 && (await app.http().get('/v1/jobs').set(bearer(app.adminKey))).body.items.some((j: { running: boolean }) => j.running);
+        i++
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     });
@@ -82,7 +90,11 @@ describe('Jobs', () => {
       second_ = new Date(Date.now() + 4000).getUTCSeconds();
       const schedule = `${second_} * * * * *`;
       first = await startTestApp('twoscheduled', { JOB_RETAG_SCHEDULE: schedule });
-      second = await startTestApp('twoscheduled', { JOB_RETAG_SCHEDULE: schedule, MONGODB_DB: first.config.mongodbDb, BOOTSTRAP_ADMIN_KEY: first.adminKey });
+      second = await startTestApp('twoscheduled', {
+        JOB_RETAG_SCHEDULE: schedule,
+        MONGODB_DB: first.config.mongodbDb,
+        BOOTSTRAP_ADMIN_KEY: first.adminKey,
+      });
     });
     after(async () => {
       await second.stop();
@@ -129,7 +141,10 @@ describe('Jobs', () => {
       expect(run.counts).to.include({ processed: total, changed: total });
       const segment = await app.http().get('/v1/profiles').query({ tag: 'income-low', limit: 500 }).set(feed);
       expect(segment.body.items).to.have.length(500);
-      expect(segment.body.items[0].tagDetails.find((t: { tag: string }) => t.tag === 'income-low')).to.include({ ruleset: 'customer-tags', version: 1 });
+      expect(segment.body.items[0].tagDetails.find((t: { tag: string }) => t.tag === 'income-low')).to.include({
+        ruleset: 'customer-tags',
+        version: 1,
+      });
       const again = await runJob(app, 'retag');
       expect(again.counts).to.include({ processed: total, changed: 0 });
     });
@@ -179,12 +194,24 @@ describe('Jobs', () => {
       app = await startTestApp('retention', { DECISION_RETENTION_DAYS: '0', DECISION_SEAL_LAG_MS: '0' });
       loanSystem = bearer(await issueKey(app, ['decide', 'profiles:write']));
       compliance = bearer(await issueKey(app, ['audit:read']));
-      await app.http().put('/v1/profiles/R-1').set(loanSystem).send({ type: 'individual', basic: { residence: RESIDENCE } }).expect(201);
+      await app
+        .http()
+        .put('/v1/profiles/R-1')
+        .set(loanSystem)
+        .send({ type: 'individual', basic: { residence: RESIDENCE } })
+        .expect(201);
     });
     after(() => app.stop());
 
     const decide = async () =>
-      (await app.http().post('/v1/decisions').set(loanSystem).send({ profileId: 'R-1', event: { type: 'login' }, rulesets: ['fraud-alerts'] }).expect(200)).body.decisionId as string;
+      (
+        await app
+          .http()
+          .post('/v1/decisions')
+          .set(loanSystem)
+          .send({ profileId: 'R-1', event: { type: 'login' }, rulesets: ['fraud-alerts'] })
+          .expect(200)
+      ).body.decisionId as string;
 
     it('removes only sealed entries past the period and old job runs, and the log still verifies', async () => {
       const sealedIds = [await decide(), await decide(), await decide()];
@@ -193,9 +220,33 @@ describe('Jobs', () => {
       const database = await openTestDatabase(app);
       const runs = database.connection.db!.collection('job_runs');
       const old = new Date(Date.now() - 91 * DAY_MS);
-      await runs.insertOne({ _id: 'retag@old', job: 'retag', trigger: 'schedule', slot: old, instance: 'x', startedAt: old, endedAt: old, heartbeatAt: old, status: 'succeeded', counts: {}, error: null } as never);
+      await runs.insertOne({
+        _id: 'retag@old',
+        job: 'retag',
+        trigger: 'schedule',
+        slot: old,
+        instance: 'x',
+        startedAt: old,
+        endedAt: old,
+        heartbeatAt: old,
+        status: 'succeeded',
+        counts: {},
+        error: null,
+      } as never);
       const recent = new Date(Date.now() - 89 * DAY_MS);
-      await runs.insertOne({ _id: 'retag@recent', job: 'retag', trigger: 'schedule', slot: recent, instance: 'x', startedAt: recent, endedAt: recent, heartbeatAt: recent, status: 'succeeded', counts: {}, error: null } as never);
+      await runs.insertOne({
+        _id: 'retag@recent',
+        job: 'retag',
+        trigger: 'schedule',
+        slot: recent,
+        instance: 'x',
+        startedAt: recent,
+        endedAt: recent,
+        heartbeatAt: recent,
+        status: 'succeeded',
+        counts: {},
+        error: null,
+      } as never);
 
       const run = await runJob(app, 'retention');
       expect(run.counts).to.include({ decisionsRemoved: 3, jobRunsRemoved: 1 });
@@ -233,7 +284,12 @@ describe('Jobs', () => {
       const near = { type: 'loan_application', location: { lat: 23.13, lon: 113.26 } };
       const events = [far, far, near, near, near];
       for (const [i, event] of events.entries()) {
-        await app.http().post('/v1/decisions').set(key).send({ profileId: `P-0000${i}`, event, rulesets: ['fraud-alerts', 'customer-tags'] }).expect(200);
+        await app
+          .http()
+          .post('/v1/decisions')
+          .set(key)
+          .send({ profileId: `P-0000${i}`, event, rulesets: ['fraud-alerts', 'customer-tags'] })
+          .expect(200);
       }
       const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
       const res = await app.http().get('/v1/reports/daily').query({ date: today }).set(key);
@@ -265,7 +321,11 @@ describe('Jobs', () => {
       expect(run.status).to.equal('succeeded');
       expect(run.counts).to.include({ 'income-low:profiles': 5, 'income-high:profiles': 0 });
       const file = path.join(dataDir, run.counts['income-low:file']);
-      const ids = fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line).profileId);
+      const ids = fs
+        .readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).profileId);
       expect(ids).to.deep.equal(['P-00000', 'P-00001', 'P-00002', 'P-00003', 'P-00004']);
       expect(run.counts['income-low:bytes']).to.equal(fs.statSync(file).size);
       expect(path.basename(file)).to.match(/^segment-income-low-\d{4}-\d{2}-\d{2}\.ndjson$/);

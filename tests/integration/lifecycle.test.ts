@@ -37,7 +37,11 @@ describe('service lifecycle', () => {
     const dbName = freshDbName('restart');
     const first = serverOn(dataDir, dbName);
     const { url } = await first.start();
-    await supertest(url).put('/v1/profiles/KEEP-1').set('Authorization', `Bearer ${ADMIN}`).send(fixture('profiles/sme-shenzhen.json')).expect(201);
+    await supertest(url)
+      .put('/v1/profiles/KEEP-1')
+      .set('Authorization', `Bearer ${ADMIN}`)
+      .send(fixture('profiles/sme-shenzhen.json'))
+      .expect(201);
     await first.stop();
 
     const second = serverOn(dataDir, dbName);
@@ -59,7 +63,13 @@ describe('service lifecycle', () => {
     // Send the headers and half the body, so the request is surely in flight when stop() begins.
     const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = http.request(
-        { port, host: '127.0.0.1', method: 'PUT', path: '/v1/profiles/G-1', headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
+        {
+          port,
+          host: '127.0.0.1',
+          method: 'PUT',
+          path: '/v1/profiles/G-1',
+          headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+        },
         (res) => {
           let text = '';
           res.on('data', (chunk) => (text += chunk));
@@ -78,10 +88,12 @@ describe('service lifecycle', () => {
     await stopped;
     expect(res.status).to.equal(201);
     expect(JSON.parse(res.body).profileId).to.equal('G-1');
-    const refused = await supertest(url).get('/healthz').then(
-      () => false,
-      () => true,
-    );
+    const refused = await supertest(url)
+      .get('/healthz')
+      .then(
+        () => false,
+        () => true,
+      );
     expect(refused).to.equal(true);
   });
 });

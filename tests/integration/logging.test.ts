@@ -25,7 +25,13 @@ describe('logs', () => {
     const logger = createLogger('debug');
     logger.clear();
     logger.add(new winston.transports.Stream({ stream: sink }));
-    const config = loadConfig({ MONGODB_URI: process.env.MONGODB_URI, MONGODB_DB: freshDbName('logging'), PORT: '0', HOST: '127.0.0.1', BOOTSTRAP_ADMIN_KEY: adminKey });
+    const config = loadConfig({
+      MONGODB_URI: process.env.MONGODB_URI,
+      MONGODB_DB: freshDbName('logging'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      BOOTSTRAP_ADMIN_KEY: adminKey,
+    });
     server = createServer(config, { logger });
     url = (await server.start()).url;
   });
@@ -33,7 +39,12 @@ describe('logs', () => {
 
   it('when a profile is written, then the request log carries the request id and the route pattern, and no customer data', async () => {
     const profile = fixture('profiles/individual-guangzhou.json');
-    await supertest(url).put('/v1/profiles/C-SECRET-77').set('Authorization', `Bearer ${adminKey}`).set('X-Request-Id', 'req-log-1').send(profile).expect(201);
+    await supertest(url)
+      .put('/v1/profiles/C-SECRET-77')
+      .set('Authorization', `Bearer ${adminKey}`)
+      .set('X-Request-Id', 'req-log-1')
+      .send(profile)
+      .expect(201);
     const requestLine = lines.find((line) => line.message === 'request' && line.requestId === 'req-log-1');
     expect(requestLine).to.include({ route: '/v1/profiles/:profileId', status: 201, method: 'PUT' });
     const everything = JSON.stringify(lines);

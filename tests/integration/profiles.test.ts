@@ -27,7 +27,11 @@ describe('Profiles API', () => {
       expect(created.body.tags).to.deep.equal([]);
       expect(created.body.createdAt).to.equal(created.body.updatedAt);
 
-      const replaced = await app.http().put('/v1/profiles/C-1001').set(writer).send({ type: 'individual', financials: { monthlyIncome: 1 } });
+      const replaced = await app
+        .http()
+        .put('/v1/profiles/C-1001')
+        .set(writer)
+        .send({ type: 'individual', financials: { monthlyIncome: 1 } });
       expect(replaced.status).to.equal(200);
       expect(replaced.body.createdAt).to.equal(created.body.createdAt);
       expect(replaced.body.financials).to.deep.equal({ monthlyIncome: 1 });
@@ -73,7 +77,11 @@ describe('Profiles API', () => {
     });
 
     it('when the profileId is malformed, then 400 and nothing is stored', async () => {
-      const res = await app.http().put(`/v1/profiles/${'x'.repeat(65)}`).set(writer).send({ type: 'sme' });
+      const res = await app
+        .http()
+        .put(`/v1/profiles/${'x'.repeat(65)}`)
+        .set(writer)
+        .send({ type: 'sme' });
       expect(res.status).to.equal(400);
       expect(res.body.error.details[0].path).to.equal('/params/profileId');
       const bad = await app.http().put('/v1/profiles/has%20space').set(writer).send({ type: 'sme' });

@@ -14,7 +14,9 @@ function exchange(port: number, raw: string): Promise<{ status: number; headers:
     socket.on('close', () => {
       const [head = '', ...rest] = text.split('\r\n\r\n');
       const [statusLine = '', ...headerLines] = head.split('\r\n');
-      const headers = Object.fromEntries(headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      const headers = Object.fromEntries(
+        headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+      );
       resolve({ status: Number(statusLine.split(' ')[1]), headers, body: rest.join('\r\n\r\n') });
     });
   });
@@ -29,21 +31,36 @@ const cases: { name: string; raw: string; status: number; code: string }[] = [
   },
   { name: 'the method is not HTTP', raw: 'FETCH /healthz HTTP/1.1\r\nHost: x\r\n\r\n', status: 400, code: 'VALIDATION_FAILED' },
   { name: 'the request line is malformed', raw: 'GET /a b HTTP/1.1\r\nHost: x\r\n\r\n', status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'a header line is malformed', raw: 'GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n', status: 400, code: 'VALIDATION_FAILED' },
+  {
+    name: 'a header line is malformed',
+    raw: 'GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
   {
     name: 'Content-Length and Transfer-Encoding are both sent',
     raw: 'POST /v1/decisions HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n',
     status: 400,
     code: 'VALIDATION_FAILED',
   },
-  { name: 'an HTTP/1.1 request has no Host header', raw: 'GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n', status: 400, code: 'VALIDATION_FAILED' },
+  {
+    name: 'an HTTP/1.1 request has no Host header',
+    raw: 'GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
   {
     name: 'the Expect header asks for something else than 100-continue',
     raw: 'GET /healthz HTTP/1.1\r\nHost: x\r\nExpect: teapot\r\nConnection: close\r\n\r\n',
     status: 417,
     code: 'EXPECTATION_FAILED',
   },
-  { name: 'the method is CONNECT', raw: 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n', status: 405, code: 'METHOD_NOT_ALLOWED' },
+  {
+    name: 'the method is CONNECT',
+    raw: 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n',
+    status: 405,
+    code: 'METHOD_NOT_ALLOWED',
+  },
   {
     name: 'a path parameter is not valid percent-encoding',
     raw: 'GET /v1/profiles/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',

@@ -10,7 +10,11 @@ import type { Rule } from '../../src/engine/rule-schema.js';
  * are sent as raw JSON text, since a JavaScript literal `{ __proto__: ... }` sets a prototype, not a key.
  */
 const RESERVED = ['__proto__', 'constructor', 'prototype'];
-const ageRule = { name: 'r', conditions: { all: [{ fact: 'age', operator: 'greaterThan', value: 3 }] }, event: { type: 'tag', params: { tag: 't' } } };
+const ageRule = {
+  name: 'r',
+  conditions: { all: [{ fact: 'age', operator: 'greaterThan', value: 3 }] },
+  event: { type: 'tag', params: { tag: 't' } },
+};
 const paths = (res: { body: { error: { details: { path: string }[] } } }) => res.body.error.details.map((detail) => detail.path);
 
 describe('Keys that name Object prototype members', () => {
@@ -28,7 +32,12 @@ describe('Keys that name Object prototype members', () => {
     feed = bearer(await issueKey(app, ['profiles:write']));
     editor = bearer(await issueKey(app, ['rules:edit', 'rules:publish']));
     compliance = bearer(await issueKey(app, ['audit:read']));
-    await app.http().put('/v1/profiles/K-1').set(feed).send({ type: 'individual', basic: { birthDate: '1990-01-01' } }).expect(201);
+    await app
+      .http()
+      .put('/v1/profiles/K-1')
+      .set(feed)
+      .send({ type: 'individual', basic: { birthDate: '1990-01-01' } })
+      .expect(201);
   });
   after(async () => {
     await database.close();
@@ -42,7 +51,12 @@ describe('Keys that name Object prototype members', () => {
   describe('POST /v1/decisions', () => {
     for (const id of ['constructor', 'prototype']) {
       it(`when rulesets names "${id}", then 400 pointing at the item, never a 500`, async () => {
-        const res = await sendRaw('post', '/v1/decisions', loanSystem, `{"profileId":"K-1","event":{"type":"login"},"rulesets":["fraud-alerts","${id}"]}`);
+        const res = await sendRaw(
+          'post',
+          '/v1/decisions',
+          loanSystem,
+          `{"profileId":"K-1","event":{"type":"login"},"rulesets":["fraud-alerts","${id}"]}`,
+        );
 
         expect(res.status, JSON.stringify(res.body)).to.equal(400);
         expect(paths(res)).to.include('/rulesets/1');
@@ -51,11 +65,18 @@ describe('Keys that name Object prototype members', () => {
 
     for (const key of RESERVED) {
       it(`when versions has the key "${key}", then 400 pointing at it`, async () => {
-        const res = await sendRaw('post', '/v1/decisions', loanSystem, `{"profileId":"K-1","event":{"type":"login"},"versions":{"${key}":1}}`);
+        const res = await sendRaw(
+          'post',
+          '/v1/decisions',
+          loanSystem,
+          `{"profileId":"K-1","event":{"type":"login"},"versions":{"${key}":1}}`,
+        );
 
         expect(res.status, JSON.stringify(res.body)).to.equal(400);
         expect(paths(res)).to.include(`/versions/${key}`);
-        expect(res.body.error.details.find((d: { path: string }) => d.path === `/versions/${key}`).message).to.match(/__proto__, constructor or prototype/);
+        expect(res.body.error.details.find((d: { path: string }) => d.path === `/versions/${key}`).message).to.match(
+          /__proto__, constructor or prototype/,
+        );
       });
 
       it(`when the event has the extra key "${key}", then 400 pointing at it and nothing is logged`, async () => {
@@ -85,7 +106,12 @@ describe('Keys that name Object prototype members', () => {
     for (const key of RESERVED) {
       it(`when attributes has the key "${key}", then 400 pointing at it, in a PUT and in a bulk item`, async () => {
         const put = await sendRaw('put', '/v1/profiles/K-2', feed, `{"type":"individual","attributes":{"vipLevel":2,"${key}":1}}`);
-        const bulk = await sendRaw('post', '/v1/profiles/bulk', feed, `{"profiles":[{"profileId":"K-3","type":"sme","attributes":{"${key}":true}}]}`);
+        const bulk = await sendRaw(
+          'post',
+          '/v1/profiles/bulk',
+          feed,
+          `{"profiles":[{"profileId":"K-3","type":"sme","attributes":{"${key}":true}}]}`,
+        );
 
         expect(put.status, JSON.stringify(put.body)).to.equal(400);
         expect(paths(put)).to.include(`/attributes/${key}`);
@@ -125,7 +151,9 @@ describe('Keys that name Object prototype members', () => {
       },
       {
         name: `a path through "${key}"`,
-        draft: JSON.stringify({ rules: [{ ...ageRule, conditions: { all: [{ fact: 'attributes', path: `$.vip.${key}`, operator: 'equal', value: 1 }] } }] }),
+        draft: JSON.stringify({
+          rules: [{ ...ageRule, conditions: { all: [{ fact: 'attributes', path: `$.vip.${key}`, operator: 'equal', value: 1 }] } }],
+        }),
         path: '/rules/0/conditions/all/0/path',
       },
       {
@@ -155,7 +183,12 @@ describe('Keys that name Object prototype members', () => {
       }
 
       it(`when a simulation's template event has the key "${key}", then 400 pointing at it`, async () => {
-        const res = await sendRaw('post', '/v1/rulesets/fraud-alerts/simulate', editor, `{"candidate":"draft","baseline":"active","against":{"profiles":{"limit":1,"event":{"type":"login","${key}":1}}}}`);
+        const res = await sendRaw(
+          'post',
+          '/v1/rulesets/fraud-alerts/simulate',
+          editor,
+          `{"candidate":"draft","baseline":"active","against":{"profiles":{"limit":1,"event":{"type":"login","${key}":1}}}}`,
+        );
 
         expect(res.status, JSON.stringify(res.body)).to.equal(400);
         expect(paths(res)).to.include(`/against/profiles/event/${key}`);
@@ -182,7 +215,16 @@ describe('Keys that name Object prototype members', () => {
         createdBy: actor,
         draft: { rules: [], tests: [], checksum: 'sha256:draft', updatedAt: now, updatedBy: actor },
       });
-      await store.insertVersion({ rulesetId: 'constructor', version: 1, kind: 'tagging', rules: [rule], tests: [], checksum: 'sha256:v1', publishedAt: now, publishedBy: actor });
+      await store.insertVersion({
+        rulesetId: 'constructor',
+        version: 1,
+        kind: 'tagging',
+        rules: [rule],
+        tests: [],
+        checksum: 'sha256:v1',
+        publishedAt: now,
+        publishedBy: actor,
+      });
       await store.setActive('constructor', 1, now);
       // Every instance polls the heads every RULESET_POLL_MS (100 ms here).
       for (let waited = 0; waited < 5000; waited += 100) {
@@ -193,13 +235,21 @@ describe('Keys that name Object prototype members', () => {
     });
 
     it('when a decision evaluates every active ruleset, then it evaluates that one too, and the day report counts its rule and tag', async () => {
-      const res = await app.http().post('/v1/decisions').set(loanSystem).send({ profileId: 'K-1', event: { type: 'login' } });
+      const res = await app
+        .http()
+        .post('/v1/decisions')
+        .set(loanSystem)
+        .send({ profileId: 'K-1', event: { type: 'login' } });
 
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(res.body.rulesetVersions).to.have.property('constructor', 1);
       expect(res.body.tags).to.include('constructor');
       const logged = await app.http().get(`/v1/decisions/${res.body.decisionId}`).set(compliance);
-      const report = await app.http().get('/v1/reports/daily').query({ date: logged.body.createdAt.slice(0, 10) }).set(compliance);
+      const report = await app
+        .http()
+        .get('/v1/reports/daily')
+        .query({ date: logged.body.createdAt.slice(0, 10) })
+        .set(compliance);
       expect(report.status).to.equal(200);
       expect(report.body.tags).to.deep.include({ constructor: 1 });
       const version = report.body.rulesets.find((item: { ruleset: string }) => item.ruleset === 'constructor');
@@ -213,7 +263,11 @@ describe('Keys that name Object prototype members', () => {
         .http()
         .post('/v1/rulesets/constructor/simulate')
         .set(bearer(app.adminKey))
-        .send({ candidate: 'draft', baseline: 'active', against: { profiles: { limit: 10, event: { type: 'login', at: '2026-11-21T10:00:00+08:00' } } } });
+        .send({
+          candidate: 'draft',
+          baseline: 'active',
+          against: { profiles: { limit: 10, event: { type: 'login', at: '2026-11-21T10:00:00+08:00' } } },
+        });
 
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(res.body.inputs).to.equal(1);

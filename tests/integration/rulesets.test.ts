@@ -9,7 +9,10 @@ function farEventRule(threshold: number) {
     name: 'event-far-from-residence',
     priority: 10,
     conditions: { all: [{ fact: 'eventDistanceFromResidenceKm', operator: 'greaterThan', value: threshold }] },
-    event: { type: 'alert', params: { code: 'LOCATION_MISMATCH', severity: 'high', message: '{{eventDistanceFromResidenceKm}} km from residence' } },
+    event: {
+      type: 'alert',
+      params: { code: 'LOCATION_MISMATCH', severity: 'high', message: '{{eventDistanceFromResidenceKm}} km from residence' },
+    },
   };
 }
 
@@ -43,7 +46,11 @@ describe('Rulesets API', () => {
   after(() => app.stop());
 
   async function createRuleset(id: string, kind = 'fraud'): Promise<void> {
-    const res = await app.http().post('/v1/rulesets').set(editor).send({ id, kind, description: `test ${id}` });
+    const res = await app
+      .http()
+      .post('/v1/rulesets')
+      .set(editor)
+      .send({ id, kind, description: `test ${id}` });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
   }
 
@@ -57,9 +64,25 @@ describe('Rulesets API', () => {
       expect(res.status).to.equal(200);
       const names = res.body.items.map((item: { name: string }) => item.name);
       expect(names).to.include.members([
-        'age', 'businessYears', 'debtToIncome', 'eventLocalHour', 'eventDistanceFromResidenceKm',
-        'trajectoryDistanceFromResidenceKm', 'lateNightActivityShare30d', 'activityCount30d', 'applicationsLast24h',
-        'basic', 'company', 'financials', 'credit', 'ecommerce', 'interests', 'sentiment', 'activity', 'attributes', 'event',
+        'age',
+        'businessYears',
+        'debtToIncome',
+        'eventLocalHour',
+        'eventDistanceFromResidenceKm',
+        'trajectoryDistanceFromResidenceKm',
+        'lateNightActivityShare30d',
+        'activityCount30d',
+        'applicationsLast24h',
+        'basic',
+        'company',
+        'financials',
+        'credit',
+        'ecommerce',
+        'interests',
+        'sentiment',
+        'activity',
+        'attributes',
+        'event',
       ]);
       for (const item of res.body.items) expect(item.description, item.name).to.be.a('string').and.not.empty;
     });
@@ -98,33 +121,65 @@ describe('Rulesets API', () => {
     const cases: { name: string; rules: unknown[]; path: string; message?: RegExp }[] = [
       {
         name: 'an unknown fact',
-        rules: [{ name: 'r', conditions: { all: [{ fact: 'shoeSize', operator: 'equal', value: 42 }] }, event: { type: 'tag', params: { tag: 't' } } }],
+        rules: [
+          {
+            name: 'r',
+            conditions: { all: [{ fact: 'shoeSize', operator: 'equal', value: 42 }] },
+            event: { type: 'tag', params: { tag: 't' } },
+          },
+        ],
         path: '/rules/0/conditions/all/0/fact',
         message: /unknown fact "shoeSize"/,
       },
       {
         name: 'an unknown operator',
-        rules: [{ name: 'r', conditions: { any: [{ fact: 'age', operator: 'roughly', value: 30 }] }, event: { type: 'tag', params: { tag: 't' } } }],
+        rules: [
+          {
+            name: 'r',
+            conditions: { any: [{ fact: 'age', operator: 'roughly', value: 30 }] },
+            event: { type: 'tag', params: { tag: 't' } },
+          },
+        ],
         path: '/rules/0/conditions/any/0/operator',
       },
       {
         name: 'between without [lo, hi]',
-        rules: [{ name: 'r', conditions: { all: [{ fact: 'age', operator: 'between', value: 30 }] }, event: { type: 'tag', params: { tag: 't' } } }],
+        rules: [
+          {
+            name: 'r',
+            conditions: { all: [{ fact: 'age', operator: 'between', value: 30 }] },
+            event: { type: 'tag', params: { tag: 't' } },
+          },
+        ],
         path: '/rules/0/conditions/all/0/value',
       },
       {
         name: 'a path on a fact that has none',
-        rules: [{ name: 'r', conditions: { all: [{ fact: 'age', path: '$.years', operator: 'greaterThan', value: 3 }] }, event: { type: 'tag', params: { tag: 't' } } }],
+        rules: [
+          {
+            name: 'r',
+            conditions: { all: [{ fact: 'age', path: '$.years', operator: 'greaterThan', value: 3 }] },
+            event: { type: 'tag', params: { tag: 't' } },
+          },
+        ],
         path: '/rules/0/conditions/all/0/path',
       },
       {
         name: 'an unknown event type',
-        rules: [{ name: 'r', conditions: { all: [{ fact: 'age', operator: 'greaterThan', value: 3 }] }, event: { type: 'email', params: {} } }],
+        rules: [
+          { name: 'r', conditions: { all: [{ fact: 'age', operator: 'greaterThan', value: 3 }] }, event: { type: 'email', params: {} } },
+        ],
         path: '/rules/0/event/type',
       },
       {
         name: 'missing event params',
-        rules: [{ name: 'r', conditions: { all: [{ fact: 'age', operator: 'greaterThan', value: 3 }] }, event: { type: 'alert', params: { code: 'X' } } }],
+        rules: [
+          {
+            name: 'r',
+            conditions: { all: [{ fact: 'age', operator: 'greaterThan', value: 3 }] },
+            event: { type: 'alert', params: { code: 'X' } },
+          },
+        ],
         path: '/rules/0/event/params/severity',
       },
       {
@@ -134,7 +189,13 @@ describe('Rulesets API', () => {
       },
       {
         name: 'a catastrophic regular expression',
-        rules: [{ name: 'r', conditions: { all: [{ fact: 'basic', path: '$.occupation', operator: 'matches', value: '^(a+)+$' }] }, event: { type: 'tag', params: { tag: 't' } } }],
+        rules: [
+          {
+            name: 'r',
+            conditions: { all: [{ fact: 'basic', path: '$.occupation', operator: 'matches', value: '^(a+)+$' }] },
+            event: { type: 'tag', params: { tag: 't' } },
+          },
+        ],
         path: '/rules/0/conditions/all/0/value',
       },
       {
@@ -142,7 +203,13 @@ describe('Rulesets API', () => {
         rules: [
           {
             name: 'deep',
-            conditions: { all: [{ not: { all: [{ not: { all: [{ not: { all: [{ not: { all: [{ fact: 'age', operator: 'equal', value: 1 }] } }] } }] } }] } }] },
+            conditions: {
+              all: [
+                {
+                  not: { all: [{ not: { all: [{ not: { all: [{ not: { all: [{ fact: 'age', operator: 'equal', value: 1 }] } }] } }] } }] },
+                },
+              ],
+            },
             event: { type: 'tag', params: { tag: 't' } },
           },
         ],
@@ -150,22 +217,46 @@ describe('Rulesets API', () => {
       },
       {
         name: 'a message naming an unknown fact',
-        rules: [{ name: 'r', conditions: { all: [{ fact: 'age', operator: 'greaterThan', value: 3 }] }, event: { type: 'tag', params: { tag: 't', message: '{{nope}}' } } }],
+        rules: [
+          {
+            name: 'r',
+            conditions: { all: [{ fact: 'age', operator: 'greaterThan', value: 3 }] },
+            event: { type: 'tag', params: { tag: 't', message: '{{nope}}' } },
+          },
+        ],
         path: '/rules/0/event/params/message',
       },
       {
         name: 'a group priority that is not an integer',
-        rules: [{ name: 'r', conditions: { all: [{ any: [{ fact: 'age', operator: 'greaterThan', value: 3 }], priority: 'high' }] }, event: { type: 'tag', params: { tag: 't' } } }],
+        rules: [
+          {
+            name: 'r',
+            conditions: { all: [{ any: [{ fact: 'age', operator: 'greaterThan', value: 3 }], priority: 'high' }] },
+            event: { type: 'tag', params: { tag: 't' } },
+          },
+        ],
         path: '/rules/0/conditions/all/0/priority',
       },
       {
         name: 'a message placeholder that is not a fact path',
-        rules: [{ name: 'r', conditions: { all: [{ fact: 'age', operator: 'greaterThan', value: 3 }] }, event: { type: 'tag', params: { tag: 't', message: 'x {{ no-such-fact }}' } } }],
+        rules: [
+          {
+            name: 'r',
+            conditions: { all: [{ fact: 'age', operator: 'greaterThan', value: 3 }] },
+            event: { type: 'tag', params: { tag: 't', message: 'x {{ no-such-fact }}' } },
+          },
+        ],
         path: '/rules/0/event/params/message',
       },
       {
         name: 'a value that is an object (a fact reference)',
-        rules: [{ name: 'r', conditions: { all: [{ fact: 'age', operator: 'equal', value: { fact: 'businessYears' } }] }, event: { type: 'tag', params: { tag: 't' } } }],
+        rules: [
+          {
+            name: 'r',
+            conditions: { all: [{ fact: 'age', operator: 'equal', value: { fact: 'businessYears' } }] },
+            event: { type: 'tag', params: { tag: 't' } },
+          },
+        ],
         path: '/rules/0/conditions/all/0/value',
       },
     ];
@@ -286,7 +377,12 @@ describe('Rulesets with FOUR_EYES=true', () => {
     const both = bearer(await issueKey(app, ['rules:edit', 'rules:publish'], 'editor-and-publisher'));
     const other = bearer(await issueKey(app, ['rules:publish'], 'second-pair-of-eyes'));
     await app.http().post('/v1/rulesets').set(both).send({ id: 'four-eyes', kind: 'tagging' }).expect(201);
-    await app.http().put('/v1/rulesets/four-eyes/draft').set(both).send({ rules: [highIncomeRule] }).expect(200);
+    await app
+      .http()
+      .put('/v1/rulesets/four-eyes/draft')
+      .set(both)
+      .send({ rules: [highIncomeRule] })
+      .expect(200);
     const own = await app.http().post('/v1/rulesets/four-eyes/versions').set(both);
     expect(own.status).to.equal(403);
     const theirs = await app.http().post('/v1/rulesets/four-eyes/versions').set(other);
@@ -314,9 +410,19 @@ describe('Rulesets across two instances on one database', () => {
   it('when one instance rolls back, then the other serves the rolled-back version within 5 s', async () => {
     const admin = bearer(first.adminKey);
     await first.http().post('/v1/rulesets').set(admin).send({ id: 'shared', kind: 'fraud' }).expect(201);
-    await first.http().put('/v1/rulesets/shared/draft').set(admin).send({ rules: [farEventRule(300)] }).expect(200);
+    await first
+      .http()
+      .put('/v1/rulesets/shared/draft')
+      .set(admin)
+      .send({ rules: [farEventRule(300)] })
+      .expect(200);
     await first.http().post('/v1/rulesets/shared/versions').set(admin).expect(201);
-    await first.http().put('/v1/rulesets/shared/draft').set(admin).send({ rules: [farEventRule(500)] }).expect(200);
+    await first
+      .http()
+      .put('/v1/rulesets/shared/draft')
+      .set(admin)
+      .send({ rules: [farEventRule(500)] })
+      .expect(200);
     await first.http().post('/v1/rulesets/shared/versions').set(admin).expect(201);
 
     const deadline = Date.now() + 5000;

@@ -55,7 +55,9 @@ describe('the service as a process (started the way the README says)', function 
     const npm = spawn('npm', ['start'], newDataDir('npm-start'));
     const listening = await npm.waitForLog((line) => line.message === 'listening', 90_000);
     const servicePid = listening.pid as number;
-    const databasePid = embedded ? ((await npm.waitForLog((line) => line.message === 'embedded database ready', 1000)).pid as number) : undefined;
+    const databasePid = embedded
+      ? ((await npm.waitForLog((line) => line.message === 'embedded database ready', 1000)).pid as number)
+      : undefined;
     expect(servicePid).to.not.equal(npm.child.pid);
 
     const inFlight = halfSentRequest(`http://127.0.0.1:${listening.port}`, ADMIN, 'SIGTERM-1');

@@ -25,12 +25,21 @@ describe('POST /v1/rulesets/{id}/simulate', () => {
     const feed = bearer(await issueKey(app, ['profiles:write', 'decide']));
     from = new Date(Date.now() - 1000).toISOString();
     for (const [index, km] of DISTANCES_KM.entries()) {
-      await app.http().put(`/v1/profiles/S-${index}`).set(feed).send({ type: 'individual', basic: { residence: GUANGZHOU } }).expect(201);
+      await app
+        .http()
+        .put(`/v1/profiles/S-${index}`)
+        .set(feed)
+        .send({ type: 'individual', basic: { residence: GUANGZHOU } })
+        .expect(201);
       await app
         .http()
         .post('/v1/decisions')
         .set(feed)
-        .send({ profileId: `S-${index}`, event: { type: 'loan_application', at: '2026-11-21T10:00:00+08:00', location: north(km) }, rulesets: ['fraud-alerts'] })
+        .send({
+          profileId: `S-${index}`,
+          event: { type: 'loan_application', at: '2026-11-21T10:00:00+08:00', location: north(km) },
+          rulesets: ['fraud-alerts'],
+        })
         .expect(200);
     }
     to = new Date(Date.now() + 1000).toISOString();
@@ -38,7 +47,12 @@ describe('POST /v1/rulesets/{id}/simulate', () => {
     const v1 = await app.http().get('/v1/rulesets/fraud-alerts/versions/1').set(staff);
     const rules = v1.body.rules.map((rule: { name: string; conditions: { all: { fact: string; value: number }[] } }) => {
       if (rule.name !== 'event-far-from-residence') return rule;
-      return { ...rule, conditions: { all: rule.conditions.all.map((leaf) => (leaf.fact === 'eventDistanceFromResidenceKm' ? { ...leaf, value: 100 } : leaf)) } };
+      return {
+        ...rule,
+        conditions: {
+          all: rule.conditions.all.map((leaf) => (leaf.fact === 'eventDistanceFromResidenceKm' ? { ...leaf, value: 100 } : leaf)),
+        },
+      };
     });
     await app.http().put('/v1/rulesets/fraud-alerts/draft').set(staff).send({ rules, tests: [] }).expect(200);
   });
@@ -46,7 +60,11 @@ describe('POST /v1/rulesets/{id}/simulate', () => {
 
   /** The draft against the active version, on the logged decisions of [from, to), as `key` asks for it. */
   const simulateAgainstDecisions = (key: Record<string, string>) =>
-    app.http().post('/v1/rulesets/fraud-alerts/simulate').set(key).send({ candidate: 'draft', baseline: 'active', against: { decisions: { from, to } } });
+    app
+      .http()
+      .post('/v1/rulesets/fraud-alerts/simulate')
+      .set(key)
+      .send({ candidate: 'draft', baseline: 'active', against: { decisions: { from, to } } });
 
   /** Polls a background run until it has succeeded, as `key` sees it. */
   async function finished(rulesetId: string, simulationId: string, key: Record<string, string>) {
@@ -96,7 +114,11 @@ describe('POST /v1/rulesets/{id}/simulate', () => {
       .http()
       .post('/v1/rulesets/fraud-alerts/simulate')
       .set(reviewer)
-      .send({ candidate: 'draft', baseline: 1, against: { profiles: { limit: 3, event: { type: 'loan_application', location: north(200) } } } });
+      .send({
+        candidate: 'draft',
+        baseline: 1,
+        against: { profiles: { limit: 3, event: { type: 'loan_application', location: north(200) } } },
+      });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(res.body).to.include({ inputs: 3, against: 'profiles' });
     expect(res.body.changed.alerts).to.equal(3);
@@ -110,9 +132,21 @@ describe('POST /v1/rulesets/{id}/simulate', () => {
     expect((await bad({ candidate: 'draft', baseline: 'latest', against: { profiles: { limit: 1 } } })).status).to.equal(400);
     expect((await bad({ candidate: 'draft', baseline: 'active', against: { decisions: { from: to, to: from } } })).status).to.equal(400);
     expect((await bad({ candidate: 'draft', baseline: 'active', against: { everything: true } })).status).to.equal(400);
-    const forbidden = await app.http().post('/v1/rulesets/fraud-alerts/simulate').set(compliance).send({ candidate: 'draft', baseline: 'active', against: { profiles: { limit: 1 } } });
+    const forbidden = await app
+      .http()
+      .post('/v1/rulesets/fraud-alerts/simulate')
+      .set(compliance)
+      .send({ candidate: 'draft', baseline: 'active', against: { profiles: { limit: 1 } } });
     expect(forbidden.status).to.equal(403);
-    expect((await app.http().post('/v1/rulesets/nope/simulate').set(staff).send({ candidate: 'draft', baseline: 'active', against: { profiles: { limit: 1 } } })).status).to.equal(404);
+    expect(
+      (
+        await app
+          .http()
+          .post('/v1/rulesets/nope/simulate')
+          .set(staff)
+          .send({ candidate: 'draft', baseline: 'active', against: { profiles: { limit: 1 } } })
+      ).status,
+    ).to.equal(404);
   });
 
   describe('what a caller without audit:read sees', () => {
@@ -124,14 +158,23 @@ describe('POST /v1/rulesets/{id}/simulate', () => {
       expect(report).not.to.have.property('examples');
       expect(report.changed).to.deep.equal({ any: null, outcome: null, tags: null, products: null, alerts: null });
       expect(report.deltas.alerts).to.deep.equal({});
-      expect(report.rules.find((r: { rule: string }) => r.rule === 'event-far-from-residence')).to.deep.equal({ rule: 'event-far-from-residence', baseline: null, candidate: null });
+      expect(report.rules.find((r: { rule: string }) => r.rule === 'event-far-from-residence')).to.deep.equal({
+        rule: 'event-far-from-residence',
+        baseline: null,
+        candidate: null,
+      });
       expect(report.disclosure).to.deep.equal({ level: 'aggregate', minimumCount: 5 });
-      const decisionIds = (await app.http().get('/v1/decisions').query({ limit: 500 }).set(compliance)).body.items.map((item: { decisionId: string }) => item.decisionId);
+      const decisionIds = (await app.http().get('/v1/decisions').query({ limit: 500 }).set(compliance)).body.items.map(
+        (item: { decisionId: string }) => item.decisionId,
+      );
       const text = JSON.stringify(report);
       for (const id of [...decisionIds, 'S-0', 'S-1', 'S-2', 'S-3', 'S-4']) expect(text).not.to.contain(id);
 
       const stored = await finished('fraud-alerts', res.body.simulationId, reviewer);
-      expect(stored.examples.map((e: { input: { profileId: string } }) => e.input.profileId), 'the stored run keeps them for audit:read').to.have.members(['S-1', 'S-2']);
+      expect(
+        stored.examples.map((e: { input: { profileId: string } }) => e.input.profileId),
+        'the stored run keeps them for audit:read',
+      ).to.have.members(['S-1', 'S-2']);
       expect(stored.disclosure).to.deep.equal({ level: 'full' });
     });
 
@@ -140,11 +183,19 @@ describe('POST /v1/rulesets/{id}/simulate', () => {
         .http()
         .post('/v1/rulesets/fraud-alerts/simulate')
         .set(staff)
-        .send({ candidate: 'draft', baseline: 1, against: { profiles: { limit: 5, event: { type: 'loan_application', location: north(200) } } } });
+        .send({
+          candidate: 'draft',
+          baseline: 1,
+          against: { profiles: { limit: 5, event: { type: 'loan_application', location: north(200) } } },
+        });
       const report = await finished('fraud-alerts', res.body.simulationId, staff);
       expect(report.changed.alerts).to.equal(5);
       expect(report.deltas.alerts).to.deep.equal({ LOCATION_MISMATCH: 5 });
-      expect(report.rules.find((r: { rule: string }) => r.rule === 'event-far-from-residence')).to.deep.equal({ rule: 'event-far-from-residence', baseline: null, candidate: 5 });
+      expect(report.rules.find((r: { rule: string }) => r.rule === 'event-far-from-residence')).to.deep.equal({
+        rule: 'event-far-from-residence',
+        baseline: null,
+        candidate: 5,
+      });
     });
 
     it('when a draft rule singles out one customer by a profile field, then a rules editor learns neither the count nor who', async () => {
@@ -154,20 +205,42 @@ describe('POST /v1/rulesets/{id}/simulate', () => {
         conditions: { all: [{ fact: 'basic', path: '$.birthDate', operator: 'matches', value: '^1963-01' }] },
         event: { type: 'tag', params: { tag: 'probe' } },
       };
-      await app.http().put('/v1/rulesets/customer-tags/draft').set(staff).send({ rules: [...v1.body.rules, probe], tests: [] }).expect(200);
+      await app
+        .http()
+        .put('/v1/rulesets/customer-tags/draft')
+        .set(staff)
+        .send({ rules: [...v1.body.rules, probe], tests: [] })
+        .expect(200);
       const simulate = (key: Record<string, string>) =>
-        app.http().post('/v1/rulesets/customer-tags/simulate').set(key).send({ candidate: 'draft', baseline: 1, against: { profiles: { limit: 4 } } });
-      await app.http().put('/v1/profiles/A-1963').set(bearer(app.adminKey)).send({ type: 'individual', basic: { birthDate: '1963-01-20' } }).expect(201);
+        app
+          .http()
+          .post('/v1/rulesets/customer-tags/simulate')
+          .set(key)
+          .send({ candidate: 'draft', baseline: 1, against: { profiles: { limit: 4 } } });
+      await app
+        .http()
+        .put('/v1/profiles/A-1963')
+        .set(bearer(app.adminKey))
+        .send({ type: 'individual', basic: { birthDate: '1963-01-20' } })
+        .expect(201);
 
       const editor = await simulate(staff);
       expect(editor.status, JSON.stringify(editor.body)).to.equal(200);
-      expect(editor.body.rules.find((r: { rule: string }) => r.rule === 'born-january-1963')).to.deep.equal({ rule: 'born-january-1963', baseline: null, candidate: null });
+      expect(editor.body.rules.find((r: { rule: string }) => r.rule === 'born-january-1963')).to.deep.equal({
+        rule: 'born-january-1963',
+        baseline: null,
+        candidate: null,
+      });
       expect(editor.body.deltas.tags).not.to.have.property('probe');
       expect(editor.body.changed.tags).to.equal(null);
       expect(JSON.stringify(editor.body)).not.to.contain('A-1963');
 
       const auditor = await simulate(reviewer);
-      expect(auditor.body.rules.find((r: { rule: string }) => r.rule === 'born-january-1963')).to.deep.equal({ rule: 'born-january-1963', baseline: 0, candidate: 1 });
+      expect(auditor.body.rules.find((r: { rule: string }) => r.rule === 'born-january-1963')).to.deep.equal({
+        rule: 'born-january-1963',
+        baseline: 0,
+        candidate: 1,
+      });
       expect(auditor.body.examples.map((e: { input: { profileId: string } }) => e.input.profileId)).to.deep.equal(['A-1963']);
     });
   });

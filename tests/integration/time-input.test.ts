@@ -10,7 +10,13 @@ const LEAP_SECOND = '2026-12-31T23:59:60Z';
 const nightOwl = {
   type: 'individual',
   basic: { birthDate: '1990-05-01', residence: GUANGZHOU },
-  activity: Array.from({ length: 6 }, (_, i) => ({ at: `2026-11-${10 + i}T17:30:00Z`, kind: 'login', lat: 23.12, lon: 113.25, deviceId: 'd-1' })),
+  activity: Array.from({ length: 6 }, (_, i) => ({
+    at: `2026-11-${10 + i}T17:30:00Z`,
+    kind: 'login',
+    lat: 23.12,
+    lon: 113.25,
+    deviceId: 'd-1',
+  })),
 };
 
 const refusedTimes = fixture<{ refused: { value: unknown; why: string }[] }>('time/instants.json').refused.filter(
@@ -42,7 +48,8 @@ describe('One reading of time', () => {
       .post('/v1/decisions')
       .set(loanSystem)
       .send({ profileId: 'T-NIGHT', event: { type: 'loan_application', at, location: BEIJING }, rulesets: ['fraud-alerts'] });
-  const loggedCount = async () => (await app.http().get('/v1/decisions').query({ profileId: 'T-NIGHT', limit: 500 }).set(compliance)).body.items.length;
+  const loggedCount = async () =>
+    (await app.http().get('/v1/decisions').query({ profileId: 'T-NIGHT', limit: 500 }).set(compliance)).body.items.length;
 
   describe('POST /v1/decisions event.at', () => {
     it('when event.at has a space instead of the T, then 400 pointing at /event/at and nothing is logged; with the T it raises its alerts', async () => {
@@ -74,7 +81,11 @@ describe('One reading of time', () => {
     it('when a profile activity time is one the facts cannot read, then 400 pointing at it and the profile is unchanged', async () => {
       const activity = [...nightOwl.activity, { at: '2026-11-20 01:30:00+08:00', kind: 'login' }];
 
-      const res = await app.http().put('/v1/profiles/T-NIGHT').set(feed).send({ ...nightOwl, activity });
+      const res = await app
+        .http()
+        .put('/v1/profiles/T-NIGHT')
+        .set(feed)
+        .send({ ...nightOwl, activity });
 
       expect(res.status).to.equal(400);
       expect(res.body.error.details.map((d: { path: string }) => d.path)).to.deep.equal([`/activity/${nightOwl.activity.length}/at`]);
@@ -128,7 +139,11 @@ describe('One reading of time', () => {
     for (const { path, time, who } of lists) {
       for (const { name, position } of crafted) {
         it(`when the cursor of ${path} holds ${name}, then 400 pointing at /query/cursor`, async () => {
-          const res = await app.http().get(path).query({ cursor: cursorOf(position(time)) }).set(who());
+          const res = await app
+            .http()
+            .get(path)
+            .query({ cursor: cursorOf(position(time)) })
+            .set(who());
 
           expect(res.status, JSON.stringify(res.body)).to.equal(400);
           expect(res.body.error.details.map((d: { path: string }) => d.path)).to.deep.equal(['/query/cursor']);
@@ -139,7 +154,11 @@ describe('One reading of time', () => {
     it('when the cursor of /v1/profiles holds an id that is not a string, then 400 pointing at /query/cursor', async () => {
       const reader = bearer(await issueKey(app, ['audit:read']));
       for (const position of [{ id: 5 }, { id: { $gt: '' } }, { id: 'x'.repeat(300) }]) {
-        const res = await app.http().get('/v1/profiles').query({ cursor: cursorOf(position) }).set(reader);
+        const res = await app
+          .http()
+          .get('/v1/profiles')
+          .query({ cursor: cursorOf(position) })
+          .set(reader);
 
         expect(res.status, JSON.stringify(position)).to.equal(400);
         expect(res.body.error.details.map((d: { path: string }) => d.path)).to.deep.equal(['/query/cursor']);
@@ -150,7 +169,11 @@ describe('One reading of time', () => {
       await decide('2026-11-21T02:30:00+08:00').expect(200);
       const first = await app.http().get('/v1/decisions').query({ profileId: 'T-NIGHT', limit: 1 }).set(compliance);
 
-      const second = await app.http().get('/v1/decisions').query({ profileId: 'T-NIGHT', limit: 1, cursor: first.body.nextCursor }).set(compliance);
+      const second = await app
+        .http()
+        .get('/v1/decisions')
+        .query({ profileId: 'T-NIGHT', limit: 1, cursor: first.body.nextCursor })
+        .set(compliance);
 
       expect(second.status).to.equal(200);
       expect(second.body.items).to.have.length(1);

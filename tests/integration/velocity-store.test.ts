@@ -1,7 +1,12 @@
 import { expect } from 'chai';
 import { connectDatabase, type Database } from '../../src/db/database.js';
 import { VelocityStore } from '../../src/features/decisions/velocity-store.js';
-import { afterApplication, applicationsWithin24h, NO_APPLICATIONS, type VelocityHead } from '../../src/features/decisions/velocity-history.js';
+import {
+  afterApplication,
+  applicationsWithin24h,
+  NO_APPLICATIONS,
+  type VelocityHead,
+} from '../../src/features/decisions/velocity-history.js';
 import { DAY_MS } from '../../src/time/durations.js';
 import { freshDbName } from '../helpers/test-app.js';
 
@@ -32,7 +37,10 @@ describe('VelocityStore', () => {
   }
 
   it('when applications are logged, then each profile head counts its own in the 24 h before an event', async () => {
-    await apply('V-1', [-30 * HOUR, -2 * HOUR, -HOUR, 0].map((offset) => ({ at: now + offset, loggedAt: now })));
+    await apply(
+      'V-1',
+      [-30 * HOUR, -2 * HOUR, -HOUR, 0].map((offset) => ({ at: now + offset, loggedAt: now })),
+    );
     await apply('V-2', [{ at: now - HOUR, loggedAt: now }]);
     expect(await store.head('V-1')).to.include({ n: 4 });
     expect(applicationsWithin24h(await store.head('V-1'), new Date(now))).to.equal(2);
@@ -47,7 +55,10 @@ describe('VelocityStore', () => {
   });
 
   it('when a profile has many applications logged over a week ago, then the stored head keeps only recent ones and the count stays right', async () => {
-    await apply('V-OLD', Array.from({ length: 70 }, (_, i) => ({ at: now - 30 * DAY_MS + i * 1000, loggedAt: now - 30 * DAY_MS + i * 1000 })));
+    await apply(
+      'V-OLD',
+      Array.from({ length: 70 }, (_, i) => ({ at: now - 30 * DAY_MS + i * 1000, loggedAt: now - 30 * DAY_MS + i * 1000 })),
+    );
     await apply('V-OLD', [{ at: now - HOUR, loggedAt: now }]);
     const head = await store.head('V-OLD');
     expect(head.n, 'the slot counts every application ever logged').to.equal(71);
@@ -56,7 +67,10 @@ describe('VelocityStore', () => {
   });
 
   it('when an application has an event time far ahead, then it does not push the recent history out', async () => {
-    await apply('V-FAR', [1, 2, 3].map((i) => ({ at: now - i * HOUR, loggedAt: now })));
+    await apply(
+      'V-FAR',
+      [1, 2, 3].map((i) => ({ at: now - i * HOUR, loggedAt: now })),
+    );
     await apply('V-FAR', [{ at: Date.parse('9999-12-31T00:00:00Z'), loggedAt: now }]);
     expect(applicationsWithin24h(await store.head('V-FAR'), new Date(now))).to.equal(3);
   });

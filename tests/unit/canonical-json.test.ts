@@ -4,7 +4,9 @@ import { canonicalJson } from '../../src/json/canonical-json.js';
 describe('canonicalJson()', () => {
   it('when keys come in any order, then the text is the same and sorted', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).to.equal('{"a":{"c":null,"d":[1,{"x":1,"y":2}]},"b":1}');
-    expect(canonicalJson({ a: { c: null, d: [1, { x: 1, y: 2 }] }, b: 1 })).to.equal(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } }));
+    expect(canonicalJson({ a: { c: null, d: [1, { x: 1, y: 2 }] }, b: 1 })).to.equal(
+      canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } }),
+    );
   });
 
   it('when values are undefined, then they are left out of objects and null in arrays, as JSON does', () => {

@@ -16,7 +16,13 @@ describe('loadConfig()', () => {
   });
 
   it('when values are set, then they are parsed into types', () => {
-    const config = loadConfig({ PORT: '9000', MONGODB_URI: 'mongodb://db:27017', LOG_LEVEL: 'debug', FOUR_EYES: 'true', DATA_DIR: '/tmp/x' });
+    const config = loadConfig({
+      PORT: '9000',
+      MONGODB_URI: 'mongodb://db:27017',
+      LOG_LEVEL: 'debug',
+      FOUR_EYES: 'true',
+      DATA_DIR: '/tmp/x',
+    });
     expect(config).to.include({ port: 9000, mongodbUri: 'mongodb://db:27017', logLevel: 'debug', fourEyes: true, dataDir: '/tmp/x' });
     expect(loadConfig({ EMBEDDED_DB_SYNC: 'full' }).embeddedDbSync).to.equal('full');
   });
@@ -31,7 +37,11 @@ describe('loadConfig()', () => {
     expect(error).to.be.instanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
     expect(problems).to.have.length(5);
-    expect((error as Error).message).to.contain('PORT').and.contain('MONGODB_URI').and.contain('LOG_LEVEL').and.contain('BOOTSTRAP_ADMIN_KEY');
+    expect((error as Error).message)
+      .to.contain('PORT')
+      .and.contain('MONGODB_URI')
+      .and.contain('LOG_LEVEL')
+      .and.contain('BOOTSTRAP_ADMIN_KEY');
   });
 
   it('when the review threshold exceeds the decline threshold, then it is refused', () => {
@@ -41,7 +51,13 @@ describe('loadConfig()', () => {
   it('when a job schedule, the jobs time zone, the engine or the embedded database sync mode are invalid, then start-up fails naming them', () => {
     let error: unknown;
     try {
-      loadConfig({ JOB_RETAG_SCHEDULE: 'every night', JOBS_TIMEZONE: 'Mars/Olympus', ENGINE: 'turbo', SEGMENT_EXPORT_TAGS: 'ok,Not Valid', EMBEDDED_DB_SYNC: 'sometimes' });
+      loadConfig({
+        JOB_RETAG_SCHEDULE: 'every night',
+        JOBS_TIMEZONE: 'Mars/Olympus',
+        ENGINE: 'turbo',
+        SEGMENT_EXPORT_TAGS: 'ok,Not Valid',
+        EMBEDDED_DB_SYNC: 'sometimes',
+      });
     } catch (e) {
       error = e;
     }

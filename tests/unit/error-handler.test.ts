@@ -6,8 +6,14 @@ import type { Logger } from '../../src/logging/logger.js';
 
 function fakeResponse() {
   const res = { statusCode: 0, body: undefined as unknown, headersSent: false, locals: { requestId: 'r-1' } } as any;
-  res.status = (code: number) => ((res.statusCode = code), res);
-  res.json = (body: unknown) => ((res.body = body), res);
+  res.status = (code: number) => {
+    res.statusCode = code;
+    return res;
+  };
+  res.json = (body: unknown) => {
+    res.body = body;
+    return res;
+  };
   return res;
 }
 
@@ -18,7 +24,9 @@ describe('errorHandler()', () => {
     const boom = new TypeError('cannot read x of undefined');
     errorHandler(logger)(boom, {} as any, res, sinon.spy());
     expect(res.statusCode).to.equal(500);
-    expect(res.body).to.deep.equal({ error: { code: 'INTERNAL', message: 'An internal error occurred; it has been logged.', details: [] } });
+    expect(res.body).to.deep.equal({
+      error: { code: 'INTERNAL', message: 'An internal error occurred; it has been logged.', details: [] },
+    });
     expect((logger.error as sinon.SinonSpy).calledOnce).to.equal(true);
     expect((logger.error as sinon.SinonSpy).firstCall.args[1]).to.include({ requestId: 'r-1', message: boom.message });
   });

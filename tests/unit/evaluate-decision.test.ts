@@ -10,11 +10,23 @@ const EVENT_TIME = new Date('2026-11-21T01:30:00+08:00');
 const identity = (id: string, kind: RulesetKind) => ({ id, version: 1, kind, checksum: `sha256:${id}` });
 
 const scoreRules: Rule[] = [
-  { name: 'high debt', conditions: { all: [{ fact: 'debtToIncome', operator: 'greaterThan', value: 0.5 }] }, event: { type: 'score', params: { points: 30 } } },
-  { name: 'young', conditions: { all: [{ fact: 'age', operator: 'lessThan', value: 25 }] }, event: { type: 'score', params: { points: 20 } } },
+  {
+    name: 'high debt',
+    conditions: { all: [{ fact: 'debtToIncome', operator: 'greaterThan', value: 0.5 }] },
+    event: { type: 'score', params: { points: 30 } },
+  },
+  {
+    name: 'young',
+    conditions: { all: [{ fact: 'age', operator: 'lessThan', value: 25 }] },
+    event: { type: 'score', params: { points: 20 } },
+  },
 ];
 const tagRules: Rule[] = [
-  { name: 'young tag', conditions: { all: [{ fact: 'age', operator: 'lessThan', value: 25 }] }, event: { type: 'tag', params: { tag: 'young' } } },
+  {
+    name: 'young tag',
+    conditions: { all: [{ fact: 'age', operator: 'lessThan', value: 25 }] },
+    event: { type: 'tag', params: { tag: 'young' } },
+  },
 ];
 
 describe('evaluateDecision()', () => {
@@ -30,7 +42,11 @@ describe('evaluateDecision()', () => {
       expect(evaluations.map((evaluation) => evaluation.ruleset)).to.deep.equal(['risk', 'tags']);
       expect(composed).to.include({ score: 50, outcome: 'review' });
       expect(composed.tags).to.deep.equal(['young']);
-      expect(composed.firedRules.map((rule) => `${rule.ruleset}/${rule.rule}`)).to.deep.equal(['risk/high debt', 'risk/young', 'tags/young tag']);
+      expect(composed.firedRules.map((rule) => `${rule.ruleset}/${rule.rule}`)).to.deep.equal([
+        'risk/high debt',
+        'risk/young',
+        'tags/young tag',
+      ]);
     });
   }
 

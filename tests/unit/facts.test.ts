@@ -69,10 +69,29 @@ describe('fact library', () => {
   });
 
   it('when listed, then the contract facts and every profile section are there', () => {
-    const required = ['age', 'businessYears', 'debtToIncome', 'eventLocalHour', 'eventDistanceFromResidenceKm',
-      'trajectoryDistanceFromResidenceKm', 'lateNightActivityShare30d', 'activityCount30d', 'applicationsLast24h',
-      'type', 'timezone', 'basic', 'company', 'financials', 'credit', 'ecommerce', 'interests', 'sentiment', 'activity',
-      'attributes', 'event'];
+    const required = [
+      'age',
+      'businessYears',
+      'debtToIncome',
+      'eventLocalHour',
+      'eventDistanceFromResidenceKm',
+      'trajectoryDistanceFromResidenceKm',
+      'lateNightActivityShare30d',
+      'activityCount30d',
+      'applicationsLast24h',
+      'type',
+      'timezone',
+      'basic',
+      'company',
+      'financials',
+      'credit',
+      'ecommerce',
+      'interests',
+      'sentiment',
+      'activity',
+      'attributes',
+      'event',
+    ];
 
     expect([...FACTS_BY_NAME.keys()]).to.include.members(required);
   });
@@ -89,7 +108,10 @@ describe('fact library', () => {
   });
 
   it('when given names, then computeFacts computes only those and ignores unknown ones', () => {
-    const context = buildFactContext({ type: 'individual', basic: { birthDate: '1988-04-02' } }, { type: 'login', at: '2026-11-21T01:30:00+08:00' });
+    const context = buildFactContext(
+      { type: 'individual', basic: { birthDate: '1988-04-02' } },
+      { type: 'login', at: '2026-11-21T01:30:00+08:00' },
+    );
 
     const facts = computeFacts(context, ['age', 'eventLocalHour', 'noSuchFact', 'age', 'debtToIncome']);
 
@@ -112,8 +134,18 @@ describe('fact library', () => {
 
   it('when every section holds the wrong type, then no fact throws and every present value has its declared type', () => {
     const hostile = {
-      type: 42, timezone: 'Not/AZone', basic: 'x', company: [], financials: null, credit: 1, ecommerce: true,
-      interests: 'travel', sentiment: [], activity: { at: '2026-11-20T00:00:00Z' }, attributes: null, createdAt: 12,
+      type: 42,
+      timezone: 'Not/AZone',
+      basic: 'x',
+      company: [],
+      financials: null,
+      credit: 1,
+      ecommerce: true,
+      interests: 'travel',
+      sentiment: [],
+      activity: { at: '2026-11-20T00:00:00Z' },
+      attributes: null,
+      createdAt: 12,
     } as unknown as FactProfile;
     const event = { type: 'login', at: 'soon', location: [1, 2], amount: Number.NaN, deviceId: {} } as unknown as DecisionEvent;
 
@@ -124,7 +156,13 @@ describe('fact library', () => {
 
   it('when the wall clock changes, then no fact changes (facts read the event time only)', () => {
     const profile = readFixture<FactProfile>(path.join('..', 'profiles', 'individual-guangzhou.json'));
-    const event: DecisionEvent = { type: 'loan_application', at: '2026-11-21T01:30:00+08:00', location: BEIJING, deviceId: 'd-1', amount: 50000 };
+    const event: DecisionEvent = {
+      type: 'loan_application',
+      at: '2026-11-21T01:30:00+08:00',
+      location: BEIJING,
+      deviceId: 'd-1',
+      amount: 50000,
+    };
     const clock = sinon.useFakeTimers(new Date('2001-01-01T00:00:00Z'));
     try {
       const in2001 = computeFacts(buildFactContext(profile, event));
@@ -141,7 +179,13 @@ describe('fact library', () => {
 
   it('when a fact reads the decision log, then it declares that history, and the library finds it by the declaration', () => {
     const profile = readFixture<FactProfile>(path.join('..', 'profiles', 'individual-guangzhou.json'));
-    const event: DecisionEvent = { type: 'loan_application', at: '2026-11-21T01:30:00+08:00', location: BEIJING, deviceId: 'd-1', amount: 50000 };
+    const event: DecisionEvent = {
+      type: 'loan_application',
+      at: '2026-11-21T01:30:00+08:00',
+      location: BEIJING,
+      deviceId: 'd-1',
+      amount: 50000,
+    };
     const names = FACTS.map((fact) => fact.name);
 
     const without = computeFacts(buildFactContext(profile, event, {}));
@@ -187,7 +231,11 @@ describe('buildFactContext', () => {
   });
 
   it('when event.at is not an ISO time with offset, then the time-relative facts are absent', () => {
-    const profile: FactProfile = { type: 'individual', basic: { birthDate: '1988-04-02' }, activity: [{ at: '2026-11-20T00:00:00Z', kind: 'login' }] };
+    const profile: FactProfile = {
+      type: 'individual',
+      basic: { birthDate: '1988-04-02' },
+      activity: [{ at: '2026-11-20T00:00:00Z', kind: 'login' }],
+    };
 
     const facts = computeFacts(buildFactContext(profile, { type: 'login', at: '2026-11-21 01:30' }));
 
@@ -197,14 +245,15 @@ describe('buildFactContext', () => {
 });
 
 describe('time-zone localDateParts', () => {
-  const cases: { instant: string; zone: string; expected: { year: number; month: number; day: number; hour: number; weekday: number } }[] = [
-    { instant: '2026-11-20T16:30:00Z', zone: 'Asia/Shanghai', expected: { year: 2026, month: 11, day: 21, hour: 0, weekday: 6 } },
-    { instant: '2026-11-20T15:59:59Z', zone: 'Asia/Shanghai', expected: { year: 2026, month: 11, day: 20, hour: 23, weekday: 5 } },
-    { instant: '2026-12-31T18:29:00Z', zone: 'Asia/Kolkata', expected: { year: 2026, month: 12, day: 31, hour: 23, weekday: 4 } },
-    { instant: '2026-12-31T18:30:00Z', zone: 'Asia/Kolkata', expected: { year: 2027, month: 1, day: 1, hour: 0, weekday: 5 } },
-    { instant: '2026-11-01T05:30:00Z', zone: 'America/New_York', expected: { year: 2026, month: 11, day: 1, hour: 1, weekday: 0 } },
-    { instant: '2026-11-01T06:30:00Z', zone: 'America/New_York', expected: { year: 2026, month: 11, day: 1, hour: 1, weekday: 0 } },
-  ];
+  const cases: { instant: string; zone: string; expected: { year: number; month: number; day: number; hour: number; weekday: number } }[] =
+    [
+      { instant: '2026-11-20T16:30:00Z', zone: 'Asia/Shanghai', expected: { year: 2026, month: 11, day: 21, hour: 0, weekday: 6 } },
+      { instant: '2026-11-20T15:59:59Z', zone: 'Asia/Shanghai', expected: { year: 2026, month: 11, day: 20, hour: 23, weekday: 5 } },
+      { instant: '2026-12-31T18:29:00Z', zone: 'Asia/Kolkata', expected: { year: 2026, month: 12, day: 31, hour: 23, weekday: 4 } },
+      { instant: '2026-12-31T18:30:00Z', zone: 'Asia/Kolkata', expected: { year: 2027, month: 1, day: 1, hour: 0, weekday: 5 } },
+      { instant: '2026-11-01T05:30:00Z', zone: 'America/New_York', expected: { year: 2026, month: 11, day: 1, hour: 1, weekday: 0 } },
+      { instant: '2026-11-01T06:30:00Z', zone: 'America/New_York', expected: { year: 2026, month: 11, day: 1, hour: 1, weekday: 0 } },
+    ];
   for (const { instant, zone, expected } of cases) {
     it(`when ${instant} is read in ${zone}, then it is ${expected.year}-${expected.month}-${expected.day} hour ${expected.hour}`, () => {
       const parts = localDateParts(new Date(instant), zone);
@@ -282,7 +331,12 @@ describe('geo medianPosition', () => {
   });
 
   it('when the count is even, then it averages the two middle values; when empty, it is undefined', () => {
-    expect(medianPosition([{ lat: 10, lon: 100 }, { lat: 20, lon: 110 }])).to.deep.equal({ lat: 15, lon: 105 });
+    expect(
+      medianPosition([
+        { lat: 10, lon: 100 },
+        { lat: 20, lon: 110 },
+      ]),
+    ).to.deep.equal({ lat: 15, lon: 105 });
     expect(medianPosition([])).to.equal(undefined);
   });
 });

@@ -87,7 +87,10 @@ describe('the folder structure of src/', () => {
   });
 
   it('when the engine imports, then it imports nothing from features, HTTP or config', () => {
-    expect(edges.some((edge) => edge.from.startsWith('src/engine/')), 'no engine file imports anything: the scan is broken').to.equal(true);
+    expect(
+      edges.some((edge) => edge.from.startsWith('src/engine/')),
+      'no engine file imports anything: the scan is broken',
+    ).to.equal(true);
     const forbidden = edges
       .filter((edge) => edge.from.startsWith('src/engine/'))
       .filter((edge) => ['src/features/', 'src/http/', 'src/config/'].some((folder) => edge.to.startsWith(folder)))

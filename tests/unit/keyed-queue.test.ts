@@ -7,13 +7,15 @@ describe('KeyedQueue', () => {
   it('when tasks of one key overlap in time, then they run one at a time in arrival order, even past a failure', async () => {
     const queue = new KeyedQueue();
     const events: string[] = [];
-    const task = (name: string, fail = false) => async () => {
-      events.push(`start ${name}`);
-      await tick();
-      events.push(`end ${name}`);
-      if (fail) throw new Error(name);
-      return name;
-    };
+    const task =
+      (name: string, fail = false) =>
+      async () => {
+        events.push(`start ${name}`);
+        await tick();
+        events.push(`end ${name}`);
+        if (fail) throw new Error(name);
+        return name;
+      };
     const results = await Promise.allSettled([queue.run('p', task('a')), queue.run('p', task('b', true)), queue.run('p', task('c'))]);
     expect(events).to.deep.equal(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
     expect(results.map((result) => result.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled']);

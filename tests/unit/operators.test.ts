@@ -51,7 +51,9 @@ for (const name of CUSTOM_OPERATORS.map((operator) => operator.name)) {
 
       for (const factValue of odd) {
         for (const value of odd) {
-          expect(operator.evaluate(factValue, value, new Date(operators.eventTime)), `${String(factValue)} / ${String(value)}`).to.equal(false);
+          expect(operator.evaluate(factValue, value, new Date(operators.eventTime)), `${String(factValue)} / ${String(value)}`).to.equal(
+            false,
+          );
         }
       }
     });
@@ -96,7 +98,18 @@ describe('operator value checks', () => {
 
 describe('operator names', () => {
   it('when listed, then every json-rules-engine stock operator and every custom one is there, once', () => {
-    const stock = ['equal', 'notEqual', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive', 'in', 'notIn', 'contains', 'doesNotContain'];
+    const stock = [
+      'equal',
+      'notEqual',
+      'lessThan',
+      'lessThanInclusive',
+      'greaterThan',
+      'greaterThanInclusive',
+      'in',
+      'notIn',
+      'contains',
+      'doesNotContain',
+    ];
 
     expect(STOCK_OPERATORS.map((operator) => operator.name)).to.have.members(stock);
     expect(OPERATOR_NAMES).to.have.members([...stock, 'between', 'matches', 'before', 'after', 'withinLastDays']);
@@ -115,7 +128,10 @@ describe('checkRegexSafety', () => {
     it(`when the pattern is ${show(pattern)}, then it is refused because of ${because}`, () => {
       const problem = checkRegexSafety(pattern);
 
-      expect(problem).to.be.a('string').and.match(/^The pattern /).and.contain(because);
+      expect(problem)
+        .to.be.a('string')
+        .and.match(/^The pattern /)
+        .and.contain(because);
     });
   }
 

@@ -28,11 +28,17 @@ describe('shipped rulesets', () => {
 
       it('has tests, and every rule fires in at least one of them', async () => {
         const draft = validateDraft({ rules: ruleset.rules, tests: ruleset.tests });
-        const compiled = new ReferenceRuleset({ id: ruleset.id, version: 0, kind: ruleset.kind, checksum: draftChecksum(draft) }, draft.rules);
+        const compiled = new ReferenceRuleset(
+          { id: ruleset.id, version: 0, kind: ruleset.kind, checksum: draftChecksum(draft) },
+          draft.rules,
+        );
         const report = await runRulesetTests(compiled, draft.tests, THRESHOLDS);
         const fired = new Set(report.results.flatMap((result) => result.actual.firedRules));
         expect(draft.tests.length).to.be.at.least(draft.rules.length > 0 ? 3 : 0);
-        expect(draft.rules.map((rule) => rule.name).filter((name) => !fired.has(name)), 'rules no test fires').to.deep.equal([]);
+        expect(
+          draft.rules.map((rule) => rule.name).filter((name) => !fired.has(name)),
+          'rules no test fires',
+        ).to.deep.equal([]);
       });
 
       for (const test of ruleset.tests as { name: string }[]) {

@@ -16,7 +16,10 @@ describe('velocity history', () => {
   const at = (offsetMs: number) => new Date(now.getTime() + offsetMs);
 
   it('when counting, then the window is the 24 h before the event, [event − 24 h, event)', () => {
-    const head: VelocityHead = { n: 5, times: [-24 * HOUR - 1, -24 * HOUR, -HOUR, 0, 1].map((offset) => [now.getTime() + offset, now.getTime()] as const) };
+    const head: VelocityHead = {
+      n: 5,
+      times: [-24 * HOUR - 1, -24 * HOUR, -HOUR, 0, 1].map((offset) => [now.getTime() + offset, now.getTime()] as const),
+    };
     expect(applicationsWithin24h(head, now)).to.equal(2);
     expect(applicationsWithin24h(NO_APPLICATIONS, now)).to.equal(0);
   });
@@ -32,7 +35,13 @@ describe('velocity history', () => {
   it('when an application is added, then it takes the next slot and keeps the earlier times', () => {
     const first = afterApplication(NO_APPLICATIONS, at(-HOUR), now);
     const second = afterApplication(first, at(0), now);
-    expect(second).to.deep.equal({ n: 2, times: [[at(-HOUR).getTime(), now.getTime()], [now.getTime(), now.getTime()]] });
+    expect(second).to.deep.equal({
+      n: 2,
+      times: [
+        [at(-HOUR).getTime(), now.getTime()],
+        [now.getTime(), now.getTime()],
+      ],
+    });
     expect(NO_APPLICATIONS.times, 'the empty state is never changed').to.deep.equal([]);
     expect(velocitySlot('C-1', second.n)).to.equal('C-1#2');
   });

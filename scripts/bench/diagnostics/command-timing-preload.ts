@@ -47,7 +47,9 @@ mongodb.MongoClient.prototype.connect = function connectMonitored(this: mongodb.
     this.on('commandSucceeded', done(false));
     this.on('commandFailed', done(true));
     // The wait for a pooled connection comes before a command is sent: it is not in the command's time.
-    this.on('connectionCheckedOut', (event) => record('(wait for a pooled connection)', (event as { durationMS?: number }).durationMS ?? 0, false));
+    this.on('connectionCheckedOut', (event) =>
+      record('(wait for a pooled connection)', (event as { durationMS?: number }).durationMS ?? 0, false),
+    );
   }
   return connect.call(this);
 };

@@ -23,7 +23,10 @@ export function commandTimingArgs(file: string): { nodeArgs: string[]; env: Reco
 
 export function readCommandTimings(file: string): CommandTiming[] | undefined {
   if (!fs.existsSync(file)) return undefined;
-  const totals = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, { count: number; totalMs: number; maxMs: number; failed: number }>;
+  const totals = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<
+    string,
+    { count: number; totalMs: number; maxMs: number; failed: number }
+  >;
   return Object.entries(totals)
     .map(([command, { count, totalMs, maxMs, failed }]) => ({ command, count, totalMs, meanMs: totalMs / count, maxMs, failed }))
     .sort((a, b) => b.totalMs - a.totalMs);
@@ -34,14 +37,16 @@ export function commandTimingTable(label: string, timings: CommandTiming[]): Tab
   return {
     title: `Database commands sent by ${label} (driver command monitoring; time is summed over concurrent commands)`,
     columns: ['command collection', 'count', 'total ms', 'share', 'mean ms', 'max ms', 'failed'],
-    rows: timings.slice(0, 15).map((timing) => [
-      timing.command,
-      String(timing.count),
-      fmt(timing.totalMs, 0),
-      percent(timing.totalMs / all),
-      fmt(timing.meanMs, 2),
-      fmt(timing.maxMs, 0),
-      String(timing.failed),
-    ]),
+    rows: timings
+      .slice(0, 15)
+      .map((timing) => [
+        timing.command,
+        String(timing.count),
+        fmt(timing.totalMs, 0),
+        percent(timing.totalMs / all),
+        fmt(timing.meanMs, 2),
+        fmt(timing.maxMs, 0),
+        String(timing.failed),
+      ]),
   };
 }

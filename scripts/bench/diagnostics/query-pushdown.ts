@@ -14,8 +14,11 @@ export async function explainPushdown(database: Database, command: Record<string
   try {
     const answer = (await database.connection.db!.command({ explain: command })) as Record<string, unknown>;
     const flag = (name: string) => (typeof answer[name] === 'boolean' ? (answer[name] as boolean) : undefined);
-    const planner = answer.queryPlanner as { Plan?: string[]; winningPlan?: { stage?: string; inputStage?: { stage?: string } } } | undefined;
-    const plan = planner?.Plan?.join('; ') ?? [planner?.winningPlan?.stage, planner?.winningPlan?.inputStage?.stage].filter(Boolean).join(' ← ');
+    const planner = answer.queryPlanner as
+      | { Plan?: string[]; winningPlan?: { stage?: string; inputStage?: { stage?: string } } }
+      | undefined;
+    const plan =
+      planner?.Plan?.join('; ') ?? [planner?.winningPlan?.stage, planner?.winningPlan?.inputStage?.stage].filter(Boolean).join(' ← ');
     const pushdown = { filter: flag('filterPushdown'), sort: flag('sortPushdown'), limit: flag('limitPushdown'), plan };
     const said = (value: boolean | undefined) => (value === undefined ? 'n/a' : value ? 'yes' : 'NO');
     return {

@@ -39,7 +39,8 @@ function view(record: ApiKeyRecord): ApiKeyView {
   };
 }
 
-const isUnexpired = (record: { expiresAt: Date | null }, now: number): boolean => record.expiresAt === null || record.expiresAt.getTime() > now;
+const isUnexpired = (record: { expiresAt: Date | null }, now: number): boolean =>
+  record.expiresAt === null || record.expiresAt.getTime() > now;
 const isActive = (record: ApiKeyRecord, now: number): boolean => record.revokedAt === null && isUnexpired(record, now);
 const known = (record: ApiKeyRecord, checkedAt: number): KnownKey => ({
   caller: { keyId: record.id, name: record.name, roles: record.roles },
@@ -62,7 +63,13 @@ export class ApiKeyService {
     private readonly databaseUnavailable: () => string | undefined = () => undefined,
   ) {}
 
-  async create(name: string, roles: Role[], createdBy: Caller, expiresAt?: string, now = new Date()): Promise<ApiKeyView & { key: string }> {
+  async create(
+    name: string,
+    roles: Role[],
+    createdBy: Caller,
+    expiresAt?: string,
+    now = new Date(),
+  ): Promise<ApiKeyView & { key: string }> {
     const expiry = expiresAt === undefined ? null : new Date(expiresAt);
     if (expiry && !(expiry.getTime() > now.getTime())) {
       throw validationFailed('expiresAt must be a time in the future.', [{ path: '/expiresAt', message: 'must be a time in the future' }]);
@@ -80,11 +87,16 @@ export class ApiKeyService {
     };
     await this.store.insert(record);
     this.cache.remember(record.hash, known(record, Date.now()));
-    await this.audit.record('api-key.created', actorOf(createdBy), { kind: 'api-key', id: record.id }, {
-      name: record.name,
-      roles: record.roles,
-      expiresAt: view(record).expiresAt,
-    });
+    await this.audit.record(
+      'api-key.created',
+      actorOf(createdBy),
+      { kind: 'api-key', id: record.id },
+      {
+        name: record.name,
+        roles: record.roles,
+        expiresAt: view(record).expiresAt,
+      },
+    );
     return { ...view(record), key };
   }
 
@@ -116,11 +128,16 @@ export class ApiKeyService {
       if (isDuplicateKey(error)) return;
       throw error;
     }
-    await this.audit.record('api-key.created', SYSTEM_ACTOR, { kind: 'api-key', id: record.id }, {
-      name: record.name,
-      roles: record.roles,
-      bootstrap: true,
-    });
+    await this.audit.record(
+      'api-key.created',
+      SYSTEM_ACTOR,
+      { kind: 'api-key', id: record.id },
+      {
+        name: record.name,
+        roles: record.roles,
+        bootstrap: true,
+      },
+    );
   }
 
   /**
@@ -165,7 +182,9 @@ export class ApiKeyService {
       const now = Date.now();
       const others = (await this.store.unrevokedAdmins()).filter((admin) => admin.id !== id && isUnexpired(admin, now));
       if (others.length === 0) {
-        throw conflict('This is the last active admin key: issue another admin key before revoking it.', [{ path: '/params/keyId', message: 'last active admin key' }]);
+        throw conflict('This is the last active admin key: issue another admin key before revoking it.', [
+          { path: '/params/keyId', message: 'last active admin key' },
+        ]);
       }
       return await this.revokeRecord(record, by);
     } finally {
@@ -200,12 +219,17 @@ export class ApiKeyService {
     if (await this.hasActiveAdminKey(now)) return;
     if (!(await this.store.restoreAdmin(bootstrap.id))) return;
     this.cache.remember(bootstrap.hash, known({ ...bootstrap, roles: ['admin'], revokedAt: null, expiresAt: null }, now));
-    await this.audit.record('api-key.restored', SYSTEM_ACTOR, { kind: 'api-key', id: bootstrap.id }, {
-      name: bootstrap.name,
-      roles: ['admin'],
-      bootstrap: true,
-      reason: 'no active admin key',
-    });
+    await this.audit.record(
+      'api-key.restored',
+      SYSTEM_ACTOR,
+      { kind: 'api-key', id: bootstrap.id },
+      {
+        name: bootstrap.name,
+        roles: ['admin'],
+        bootstrap: true,
+        reason: 'no active admin key',
+      },
+    );
   }
 
   /** A cached or looked-up key, unless it has expired since (then 401, and remembered as such). */

@@ -76,10 +76,7 @@ export class ApiKeyStore {
   async list(limit: number, after?: { createdAt: Date; id: string }): Promise<ApiKeyRecord[]> {
     const filter = after
       ? {
-          $or: [
-            { createdAt: { $gt: after.createdAt } },
-            { createdAt: after.createdAt, _id: { $gt: after.id } },
-          ],
+          $or: [{ createdAt: { $gt: after.createdAt } }, { createdAt: after.createdAt, _id: { $gt: after.id } }],
         }
       : {};
     const docs = await this.model.find(filter).sort({ createdAt: 1, _id: 1 }).limit(limit).lean();

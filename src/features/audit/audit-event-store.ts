@@ -67,9 +67,7 @@ export class AuditEventStore {
     if (query.from || query.to) {
       filter.at = { ...(query.from && { $gte: query.from }), ...(query.to && { $lt: query.to }) };
     }
-    const page = before
-      ? { $or: [{ at: { $lt: before.at } }, { at: before.at, _id: { $lt: before.id } }] }
-      : {};
+    const page = before ? { $or: [{ at: { $lt: before.at } }, { at: before.at, _id: { $lt: before.id } }] } : {};
     const docs = await this.model
       .find({ $and: [filter, page] })
       .sort({ at: -1, _id: -1 })

@@ -22,7 +22,10 @@ export interface AuditEvents {
   'api-key.restored': { subject: 'api-key'; data: { name: string; roles: Role[]; bootstrap: true; reason: string } };
   'profile.erased': { subject: 'profile'; data: { existed: boolean; velocityErased: boolean; maskedDecisions: number } };
   /** `removedBefore`: the log's new horizon, null when no decision could be removed (nothing sealed yet). */
-  'retention.removed': { subject: 'decision-log'; data: { decisionsRemoved: number; removedBefore: string | null; jobRunsRemoved: number } };
+  'retention.removed': {
+    subject: 'decision-log';
+    data: { decisionsRemoved: number; removedBefore: string | null; jobRunsRemoved: number };
+  };
 }
 
 export type AuditEventType = keyof AuditEvents;

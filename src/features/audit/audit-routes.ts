@@ -32,7 +32,11 @@ export function auditRoutes(events: AuditEventStore): Router {
       summary: 'The audit trail: ruleset changes, publishes, activations, keys, erasures (newest first)',
       tag: TAG,
       roles: ['audit:read'],
-      query: { type: 'object', properties: { type: { type: 'string', pattern: '^[a-z-]+\\.[a-z-]+$' }, ...timeRangeQueryProperties, ...pageQueryProperties }, additionalProperties: false },
+      query: {
+        type: 'object',
+        properties: { type: { type: 'string', pattern: '^[a-z-]+\\.[a-z-]+$' }, ...timeRangeQueryProperties, ...pageQueryProperties },
+        additionalProperties: false,
+      },
       responses: { 200: { description: 'A page of audit events', schema: listOf(auditEventSchema) } },
     },
     async ({ res, query }) => {

@@ -14,7 +14,7 @@ import type { Caller } from '../../auth/roles.js';
 import type { DecisionLogStore } from './decision-log-store.js';
 import type { VelocityStore } from './velocity-store.js';
 import type { Logger } from '../../logging/logger.js';
-import { DecisionLogWriter, LogWriteRefused } from './decision-log-writer.js';
+import { type DecisionLogWriter, LogWriteRefused } from './decision-log-writer.js';
 import { decidedFields, renderedMessages, sealableRecord, type DecisionRecord, type LoggableRecord } from './decision-record.js';
 import type { DecisionRequest } from './decision-schema.js';
 import type { ProfileTagger } from './profile-tagger.js';
@@ -190,7 +190,13 @@ export class DecideUseCase {
           evaluateMs: round(evaluated - factsDone),
         },
       },
-      { profileId: request.profileId, request: { ...request, event }, facts, explanations: evaluations.flatMap((e) => e.rules), messages: renderedMessages(evaluations) },
+      {
+        profileId: request.profileId,
+        request: { ...request, event },
+        facts,
+        explanations: evaluations.flatMap((e) => e.rules),
+        messages: renderedMessages(evaluations),
+      },
       idempotencyKey ? { keyId: caller.keyId, key: idempotencyKey, requestHash: attempt.requestHash } : null,
     );
     if (event.type !== 'loan_application' || !head) return { record: sealable, composed, evaluatedAt };

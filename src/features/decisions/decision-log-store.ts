@@ -125,11 +125,7 @@ export class DecisionLogStore {
   }
 
   async list(filter: DecisionFilter, limit: number, before?: LogPosition): Promise<DecisionRecord[]> {
-    const docs = await this.model
-      .find(this.query(filter, before))
-      .sort({ createdAt: -1, _id: -1 })
-      .limit(limit)
-      .lean();
+    const docs = await this.model.find(this.query(filter, before)).sort({ createdAt: -1, _id: -1 }).limit(limit).lean();
     return docs.map((doc) => fromDoc(doc as LogDoc));
   }
 
@@ -171,7 +167,10 @@ export class DecisionLogStore {
   }
 
   async oldestCreatedAt(after: Date): Promise<Date | undefined> {
-    const doc = await this.model.findOne({ createdAt: { $gte: after } }, { createdAt: 1 }).sort({ createdAt: 1 }).lean();
+    const doc = await this.model
+      .findOne({ createdAt: { $gte: after } }, { createdAt: 1 })
+      .sort({ createdAt: 1 })
+      .lean();
     return doc?.createdAt;
   }
 

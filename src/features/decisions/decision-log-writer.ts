@@ -88,7 +88,10 @@ export class DecisionLogWriter {
       const acknowledgement = await this.store.insertMany(batch.map((pending) => pending.record));
       const inDoubt = new Set(acknowledgement.inDoubt);
       if (inDoubt.size > 0) {
-        this.options.logger?.warn('decision log entries in doubt; reading them back', { count: inDoubt.size, cause: acknowledgement.cause });
+        this.options.logger?.warn('decision log entries in doubt; reading them back', {
+          count: inDoubt.size,
+          cause: acknowledgement.cause,
+        });
       }
       batch.forEach((pending, index) => {
         const refusal = acknowledgement.refused.get(index);

@@ -30,7 +30,9 @@ export interface DecisionCore {
 }
 
 /** The fields of the core that say what was decided, from the composed rule results (messages go to the personal part). */
-export function decidedFields(composed: ComposedDecision): Pick<DecisionCore, 'outcome' | 'score' | 'tags' | 'tagSources' | 'firedRules' | 'products' | 'alerts'> {
+export function decidedFields(
+  composed: ComposedDecision,
+): Pick<DecisionCore, 'outcome' | 'score' | 'tags' | 'tagSources' | 'firedRules' | 'products' | 'alerts'> {
   return {
     outcome: composed.outcome,
     score: composed.score,
@@ -111,11 +113,7 @@ export interface LoggableRecord extends DecisionRecord {
  * `undefined` (an absent fact's value), so the texts, not the objects, are what is hashed and stored,
  * and what reads back parses to exactly the content the hash covers.
  */
-export function sealableRecord(
-  core: DecisionCore,
-  personal: DecisionPersonal,
-  idempotency: DecisionRecord['idempotency'],
-): LoggableRecord {
+export function sealableRecord(core: DecisionCore, personal: DecisionPersonal, idempotency: DecisionRecord['idempotency']): LoggableRecord {
   const texts = { core: canonicalJson(core), personal: canonicalJson(personal) };
   const personalDigest = sha256(texts.personal);
   return { core, personal, personalDigest, hash: hashEntryText(texts.core, personalDigest), masked: null, idempotency, texts };

@@ -10,7 +10,13 @@ import { RULESET_ID_PATTERN } from '../rulesets/ruleset-schema.js';
 import { profileIdSchema } from '../profiles/profile-schema.js';
 import type { DecideUseCase } from './decide.js';
 import type { DecisionFilter, DecisionLogStore, LogPosition } from './decision-log-store.js';
-import { decisionRequestSchema, decisionResponseSchema, IDEMPOTENCY_KEY_PATTERN, loggedDecisionSchema, type DecisionRequest } from './decision-schema.js';
+import {
+  decisionRequestSchema,
+  decisionResponseSchema,
+  IDEMPOTENCY_KEY_PATTERN,
+  loggedDecisionSchema,
+  type DecisionRequest,
+} from './decision-schema.js';
 import { decisionResponse, loggedDecision } from './decision-view.js';
 import type { ReplayUseCase } from './replay.js';
 
@@ -46,13 +52,20 @@ export function decisionRoutes(decide: DecideUseCase, log: DecisionLogStore, rep
       tag: TAG,
       roles: ['decide'],
       body: decisionRequestSchema,
-      headers: { 'Idempotency-Key': { schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN }, description: 'A retry with the same key and body returns the first decision' } },
+      headers: {
+        'Idempotency-Key': {
+          schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN },
+          description: 'A retry with the same key and body returns the first decision',
+        },
+      },
       responses: { 200: { description: 'The decision', schema: decisionResponseSchema } },
     },
     async ({ req, res, body, caller }) => {
       const idempotencyKey = req.get('idempotency-key');
       if (idempotencyKey !== undefined && !new RegExp(IDEMPOTENCY_KEY_PATTERN).test(idempotencyKey)) {
-        throw validationFailed('The Idempotency-Key header is invalid.', [{ path: '/headers/idempotency-key', message: 'must be 1-200 chars of [A-Za-z0-9_.:-]' }]);
+        throw validationFailed('The Idempotency-Key header is invalid.', [
+          { path: '/headers/idempotency-key', message: 'must be 1-200 chars of [A-Za-z0-9_.:-]' },
+        ]);
       }
       const record = await decide.decide({ request: body, caller, requestId: res.locals.requestId, idempotencyKey });
       res.json(decisionResponse(record));
@@ -146,7 +159,11 @@ export function decisionRoutes(decide: DecideUseCase, log: DecisionLogStore, rep
       responses: {
         200: {
           description: 'Whether the replay is identical, and how it differs if not',
-          schema: { type: 'object', properties: { decisionId: { type: 'string' }, identical: { type: 'boolean' }, differences: { type: 'array' } }, required: ['decisionId', 'identical', 'differences'] },
+          schema: {
+            type: 'object',
+            properties: { decisionId: { type: 'string' }, identical: { type: 'boolean' }, differences: { type: 'array' } },
+            required: ['decisionId', 'identical', 'differences'],
+          },
         },
       },
     },

@@ -49,13 +49,22 @@ export const decisionResponseSchema = {
     tags: { type: 'array', items: { type: 'string' } },
     products: {
       type: 'array',
-      items: { type: 'object', properties: { product: { type: 'string' }, rank: { type: 'integer' }, message: { type: 'string' }, ...sourceProperties }, required: ['product', 'rank'] },
+      items: {
+        type: 'object',
+        properties: { product: { type: 'string' }, rank: { type: 'integer' }, message: { type: 'string' }, ...sourceProperties },
+        required: ['product', 'rank'],
+      },
     },
     alerts: {
       type: 'array',
       items: {
         type: 'object',
-        properties: { code: { type: 'string' }, severity: { type: 'string', enum: SEVERITIES }, message: { type: 'string' }, ...sourceProperties },
+        properties: {
+          code: { type: 'string' },
+          severity: { type: 'string', enum: SEVERITIES },
+          message: { type: 'string' },
+          ...sourceProperties,
+        },
         required: ['code', 'severity', 'ruleset', 'version', 'rule'],
       },
     },
@@ -71,7 +80,19 @@ export const decisionResponseSchema = {
     evaluatedAt: { type: 'string', format: 'date-time' },
     latencyMs: { type: 'number' },
   },
-  required: ['decisionId', 'profileId', 'outcome', 'score', 'tags', 'products', 'alerts', 'explanations', 'rulesetVersions', 'evaluatedAt', 'latencyMs'],
+  required: [
+    'decisionId',
+    'profileId',
+    'outcome',
+    'score',
+    'tags',
+    'products',
+    'alerts',
+    'explanations',
+    'rulesetVersions',
+    'evaluatedAt',
+    'latencyMs',
+  ],
 } as const;
 
 export const loggedDecisionSchema = {
@@ -82,7 +103,10 @@ export const loggedDecisionSchema = {
     request: { type: ['object', 'null'] },
     caller: { type: 'object', properties: { keyId: { type: 'string' }, name: { type: 'string' } } },
     requestId: { type: 'string' },
-    rulesets: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' }, checksum: { type: 'string' } } } },
+    rulesets: {
+      type: 'array',
+      items: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' }, checksum: { type: 'string' } } },
+    },
     engine: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' } } },
     hash: { type: 'string' },
     masked: { type: ['object', 'null'], description: 'Set when an erasure removed the personal data' },

@@ -63,11 +63,13 @@ export class LogVerifier {
         const record = await this.log.get(entry.id);
         const problem = record ? recordProblem(record) : 'vanished during verification';
         if (problem) problems.push({ kind: 'entry', id: entry.id, problem });
-        else if (record!.hash !== sealedHash) problems.push({ kind: 'entry', id: entry.id, problem: `hash differs from the one in seal ${sealId}` });
+        else if (record!.hash !== sealedHash)
+          problems.push({ kind: 'entry', id: entry.id, problem: `hash differs from the one in seal ${sealId}` });
       }
       const retired = retainedSince !== undefined && seal.to <= retainedSince;
       for (const id of sealed.keys()) {
-        if (!presentIds.has(id) && !retired) problems.push({ kind: 'entry', id, problem: `missing: sealed in seal ${sealId} but no longer in the log` });
+        if (!presentIds.has(id) && !retired)
+          problems.push({ kind: 'entry', id, problem: `missing: sealed in seal ${sealId} but no longer in the log` });
       }
     }
     const lastSealedTo = seals.length > 0 ? seals[seals.length - 1]!.to : from;

@@ -11,7 +11,12 @@ const identity = (tag: Omit<TagDetail, 'at'>): string => `${tag.ruleset}\u0000${
  * by what it yielded now; tags from rulesets not evaluated are kept. Unchanged tags keep their time.
  * Answers undefined when nothing changed, so the profile is not written.
  */
-export function nextTags(current: readonly TagDetail[], yielded: readonly TagYield[], evaluated: ReadonlySet<string>, at: Date): TagDetail[] | undefined {
+export function nextTags(
+  current: readonly TagDetail[],
+  yielded: readonly TagYield[],
+  evaluated: ReadonlySet<string>,
+  at: Date,
+): TagDetail[] | undefined {
   const kept = current.filter((tag) => !evaluated.has(tag.ruleset));
   const previous = new Map(current.map((tag) => [identity(tag), tag]));
   const fresh = yielded.map((tag) => previous.get(identity(tag)) ?? { ...tag, at: at.toISOString() });
@@ -28,7 +33,13 @@ export class ProfileTagger {
     private readonly logger: Logger,
   ) {}
 
-  async apply(profileId: string, current: readonly TagDetail[], yielded: readonly TagYield[], rulesets: readonly RulesetEvaluator[], at: Date): Promise<void> {
+  async apply(
+    profileId: string,
+    current: readonly TagDetail[],
+    yielded: readonly TagYield[],
+    rulesets: readonly RulesetEvaluator[],
+    at: Date,
+  ): Promise<void> {
     const next = nextTags(current, yielded, new Set(rulesets.map((ruleset) => ruleset.identity.id)), at);
     if (!next) return;
     try {

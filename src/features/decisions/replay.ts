@@ -58,7 +58,11 @@ export class ReplayUseCase {
     const replayed: DecisionRecord = {
       ...logged,
       core: { ...logged.core, ...decidedFields(composed) },
-      personal: { ...logged.personal, explanations: evaluations.flatMap((evaluation) => evaluation.rules), messages: renderedMessages(evaluations) },
+      personal: {
+        ...logged.personal,
+        explanations: evaluations.flatMap((evaluation) => evaluation.rules),
+        messages: renderedMessages(evaluations),
+      },
     };
     const before = decisionResponse(logged);
     const after = decisionResponse(replayed);
@@ -78,7 +82,7 @@ export class ReplayUseCase {
 function compare(path: string, logged: unknown, replayed: unknown, into: Difference[]): void {
   if (canonicalJson(logged) === canonicalJson(replayed)) return;
   if (Array.isArray(logged) && Array.isArray(replayed) && logged.length === replayed.length) {
-    logged.forEach((item, index) => compare(`${path}/${index}`, item, replayed[index], into));
+    logged.forEach((item, index) => void compare(`${path}/${index}`, item, replayed[index], into));
     return;
   }
   into.push({ path, logged: logged ?? null, replayed: replayed ?? null });

@@ -58,7 +58,10 @@ export class SealStore {
 
   /** Seals whose interval overlaps [from, to), in order, plus the one just before (for the chain). */
   async overlapping(from: Date, to: Date): Promise<{ previous?: SealRecord; seals: SealRecord[] }> {
-    const docs = await this.model.find({ to: { $gt: from }, from: { $lt: to } }).sort({ _id: 1 }).lean();
+    const docs = await this.model
+      .find({ to: { $gt: from }, from: { $lt: to } })
+      .sort({ _id: 1 })
+      .lean();
     const seals = docs.map(fromDoc);
     const firstSeq = seals[0]?.seq;
     const previousDoc = firstSeq && firstSeq > 1 ? await this.model.findById(firstSeq - 1).lean() : undefined;

@@ -66,6 +66,7 @@ export function parseTimes(text: unknown): ApplicationTime[] {
   }
   if (!Array.isArray(value)) return [];
   return value.filter(
-    (entry): entry is ApplicationTime => Array.isArray(entry) && entry.length === 2 && entry.every((ms) => typeof ms === 'number' && Number.isFinite(ms)),
+    (entry): entry is ApplicationTime =>
+      Array.isArray(entry) && entry.length === 2 && entry.every((ms) => typeof ms === 'number' && Number.isFinite(ms)),
   );
 }

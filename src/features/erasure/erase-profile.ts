@@ -29,7 +29,16 @@ export class EraseProfileUseCase {
   async erase(profileId: string, caller: Caller): Promise<void> {
     const existed = await this.deps.profiles.delete(profileId);
     const velocityErased = (await this.deps.velocity.erase(profileId)) === 1;
-    const maskedDecisions = await this.deps.log.maskProfile(profileId, { at: new Date().toISOString(), by: caller.keyId, fields: ERASED_LOG_FIELDS });
-    await this.deps.audit.record('profile.erased', actorOf(caller), { kind: 'profile', id: profileId }, { existed, velocityErased, maskedDecisions });
+    const maskedDecisions = await this.deps.log.maskProfile(profileId, {
+      at: new Date().toISOString(),
+      by: caller.keyId,
+      fields: ERASED_LOG_FIELDS,
+    });
+    await this.deps.audit.record(
+      'profile.erased',
+      actorOf(caller),
+      { kind: 'profile', id: profileId },
+      { existed, velocityErased, maskedDecisions },
+    );
   }
 }

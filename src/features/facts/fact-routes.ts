@@ -7,7 +7,11 @@ const factListSchema = {
   properties: {
     items: {
       type: 'array',
-      items: { type: 'object', properties: { name: { type: 'string' }, type: { type: 'string' }, description: { type: 'string' } }, required: ['name', 'type', 'description'] },
+      items: {
+        type: 'object',
+        properties: { name: { type: 'string' }, type: { type: 'string' }, description: { type: 'string' } },
+        required: ['name', 'type', 'description'],
+      },
     },
   },
   required: ['items'],
@@ -19,7 +23,14 @@ export function factRoutes(): Router {
   const items = FACTS.map(({ name, type, description }) => ({ name, type, description }));
   route(
     router,
-    { method: 'get', path: '/v1/facts', summary: 'Every fact rules may read', tag: 'Facts', roles: 'any', responses: { 200: { description: 'Facts', schema: factListSchema } } },
+    {
+      method: 'get',
+      path: '/v1/facts',
+      summary: 'Every fact rules may read',
+      tag: 'Facts',
+      roles: 'any',
+      responses: { 200: { description: 'Facts', schema: factListSchema } },
+    },
     ({ res }) => {
       res.json({ items });
     },

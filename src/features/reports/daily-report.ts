@@ -41,7 +41,12 @@ const bump = (counts: Counter, key: string): void => {
  * version, rule hits, alert codes, tags and outcomes; and the same totals over all decisions.
  * Streams the day's entries, so memory stays flat whatever the volume.
  */
-export async function buildDailyReport(date: string, timeZone: string, log: DecisionLogStore, runtime: RulesetRuntime): Promise<DailyReport> {
+export async function buildDailyReport(
+  date: string,
+  timeZone: string,
+  log: DecisionLogStore,
+  runtime: RulesetRuntime,
+): Promise<DailyReport> {
   const { from, to } = dayBounds(date, timeZone);
   const totals = { decisions: 0, outcomes: counter(), alerts: counter(), tags: counter() };
   const perVersion = new Map<string, RulesetVersionReport & { hits: Counter }>();
@@ -54,7 +59,16 @@ export async function buildDailyReport(date: string, timeZone: string, log: Deci
       const key = `${id}@${version}`;
       let report = perVersion.get(key);
       if (!report) {
-        report = { ruleset: id, version, decisions: 0, rules: [], alerts: counter(), tags: counter(), outcomes: counter(), hits: counter() };
+        report = {
+          ruleset: id,
+          version,
+          decisions: 0,
+          rules: [],
+          alerts: counter(),
+          tags: counter(),
+          outcomes: counter(),
+          hits: counter(),
+        };
         perVersion.set(key, report);
       }
       report.decisions += 1;
@@ -70,7 +84,15 @@ export async function buildDailyReport(date: string, timeZone: string, log: Deci
     const names = compiled ? compiled.rules.map((rule) => rule.name) : Object.keys(hits);
     rulesets.push({ ...report, rules: names.map((rule) => ({ rule, hits: hits[rule] ?? 0 })) });
   }
-  return { date, timezone: timeZone, from: from.toISOString(), to: to.toISOString(), generatedAt: new Date().toISOString(), ...totals, rulesets };
+  return {
+    date,
+    timezone: timeZone,
+    from: from.toISOString(),
+    to: to.toISOString(),
+    generatedAt: new Date().toISOString(),
+    ...totals,
+    rulesets,
+  };
 }
 
 /** The report as CSV: one row per counted thing (`*` is all rulesets). */

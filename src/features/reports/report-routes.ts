@@ -19,7 +19,8 @@ export function reportRoutes(reports: ReportService): Router {
       responses: { 200: { description: 'The day report' } },
     },
     async ({ req, res, query }) => {
-      if (Number.isNaN(Date.parse(query.date))) throw validationFailed('date is not a calendar date.', [{ path: '/query/date', message: 'must be YYYY-MM-DD' }]);
+      if (Number.isNaN(Date.parse(query.date)))
+        throw validationFailed('date is not a calendar date.', [{ path: '/query/date', message: 'must be YYYY-MM-DD' }]);
       const report = await reports.daily(query.date);
       if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {
         res.type('text/csv').setHeader('Content-Disposition', `attachment; filename="daily-report-${query.date}.csv"`);

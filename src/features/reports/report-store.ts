@@ -14,7 +14,10 @@ export class ReportStore {
   constructor(connection: Connection) {
     this.model = connection.model<ReportDoc>(
       'DailyReport',
-      new Schema<ReportDoc>({ _id: String, report: Schema.Types.Mixed }, { versionKey: false, collection: 'daily_reports', minimize: false }),
+      new Schema<ReportDoc>(
+        { _id: String, report: Schema.Types.Mixed },
+        { versionKey: false, collection: 'daily_reports', minimize: false },
+      ),
     );
   }
 

@@ -28,7 +28,12 @@ export interface TestReport {
  * `expect` (tags, products and alerts as exact sets; outcome as a value). A test without `event.at`
  * is evaluated at `now`.
  */
-export async function runRulesetTests(ruleset: RulesetEvaluator, tests: readonly RulesetTest[], thresholds: Thresholds, now = new Date()): Promise<TestReport> {
+export async function runRulesetTests(
+  ruleset: RulesetEvaluator,
+  tests: readonly RulesetTest[],
+  thresholds: Thresholds,
+  now = new Date(),
+): Promise<TestReport> {
   const results: TestResult[] = [];
   for (const test of tests) {
     const event = { ...test.event, at: test.event.at ?? now.toISOString() } as DecisionEvent;

@@ -33,7 +33,14 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
 
   route(
     router,
-    { method: 'get', path: '/v1/rulesets', summary: 'List rulesets with their active and latest versions', tag: TAG, roles: 'any', responses: { 200: { description: 'Rulesets', schema: listOf(rulesetSummarySchema) } } },
+    {
+      method: 'get',
+      path: '/v1/rulesets',
+      summary: 'List rulesets with their active and latest versions',
+      tag: TAG,
+      roles: 'any',
+      responses: { 200: { description: 'Rulesets', schema: listOf(rulesetSummarySchema) } },
+    },
     async ({ res }) => {
       res.json({ items: await rulesets.list(), nextCursor: null });
     },
@@ -41,7 +48,15 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
 
   route<{ id: string; kind: RulesetKind; description?: string }>(
     router,
-    { method: 'post', path: '/v1/rulesets', summary: 'Create a ruleset (with an empty draft)', tag: TAG, roles: EDITORS, body: createRulesetSchema, responses: { 201: { description: 'Created', schema: rulesetDetailSchema } } },
+    {
+      method: 'post',
+      path: '/v1/rulesets',
+      summary: 'Create a ruleset (with an empty draft)',
+      tag: TAG,
+      roles: EDITORS,
+      body: createRulesetSchema,
+      responses: { 201: { description: 'Created', schema: rulesetDetailSchema } },
+    },
     async ({ res, body, caller }) => {
       const created = await rulesets.create(body, actorOf(caller));
       res.status(201).json(await rulesets.get(created.id));
@@ -50,7 +65,15 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
 
   route<never, never, { id: string }>(
     router,
-    { method: 'get', path: '/v1/rulesets/:id', summary: 'A ruleset with its draft, active version and versions', tag: TAG, roles: 'any', params: rulesetIdParam, responses: { 200: { description: 'The ruleset', schema: rulesetDetailSchema } } },
+    {
+      method: 'get',
+      path: '/v1/rulesets/:id',
+      summary: 'A ruleset with its draft, active version and versions',
+      tag: TAG,
+      roles: 'any',
+      params: rulesetIdParam,
+      responses: { 200: { description: 'The ruleset', schema: rulesetDetailSchema } },
+    },
     async ({ res, params }) => {
       const ruleset = await rulesets.get(params.id);
       res.json({ ...ruleset, servingVersion: runtime.activeVersionOf(params.id)?.identity.version ?? null });
@@ -76,7 +99,15 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
 
   route<never, never, { id: string }>(
     router,
-    { method: 'post', path: '/v1/rulesets/:id/draft/test', summary: "Run the draft's tests", tag: TAG, roles: [...EDITORS, ...PUBLISHERS], params: rulesetIdParam, responses: { 200: { description: 'Test report', schema: testReportSchema } } },
+    {
+      method: 'post',
+      path: '/v1/rulesets/:id/draft/test',
+      summary: "Run the draft's tests",
+      tag: TAG,
+      roles: [...EDITORS, ...PUBLISHERS],
+      params: rulesetIdParam,
+      responses: { 200: { description: 'Test report', schema: testReportSchema } },
+    },
     async ({ res, params }) => {
       res.json(await rulesets.testDraft(params.id));
     },
@@ -93,7 +124,16 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
       params: rulesetIdParam,
       body: publishSchema,
       bodyOptional: true,
-      responses: { 201: { description: 'Published', schema: { type: 'object', properties: { version: { type: 'integer' }, checksum: { type: 'string' }, activeVersion: { type: ['integer', 'null'] } }, required: ['version', 'checksum'] } } },
+      responses: {
+        201: {
+          description: 'Published',
+          schema: {
+            type: 'object',
+            properties: { version: { type: 'integer' }, checksum: { type: 'string' }, activeVersion: { type: ['integer', 'null'] } },
+            required: ['version', 'checksum'],
+          },
+        },
+      },
     },
     async ({ res, params, body, caller }) => {
       res.status(201).json(await publisher.publish(params.id, body?.activate ?? true, actorOf(caller)));
@@ -102,7 +142,15 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
 
   route<never, never, { id: string; version: number }>(
     router,
-    { method: 'get', path: '/v1/rulesets/:id/versions/:version', summary: 'A published version', tag: TAG, roles: 'any', params: { ...rulesetIdParam, ...versionParam }, responses: { 200: { description: 'The version', schema: versionDetailSchema } } },
+    {
+      method: 'get',
+      path: '/v1/rulesets/:id/versions/:version',
+      summary: 'A published version',
+      tag: TAG,
+      roles: 'any',
+      params: { ...rulesetIdParam, ...versionParam },
+      responses: { 200: { description: 'The version', schema: versionDetailSchema } },
+    },
     async ({ res, params }) => {
       await rulesets.require(params.id);
       const version = await store.getVersion(params.id, params.version);
@@ -121,7 +169,16 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
       roles: PUBLISHERS,
       params: rulesetIdParam,
       body: activateSchema,
-      responses: { 200: { description: 'Now active', schema: { type: 'object', properties: { id: { type: 'string' }, activeVersion: { type: 'integer' } }, required: ['id', 'activeVersion'] } } },
+      responses: {
+        200: {
+          description: 'Now active',
+          schema: {
+            type: 'object',
+            properties: { id: { type: 'string' }, activeVersion: { type: 'integer' } },
+            required: ['id', 'activeVersion'],
+          },
+        },
+      },
     },
     async ({ res, params, body, caller }) => {
       const activeVersion = await publisher.activate(params.id, body.version, actorOf(caller));

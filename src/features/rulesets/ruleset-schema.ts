@@ -72,7 +72,10 @@ export const rulesetDetailSchema = {
     versions: { type: 'array', items: versionSummarySchema },
     createdAt: { type: 'string' },
     createdBy: actorSchema,
-    servingVersion: { type: ['integer', 'null'], description: 'The version this instance evaluates right now (follows activeVersion within 5 s)' },
+    servingVersion: {
+      type: ['integer', 'null'],
+      description: 'The version this instance evaluates right now (follows activeVersion within 5 s)',
+    },
   },
   required: [...rulesetSummarySchema.required, 'draft', 'versions'],
 } as const;
@@ -109,7 +112,12 @@ export const testReportSchema = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { name: { type: 'string' }, passed: { type: 'boolean' }, actual: { type: 'object' }, failures: { type: 'array', items: { type: 'string' } } },
+        properties: {
+          name: { type: 'string' },
+          passed: { type: 'boolean' },
+          actual: { type: 'object' },
+          failures: { type: 'array', items: { type: 'string' } },
+        },
         required: ['name', 'passed', 'actual'],
       },
     },

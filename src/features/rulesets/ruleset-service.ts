@@ -27,7 +27,8 @@ export interface RulesetSummary {
 }
 
 /** Draft content is what a checksum covers: rules and tests, canonically serialised. */
-export const draftChecksum = (draft: Pick<DraftRecord, 'rules' | 'tests'>): string => checksumOf({ rules: draft.rules, tests: draft.tests });
+export const draftChecksum = (draft: Pick<DraftRecord, 'rules' | 'tests'>): string =>
+  checksumOf({ rules: draft.rules, tests: draft.tests });
 
 export function draftView(draft: DraftRecord): DraftView {
   return { ...draft, updatedAt: draft.updatedAt.toISOString() };
@@ -80,7 +81,12 @@ export class RulesetService {
       if (isDuplicateKey(error)) throw conflict(`A ruleset with id ${input.id} already exists.`);
       throw error;
     }
-    await this.audit.record('ruleset.created', actor, { kind: 'ruleset', id: record.id }, { kind: record.kind, description: record.description });
+    await this.audit.record(
+      'ruleset.created',
+      actor,
+      { kind: 'ruleset', id: record.id },
+      { kind: record.kind, description: record.description },
+    );
     return record;
   }
 
@@ -118,12 +124,17 @@ export class RulesetService {
       updatedBy: actor,
     };
     if (!(await this.store.saveDraft(id, draft))) throw notFound(`No ruleset with id ${id}.`);
-    await this.audit.record('ruleset.draft-saved', actor, { kind: 'ruleset', id }, {
-      before: before.draft.checksum,
-      after: draft.checksum,
-      rules: draft.rules.length,
-      tests: draft.tests.length,
-    });
+    await this.audit.record(
+      'ruleset.draft-saved',
+      actor,
+      { kind: 'ruleset', id },
+      {
+        before: before.draft.checksum,
+        after: draft.checksum,
+        rules: draft.rules.length,
+        tests: draft.tests.length,
+      },
+    );
     return draftView(draft);
   }
 

@@ -10,8 +10,18 @@ const STAFF: Role[] = ['rules:edit', 'rules:publish'];
 const simulateSchema = {
   type: 'object',
   properties: {
-    candidate: { oneOf: [{ type: 'string', const: 'draft' }, { type: 'integer', minimum: 1 }] },
-    baseline: { oneOf: [{ type: 'string', const: 'active' }, { type: 'integer', minimum: 1 }] },
+    candidate: {
+      oneOf: [
+        { type: 'string', const: 'draft' },
+        { type: 'integer', minimum: 1 },
+      ],
+    },
+    baseline: {
+      oneOf: [
+        { type: 'string', const: 'active' },
+        { type: 'integer', minimum: 1 },
+      ],
+    },
     against: {
       oneOf: [
         {

@@ -33,7 +33,8 @@ export interface SimulateRequest {
 function decisionRange(range: { from: string; to: string }): { from: Date; to: Date } {
   const from = parseInstant(range.from);
   const to = parseInstant(range.to);
-  if (!from || !to || from >= to) throw validationFailed('from must be before to.', [{ path: '/against/decisions/from', message: 'must be before to' }]);
+  if (!from || !to || from >= to)
+    throw validationFailed('from must be before to.', [{ path: '/against/decisions/from', message: 'must be before to' }]);
   return { from, to };
 }
 
@@ -68,7 +69,12 @@ export class SimulationService {
    * Answers the report inline, or { simulationId, status: 'running' } when the run is too large.
    * The report shows the caller what simulation-disclosure allows; a stored one keeps everything.
    */
-  async simulate(rulesetId: string, request: SimulateRequest, caller: Caller, now = new Date()): Promise<{ inline: boolean; body: object }> {
+  async simulate(
+    rulesetId: string,
+    request: SimulateRequest,
+    caller: Caller,
+    now = new Date(),
+  ): Promise<{ inline: boolean; body: object }> {
     const sides = await this.sides(rulesetId, request);
     const total = await this.countInputs(request);
     const header = { ruleset: rulesetId, ...sides.described, against: 'profiles' in request.against ? 'profiles' : 'decisions' };
@@ -77,10 +83,20 @@ export class SimulationService {
       return { inline: true, body: discloseReport({ ...header, ...result, notes }, caller) };
     }
     const simulationId = `sim_${randomUUID()}`;
-    await this.deps.store.create({ id: simulationId, rulesetId, status: 'running', progress: { done: 0, total }, header, result: null, error: null, createdAt: now });
+    await this.deps.store.create({
+      id: simulationId,
+      rulesetId,
+      status: 'running',
+      progress: { done: 0, total },
+      header,
+      result: null,
+      error: null,
+      createdAt: now,
+    });
     void this.run(sides, request, now, async (done) => this.deps.store.progress(simulationId, { done, total })).then(
       // Every input was run: done is the count of inputs, which is also the total (inputs may have come or gone since they were counted).
-      ({ result, notes }) => this.deps.store.finish(simulationId, { ...header, ...result, notes }, { done: result.inputs, total: result.inputs }),
+      ({ result, notes }) =>
+        this.deps.store.finish(simulationId, { ...header, ...result, notes }, { done: result.inputs, total: result.inputs }),
       (error: Error) => {
         this.deps.logger.error('simulation failed', { simulationId, message: error.message });
         return this.deps.store.fail(simulationId, error.message);
@@ -93,7 +109,12 @@ export class SimulationService {
     const simulation = await this.deps.store.get(simulationId);
     if (!simulation || simulation.rulesetId !== rulesetId) throw notFound(`No simulation ${simulationId} of ruleset ${rulesetId}.`);
     return simulation.status === 'succeeded'
-      ? { simulationId, status: simulation.status, progress: simulation.progress, ...discloseReport(simulation.result as FullReport, caller) }
+      ? {
+          simulationId,
+          status: simulation.status,
+          progress: simulation.progress,
+          ...discloseReport(simulation.result as FullReport, caller),
+        }
       : { simulationId, status: simulation.status, progress: simulation.progress, error: simulation.error };
   }
 
@@ -106,7 +127,10 @@ export class SimulationService {
     };
     const candidate =
       request.candidate === 'draft'
-        ? this.deps.createEvaluator({ id: rulesetId, version: 0, kind: ruleset.kind, checksum: ruleset.draft.checksum }, ruleset.draft.rules)
+        ? this.deps.createEvaluator(
+            { id: rulesetId, version: 0, kind: ruleset.kind, checksum: ruleset.draft.checksum },
+            ruleset.draft.rules,
+          )
         : await version(request.candidate, '/candidate');
     let baseline: RulesetEvaluator;
     if (request.baseline === 'active') {
@@ -132,11 +156,19 @@ export class SimulationService {
     return this.deps.log.countBetween(from, to);
   }
 
-  private async run(sides: Sides, request: SimulateRequest, now: Date, onProgress?: (done: number) => Promise<void>): Promise<{ result: SimulationResult; notes: string[] }> {
+  private async run(
+    sides: Sides,
+    request: SimulateRequest,
+    now: Date,
+    onProgress?: (done: number) => Promise<void>,
+  ): Promise<{ result: SimulationResult; notes: string[] }> {
     const simulator = new Simulator(sides.candidate, sides.baseline, this.deps.thresholds);
     const factNames = simulator.factNames();
     const notes: string[] = [];
-    const inputs = 'profiles' in request.against ? this.profileInputs(request.against.profiles, factNames, now, notes) : this.decisionInputs(request.against.decisions, factNames, notes);
+    const inputs =
+      'profiles' in request.against
+        ? this.profileInputs(request.against.profiles, factNames, now, notes)
+        : this.decisionInputs(request.against.decisions, factNames, notes);
     for await (const input of inputs) {
       await simulator.add(input);
       if (onProgress && simulator.count % PAGE === 0) await onProgress(simulator.count);
@@ -144,11 +176,18 @@ export class SimulationService {
     return { result: simulator.finish(), notes };
   }
 
-  private async *profileInputs(options: ProfileInputs, factNames: Set<string>, now: Date, notes: string[]): AsyncGenerator<SimulationInput> {
+  private async *profileInputs(
+    options: ProfileInputs,
+    factNames: Set<string>,
+    now: Date,
+    notes: string[],
+  ): AsyncGenerator<SimulationInput> {
     const event = { type: 'loan_application', ...options.event, at: options.event?.at ?? now.toISOString() } as DecisionEvent;
     const unknowable = factsReadingHistory(factNames);
     if (unknowable.length > 0) {
-      notes.push(`${unknowable.join(', ')} ${unknowable.length === 1 ? 'is' : 'are'} absent for profile inputs (no decision history is consulted).`);
+      notes.push(
+        `${unknowable.join(', ')} ${unknowable.length === 1 ? 'is' : 'are'} absent for profile inputs (no decision history is consulted).`,
+      );
     }
     let remaining = options.limit;
     for await (const profiles of this.deps.profiles.batchesAfter(undefined, PAGE)) {
@@ -162,7 +201,11 @@ export class SimulationService {
   }
 
   /** Logged decisions reuse their logged facts, so the comparison is exact for the facts that were logged. */
-  private async *decisionInputs(range: { from: string; to: string }, factNames: Set<string>, notes: string[]): AsyncGenerator<SimulationInput> {
+  private async *decisionInputs(
+    range: { from: string; to: string },
+    factNames: Set<string>,
+    notes: string[],
+  ): AsyncGenerator<SimulationInput> {
     let masked = 0;
     const seen = new Set<string>();
     for await (const record of this.deps.log.stream(decisionRange(range))) {

@@ -49,7 +49,13 @@ export async function retag(deps: RetagDeps, context: JobContext): Promise<JobCo
   const evaluated = new Set(rulesets.map((ruleset) => ruleset.identity.id));
   const factNames = new Set(rulesets.flatMap((ruleset) => [...ruleset.factNames]));
   const resumed = await deps.jobs.getState<RetagCheckpoint>(STATE_KEY);
-  const checkpoint: RetagCheckpoint = resumed ?? { runId: context.runId, at: context.startedAt.toISOString(), lastProfileId: null, processed: 0, changed: 0 };
+  const checkpoint: RetagCheckpoint = resumed ?? {
+    runId: context.runId,
+    at: context.startedAt.toISOString(),
+    lastProfileId: null,
+    processed: 0,
+    changed: 0,
+  };
   const at = new Date(checkpoint.at);
   const total = await deps.profiles.count();
   const started = Date.now();
@@ -87,7 +93,11 @@ export async function retag(deps: RetagDeps, context: JobContext): Promise<JobCo
     }
   }
   await deps.jobs.clearState(STATE_KEY);
-  return { ...counts(checkpoint, batches), resumedFrom: resumed ? resumed.runId : '', rulesets: rulesets.map((r) => `${r.identity.id}@${r.identity.version}`).join(',') };
+  return {
+    ...counts(checkpoint, batches),
+    resumedFrom: resumed ? resumed.runId : '',
+    rulesets: rulesets.map((r) => `${r.identity.id}@${r.identity.version}`).join(','),
+  };
 }
 
 function counts(checkpoint: RetagCheckpoint, batches: number): JobCounts {

@@ -47,11 +47,16 @@ export function retentionJob(deps: RetentionDeps, schedule: string): JobDefiniti
       }
       const jobRunsRemoved = await deps.jobs.deleteRunsBefore(new Date(now - deps.jobRunRetentionDays * DAY_MS));
       if (decisionsRemoved > 0 || jobRunsRemoved > 0) {
-        await deps.audit.record('retention.removed', SYSTEM_ACTOR, { kind: 'decision-log', id: 'decision_log' }, {
-          decisionsRemoved,
-          removedBefore: cutoff?.toISOString() ?? null,
-          jobRunsRemoved,
-        });
+        await deps.audit.record(
+          'retention.removed',
+          SYSTEM_ACTOR,
+          { kind: 'decision-log', id: 'decision_log' },
+          {
+            decisionsRemoved,
+            removedBefore: cutoff?.toISOString() ?? null,
+            jobRunsRemoved,
+          },
+        );
       }
       return { decisionsRemoved, removedBefore: cutoff?.toISOString() ?? '', jobRunsRemoved };
     },

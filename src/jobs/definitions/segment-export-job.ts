@@ -10,7 +10,11 @@ import type { JobCounts, JobDefinition } from '../scheduler.js';
  * `DATA_DIR/exports/segment-<tag>-<date>.ndjson` (one `{"profileId"}` a line). Files appear whole:
  * written under a temporary name and renamed.
  */
-export function segmentExportJob(profiles: ProfileStore, options: { dataDir: string; tags: string[]; timeZone: string }, schedule: string): JobDefinition {
+export function segmentExportJob(
+  profiles: ProfileStore,
+  options: { dataDir: string; tags: string[]; timeZone: string },
+  schedule: string,
+): JobDefinition {
   return {
     name: 'segment-export',
     description: 'Writes the profile ids of each configured tag (SEGMENT_EXPORT_TAGS) to a dated NDJSON file',
