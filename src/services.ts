@@ -8,6 +8,7 @@ import { ApiKeyStore } from './features/api-keys/api-key-store.js';
 import { ApiKeyService } from './features/api-keys/api-key-service.js';
 import { apiKeyRoutes } from './features/api-keys/api-key-routes.js';
 import { bootstrapAdminAccess } from './features/api-keys/admin-bootstrap.js';
+import { meRoutes } from './features/api-keys/me-routes.js';
 import { AuditEventStore } from './features/audit/audit-event-store.js';
 import { AuditTrail } from './features/audit/audit-trail.js';
 import { auditRoutes } from './features/audit/audit-routes.js';
@@ -22,6 +23,7 @@ import { RulesetService } from './features/rulesets/ruleset-service.js';
 import { RulesetPublisher } from './features/rulesets/ruleset-publisher.js';
 import { RulesetRuntime } from './features/rulesets/ruleset-runtime.js';
 import { rulesetRoutes } from './features/rulesets/ruleset-routes.js';
+import { rulesetHistoryRoutes } from './features/rulesets/ruleset-history-routes.js';
 import { installShippedRulesets } from './features/rulesets/shipped-rulesets.js';
 import { DecisionLogStore } from './features/decisions/decision-log-store.js';
 import { SealStore } from './features/decisions/seal-store.js';
@@ -171,12 +173,13 @@ export async function createServices(config: Config, logger: Logger, database: D
     async () => (runtime.isLoaded() ? undefined : 'Active rulesets are not loaded yet.'),
   ]);
   // Served with a key validated earlier even while the database is away: they read nothing from it.
-  const databaseFreeRouters = [factRoutes()];
+  const databaseFreeRouters = [factRoutes(), meRoutes()];
   const routers = [
     apiKeyRoutes(keys),
     profileRoutes(profiles),
     erasureRoutes(erasure),
     rulesetRoutes(rulesets, publisher, stores.rulesets, runtime),
+    rulesetHistoryRoutes(rulesets, stores.auditEvents),
     decisionRoutes(decide, stores.decisionLog, replay),
     auditRoutes(stores.auditEvents),
     logVerificationRoutes(verifier),

@@ -11,14 +11,18 @@ export { checkRegexSafety, MATCH_INPUT_LIMIT } from './regex-safety.js';
  * type (or absent) makes the condition false; nothing throws.
  */
 
+/** What an operator's `value` is, so that an editor offers the right input: numbers stay numbers. */
+export type ValueKind = 'any' | 'number' | 'list' | 'scalar' | 'range' | 'pattern' | 'instant' | 'days';
+
 export interface StockOperator {
   readonly name: string;
+  readonly description: string;
+  readonly valueKind: ValueKind;
   /** A message for the rule's author when `value` cannot work with this operator, else `undefined`. */
   checkValue(value: unknown): string | undefined;
 }
 
 export interface CustomOperator extends StockOperator {
-  readonly description: string;
   /** Whether the condition holds; `eventTime` anchors relative operators such as `withinLastDays`. */
   evaluate(factValue: unknown, value: unknown, eventTime: Date): boolean;
 }
@@ -75,6 +79,7 @@ const checkInstant = (name: string) => (value: unknown) =>
 export const CUSTOM_OPERATORS: readonly CustomOperator[] = [
   {
     name: 'between',
+    valueKind: 'range',
     description: 'The fact is a number within [lo, hi], both ends included; value: [lo, hi]',
     checkValue: (value) => (asRange(value) ? undefined : '"between" needs [lo, hi]: two numbers with lo ≤ hi'),
     evaluate: (factValue, value) => {
@@ -84,6 +89,7 @@ export const CUSTOM_OPERATORS: readonly CustomOperator[] = [
   },
   {
     name: 'matches',
+    valueKind: 'pattern',
     description: `The fact is a string matching the regular expression (its first ${MATCH_INPUT_LIMIT} characters are tested); value: the pattern`,
     checkValue: (value) =>
       typeof value === 'string' ? checkRegexSafety(value) : '"matches" needs a regular expression written as a string',
@@ -94,18 +100,21 @@ export const CUSTOM_OPERATORS: readonly CustomOperator[] = [
   },
   {
     name: 'before',
+    valueKind: 'instant',
     description: 'The fact, an ISO time, is an instant before the value, an ISO time with offset',
     checkValue: checkInstant('before'),
     evaluate: (factValue, value) => compareInstants(factValue, value, (fact, bound) => fact < bound),
   },
   {
     name: 'after',
+    valueKind: 'instant',
     description: 'The fact, an ISO time, is an instant after the value, an ISO time with offset',
     checkValue: checkInstant('after'),
     evaluate: (factValue, value) => compareInstants(factValue, value, (fact, bound) => fact > bound),
   },
   {
     name: 'withinLastDays',
+    valueKind: 'days',
     description: 'The fact, an ISO time, is within the given number of days before the event time (both ends included)',
     checkValue: (value) =>
       asWindowDays(value) === undefined ? `"withinLastDays" needs a number of days above 0 and at most ${MAX_WITHIN_DAYS}` : undefined,
@@ -129,13 +138,31 @@ const aScalar = (name: string) => (value: unknown) =>
 
 /** json-rules-engine 7's built-in operators, which it evaluates itself. */
 export const STOCK_OPERATORS: readonly StockOperator[] = [
-  ...(['equal', 'notEqual'] as const).map((name) => ({ name, checkValue: anyJsonValue(name) })),
-  ...(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'] as const).map((name) => ({
-    name,
-    checkValue: aNumber(name),
-  })),
-  ...(['in', 'notIn'] as const).map((name) => ({ name, checkValue: anArray(name) })),
-  ...(['contains', 'doesNotContain'] as const).map((name) => ({ name, checkValue: aScalar(name) })),
+  { name: 'equal', description: 'The fact equals the value', valueKind: 'any', checkValue: anyJsonValue('equal') },
+  { name: 'notEqual', description: 'The fact differs from the value', valueKind: 'any', checkValue: anyJsonValue('notEqual') },
+  { name: 'lessThan', description: 'The fact is a number below the value', valueKind: 'number', checkValue: aNumber('lessThan') },
+  {
+    name: 'lessThanInclusive',
+    description: 'The fact is a number at most the value',
+    valueKind: 'number',
+    checkValue: aNumber('lessThanInclusive'),
+  },
+  { name: 'greaterThan', description: 'The fact is a number above the value', valueKind: 'number', checkValue: aNumber('greaterThan') },
+  {
+    name: 'greaterThanInclusive',
+    description: 'The fact is a number at least the value',
+    valueKind: 'number',
+    checkValue: aNumber('greaterThanInclusive'),
+  },
+  { name: 'in', description: 'The fact is one of the listed values', valueKind: 'list', checkValue: anArray('in') },
+  { name: 'notIn', description: 'The fact is none of the listed values', valueKind: 'list', checkValue: anArray('notIn') },
+  { name: 'contains', description: 'The fact, an array, holds the value', valueKind: 'scalar', checkValue: aScalar('contains') },
+  {
+    name: 'doesNotContain',
+    description: 'The fact, an array, does not hold the value',
+    valueKind: 'scalar',
+    checkValue: aScalar('doesNotContain'),
+  },
 ];
 
 /** Every operator name a rule may use. */

@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger.js';
 import { accessLog, authenticate, refuseWhileDatabaseDown, requestId, type Authenticator } from './middleware.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { openApiRoutes } from './openapi.js';
+import { consoleRoutes } from './console-routes.js';
 import { requireHostHeader } from './protocol-refusals.js';
 
 export interface AppDeps {
@@ -32,6 +33,8 @@ export function createApp({
   app.use(requestId());
   app.use(accessLog(logger));
   app.use(requireHostHeader());
+  // The console's static files need neither a key nor the database.
+  app.use(consoleRoutes());
   for (const router of standaloneRouters) app.use(router);
   app.use(openApiRoutes());
   // While the database is known to be down, keys are checked against the cache only (an unknown key

@@ -8,7 +8,7 @@ import type { JobScheduler } from './scheduler.js';
 const TAG = 'Jobs';
 const nameParam = { name: { type: 'string', pattern: '^[a-z-]{1,64}$' } } as const;
 
-const runSchema = {
+export const runSchema = {
   type: 'object',
   properties: {
     id: { type: 'string' },
@@ -24,6 +24,19 @@ const runSchema = {
     error: { type: ['string', 'null'] },
   },
   required: ['id', 'job', 'trigger', 'instance', 'startedAt', 'status', 'counts'],
+} as const;
+
+export const jobViewSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    description: { type: 'string' },
+    schedule: { type: 'string', description: 'cron expression, in JOBS_TIMEZONE' },
+    running: { type: 'boolean', description: 'Whether a run holds the lease now (on any instance)' },
+    lastRun: { anyOf: [runSchema, { type: 'null' }], description: 'The latest run; while running, its counts are the progress so far' },
+    nextRun: { type: ['string', 'null'] },
+  },
+  required: ['name', 'description', 'schedule', 'running', 'lastRun', 'nextRun'],
 } as const;
 
 function runView(run: JobRun) {
@@ -48,7 +61,7 @@ export function jobRoutes(scheduler: JobScheduler, store: JobStore): Router {
       summary: 'Jobs with their schedule, last run, next run and whether one is running',
       tag: TAG,
       roles: ['admin', 'audit:read'],
-      responses: { 200: { description: 'Jobs' } },
+      responses: { 200: { description: 'Jobs', schema: listOf(jobViewSchema) } },
     },
     async ({ res }) => {
       const jobs = await scheduler.list();

@@ -139,6 +139,16 @@ export class DecisionLogStore {
     }
   }
 
+  /** Streams only the cores of entries, oldest first: aggregates need no personal part (nor its parsing). */
+  async *streamCores(filter: DecisionFilter): AsyncGenerator<DecisionCore> {
+    const cursor = this.model.find(this.query(filter), { core: 1 }).sort({ createdAt: 1, _id: 1 }).lean().cursor({ batchSize: 500 });
+    try {
+      for await (const doc of cursor) yield JSON.parse((doc as LogDoc).core) as DecisionCore;
+    } finally {
+      await cursor.close();
+    }
+  }
+
   countBetween(from: Date, to: Date): Promise<number> {
     return this.model.countDocuments({ createdAt: { $gte: from, $lt: to } });
   }

@@ -15,6 +15,7 @@ import {
   decisionResponseSchema,
   IDEMPOTENCY_KEY_PATTERN,
   loggedDecisionSchema,
+  replayReportSchema,
   type DecisionRequest,
 } from './decision-schema.js';
 import { decisionResponse, loggedDecision } from './decision-view.js';
@@ -159,11 +160,7 @@ export function decisionRoutes(decide: DecideUseCase, log: DecisionLogStore, rep
       responses: {
         200: {
           description: 'Whether the replay is identical, and how it differs if not',
-          schema: {
-            type: 'object',
-            properties: { decisionId: { type: 'string' }, identical: { type: 'boolean' }, differences: { type: 'array' } },
-            required: ['decisionId', 'identical', 'differences'],
-          },
+          schema: replayReportSchema,
         },
       },
     },

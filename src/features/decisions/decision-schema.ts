@@ -72,7 +72,17 @@ export const decisionResponseSchema = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { ...sourceProperties, fired: { type: 'boolean' }, conditions: { type: 'array', items: conditionSchema } },
+        properties: {
+          ...sourceProperties,
+          priority: { type: 'integer' },
+          fired: { type: 'boolean' },
+          event: {
+            type: 'object',
+            properties: { type: { type: 'string' }, params: { type: 'object' } },
+            description: 'What the rule yields when it fires',
+          },
+          conditions: { type: 'array', items: conditionSchema },
+        },
         required: ['ruleset', 'version', 'rule', 'fired', 'conditions'],
       },
     },
@@ -103,15 +113,41 @@ export const loggedDecisionSchema = {
     request: { type: ['object', 'null'] },
     caller: { type: 'object', properties: { keyId: { type: 'string' }, name: { type: 'string' } } },
     requestId: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time', description: 'When the entry was logged' },
+    timings: { type: 'object', properties: { totalMs: { type: 'number' }, factsMs: { type: 'number' }, evaluateMs: { type: 'number' } } },
     rulesets: {
       type: 'array',
       items: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' }, checksum: { type: 'string' } } },
     },
     engine: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' } } },
     hash: { type: 'string' },
-    masked: { type: ['object', 'null'], description: 'Set when an erasure removed the personal data' },
+    masked: {
+      type: ['object', 'null'],
+      properties: {
+        at: { type: 'string', format: 'date-time' },
+        by: { type: 'string' },
+        fields: { type: 'array', items: { type: 'string' } },
+      },
+      description: 'Set when an erasure removed the personal data: when, by whom, which fields',
+    },
   },
   required: [...decisionResponseSchema.required, 'facts', 'request', 'caller', 'requestId'],
+} as const;
+
+const jsonPointer = { type: 'string', description: 'JSON pointer into the decision' } as const;
+
+export const replayReportSchema = {
+  type: 'object',
+  properties: {
+    decisionId: { type: 'string' },
+    identical: { type: 'boolean' },
+    differences: {
+      type: 'array',
+      items: { type: 'object', properties: { path: jsonPointer, logged: {}, replayed: {} }, required: ['path', 'logged', 'replayed'] },
+    },
+    rulesetVersions: { type: 'object', additionalProperties: { type: 'integer' } },
+  },
+  required: ['decisionId', 'identical', 'differences'],
 } as const;
 
 export interface DecisionRequest {

@@ -76,7 +76,7 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
     },
     async ({ res, params }) => {
       const ruleset = await rulesets.get(params.id);
-      res.json({ ...ruleset, servingVersion: runtime.activeVersionOf(params.id)?.identity.version ?? null });
+      res.json({ ...ruleset, servingVersion: runtime.activeVersionOf(params.id)?.identity.version ?? null, fourEyes: publisher.fourEyes });
     },
   );
 

@@ -76,6 +76,10 @@ export const rulesetDetailSchema = {
       type: ['integer', 'null'],
       description: 'The version this instance evaluates right now (follows activeVersion within 5 s)',
     },
+    fourEyes: {
+      type: 'boolean',
+      description: "Whether publishing is refused to the draft's last editor (FOUR_EYES): a second person must publish",
+    },
   },
   required: [...rulesetSummarySchema.required, 'draft', 'versions'],
 } as const;
