@@ -69,7 +69,7 @@ export function jobRoutes(scheduler: JobScheduler, store: JobStore): Router {
     },
   );
 
-  route<never, { wait?: boolean }, { name: string }>(
+  route(
     router,
     {
       method: 'post',
@@ -87,7 +87,7 @@ export function jobRoutes(scheduler: JobScheduler, store: JobStore): Router {
     },
   );
 
-  route<never, { limit: number; cursor?: string }, { name: string }>(
+  route(
     router,
     {
       method: 'get',

@@ -23,7 +23,7 @@ export async function auditEventPage(events: AuditEventStore, filter: AuditEvent
 export function auditRoutes(events: AuditEventStore): Router {
   const router = Router();
 
-  route<never, { type?: string; from?: string; to?: string; limit: number; cursor?: string }>(
+  route(
     router,
     {
       method: 'get',

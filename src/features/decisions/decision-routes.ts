@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { Router } from 'express';
 import { route } from '../../http/route.js';
-import { notFound, validationFailed } from '../../errors/domain-error.js';
+import type { FromSchema } from 'json-schema-to-ts';
+import { notFound } from '../../errors/domain-error.js';
 import { parseTimeRange, timeRangeQueryProperties } from '../../http/time-range.js';
 import { decodeCursor, encodeCursor, pageQueryProperties } from '../../http/pagination.js';
 import { listOf } from '../../http/list-schema.js';
@@ -16,7 +17,6 @@ import {
   IDEMPOTENCY_KEY_PATTERN,
   loggedDecisionSchema,
   replayReportSchema,
-  type DecisionRequest,
 } from './decision-schema.js';
 import { decisionResponse, loggedDecision } from './decision-view.js';
 import type { ReplayUseCase } from './replay.js';
@@ -24,18 +24,17 @@ import type { ReplayUseCase } from './replay.js';
 const TAG = 'Decisions';
 const decisionIdParam = { decisionId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } } as const;
 
-interface ListQuery {
-  profileId?: string;
-  outcome?: string;
-  alert?: string;
-  ruleset?: string;
-  from?: string;
-  to?: string;
-  limit: number;
-  cursor?: string;
-}
+/** What the log can be filtered by: the list's query, and the export's (a time range only). */
+const filterQueryProperties = {
+  profileId: profileIdSchema,
+  outcome: { type: 'string', enum: OUTCOMES },
+  alert: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,63}$' },
+  ruleset: { type: 'string', pattern: RULESET_ID_PATTERN },
+  ...timeRangeQueryProperties,
+} as const;
+const filterQuery = { type: 'object', properties: filterQueryProperties, additionalProperties: false } as const;
 
-function toFilter(query: Omit<ListQuery, 'limit' | 'cursor'>): DecisionFilter {
+function toFilter(query: FromSchema<typeof filterQuery>): DecisionFilter {
   const { from, to } = parseTimeRange(query);
   return { profileId: query.profileId, outcome: query.outcome, alert: query.alert, ruleset: query.ruleset, from, to };
 }
@@ -44,7 +43,7 @@ function toFilter(query: Omit<ListQuery, 'limit' | 'cursor'>): DecisionFilter {
 export function decisionRoutes(decide: DecideUseCase, log: DecisionLogStore, replay: ReplayUseCase): Router {
   const router = Router();
 
-  route<DecisionRequest>(
+  route(
     router,
     {
       method: 'post',
@@ -61,19 +60,14 @@ export function decisionRoutes(decide: DecideUseCase, log: DecisionLogStore, rep
       },
       responses: { 200: { description: 'The decision', schema: decisionResponseSchema } },
     },
-    async ({ req, res, body, caller }) => {
-      const idempotencyKey = req.get('idempotency-key');
-      if (idempotencyKey !== undefined && !new RegExp(IDEMPOTENCY_KEY_PATTERN).test(idempotencyKey)) {
-        throw validationFailed('The Idempotency-Key header is invalid.', [
-          { path: '/headers/idempotency-key', message: 'must be 1-200 chars of [A-Za-z0-9_.:-]' },
-        ]);
-      }
+    async ({ res, body, headers, caller }) => {
+      const idempotencyKey = headers['idempotency-key'];
       const record = await decide.decide({ request: body, caller, requestId: res.locals.requestId, idempotencyKey });
       res.json(decisionResponse(record));
     },
   );
 
-  route<never, Omit<ListQuery, 'limit' | 'cursor' | 'profileId' | 'outcome' | 'alert' | 'ruleset'>>(
+  route(
     router,
     {
       method: 'get',
@@ -97,7 +91,7 @@ export function decisionRoutes(decide: DecideUseCase, log: DecisionLogStore, rep
     },
   );
 
-  route<never, ListQuery>(
+  route(
     router,
     {
       method: 'get',
@@ -105,18 +99,7 @@ export function decisionRoutes(decide: DecideUseCase, log: DecisionLogStore, rep
       summary: 'List logged decisions, newest first',
       tag: TAG,
       roles: ['audit:read'],
-      query: {
-        type: 'object',
-        properties: {
-          profileId: profileIdSchema,
-          outcome: { type: 'string', enum: OUTCOMES },
-          alert: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,63}$' },
-          ruleset: { type: 'string', pattern: RULESET_ID_PATTERN },
-          ...timeRangeQueryProperties,
-          ...pageQueryProperties,
-        },
-        additionalProperties: false,
-      },
+      query: { type: 'object', properties: { ...filterQueryProperties, ...pageQueryProperties }, additionalProperties: false },
       responses: { 200: { description: 'A page of logged decisions', schema: listOf(loggedDecisionSchema) } },
     },
     async ({ res, query }) => {
@@ -130,7 +113,7 @@ export function decisionRoutes(decide: DecideUseCase, log: DecisionLogStore, rep
     },
   );
 
-  route<never, never, { decisionId: string }>(
+  route(
     router,
     {
       method: 'get',
@@ -148,7 +131,7 @@ export function decisionRoutes(decide: DecideUseCase, log: DecisionLogStore, rep
     },
   );
 
-  route<never, never, { decisionId: string }>(
+  route(
     router,
     {
       method: 'post',

@@ -1,3 +1,4 @@
+import type { FromSchema } from 'json-schema-to-ts';
 import { profileIdSchema } from '../profiles/profile-schema.js';
 import { notReservedKey } from '../../json/object-keys.js';
 import { SEVERITIES, OUTCOMES } from '../../engine/rule-schema.js';
@@ -150,9 +151,4 @@ export const replayReportSchema = {
   required: ['decisionId', 'identical', 'differences'],
 } as const;
 
-export interface DecisionRequest {
-  profileId: string;
-  event: { type: string; at?: string; [key: string]: unknown };
-  rulesets?: string[];
-  versions?: Record<string, number>;
-}
+export type DecisionRequest = FromSchema<typeof decisionRequestSchema>;

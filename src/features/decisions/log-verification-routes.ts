@@ -29,7 +29,7 @@ export const verifyReportSchema = {
 export function logVerificationRoutes(verifier: LogVerifier): Router {
   const router = Router();
 
-  route<never, { from?: string; to?: string }>(
+  route(
     router,
     {
       method: 'get',

@@ -186,7 +186,9 @@ export const bulkUpsertResultSchema = {
   required: ['upserted', 'errors'],
 } as const;
 
-export type ProfileDocument = Omit<FromSchema<typeof profileDocumentSchema>, 'profileId'>;
+/** A PUT body: the document, with the profile's id optional (the path names it). */
+export type ProfileDocumentRequest = FromSchema<typeof profileDocumentSchema>;
+export type ProfileDocument = Omit<ProfileDocumentRequest, 'profileId'>;
 export type TagDetail = FromSchema<typeof tagDetailSchema>;
 export type StoredProfile = FromSchema<typeof storedProfileSchema>;
 export type Activity = FromSchema<typeof activitySchema>;

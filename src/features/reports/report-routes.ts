@@ -2,14 +2,14 @@ import { Router } from 'express';
 import { route } from '../../http/route.js';
 import { validationFailed } from '../../errors/domain-error.js';
 import { dailyReportCsv } from './daily-report.js';
-import { OVERVIEW_DAYS, TOP_RULES_DEFAULT, overviewSchema, type OverviewPeriod } from './overview-report.js';
+import { OVERVIEW_DAYS, TOP_RULES_DEFAULT, overviewSchema } from './overview-report.js';
 import { OVERVIEW_ROLES } from './overview-roles.js';
 import type { ReportService } from './report-service.js';
 
 /** GET /v1/reports/daily: JSON, or CSV with `Accept: text/csv`; GET /v1/reports/overview: the console's charts. */
 export function reportRoutes(reports: ReportService): Router {
   const router = Router();
-  route<never, { date: string }>(
+  route(
     router,
     {
       method: 'get',
@@ -33,7 +33,7 @@ export function reportRoutes(reports: ReportService): Router {
     },
   );
 
-  route<never, { date?: string; days: OverviewPeriod['days']; topRules: number }>(
+  route(
     router,
     {
       method: 'get',

@@ -16,7 +16,7 @@ const HISTORY_READERS: Role[] = ['rules:edit', 'rules:publish', 'audit:read'];
 export function rulesetHistoryRoutes(rulesets: RulesetService, events: AuditEventStore): Router {
   const router = Router();
 
-  route<never, { limit: number; cursor?: string }, { id: string }>(
+  route(
     router,
     {
       method: 'get',

@@ -4,7 +4,6 @@ import { notFound } from '../../errors/domain-error.js';
 import { listOf } from '../../http/list-schema.js';
 import { actorOf } from '../audit/audit-trail.js';
 import type { Role } from '../../auth/roles.js';
-import type { RulesetKind } from '../../engine/rule-schema.js';
 import { draftSchema } from './draft-schema.js';
 import {
   activateSchema,
@@ -46,7 +45,7 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
     },
   );
 
-  route<{ id: string; kind: RulesetKind; description?: string }>(
+  route(
     router,
     {
       method: 'post',
@@ -63,7 +62,7 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
     },
   );
 
-  route<never, never, { id: string }>(
+  route(
     router,
     {
       method: 'get',
@@ -80,7 +79,7 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
     },
   );
 
-  route<unknown, never, { id: string }>(
+  route(
     router,
     {
       method: 'put',
@@ -97,7 +96,7 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
     },
   );
 
-  route<never, never, { id: string }>(
+  route(
     router,
     {
       method: 'post',
@@ -113,7 +112,7 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
     },
   );
 
-  route<{ activate: boolean } | undefined, never, { id: string }>(
+  route(
     router,
     {
       method: 'post',
@@ -140,7 +139,7 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
     },
   );
 
-  route<never, never, { id: string; version: number }>(
+  route(
     router,
     {
       method: 'get',
@@ -159,7 +158,7 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
     },
   );
 
-  route<{ version: number }, never, { id: string }>(
+  route(
     router,
     {
       method: 'put',

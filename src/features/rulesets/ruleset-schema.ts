@@ -1,3 +1,4 @@
+import type { FromSchema } from 'json-schema-to-ts';
 import { notReservedKey } from '../../json/object-keys.js';
 import { RULESET_KINDS, ruleSchema } from '../../engine/rule-schema.js';
 import { draftSchema, rulesetTestSchema } from './draft-schema.js';
@@ -19,6 +20,7 @@ export const createRulesetSchema = {
   required: ['id', 'kind'],
   additionalProperties: false,
 } as const;
+export type CreateRulesetRequest = FromSchema<typeof createRulesetSchema>;
 
 /** A shipped ruleset file in rulesets/: the ruleset and its first draft, tests included. */
 export const shippedRulesetSchema = {

@@ -7,6 +7,7 @@ import type { EvaluatorFactory } from '../../engine/ruleset-evaluation.js';
 import type { Thresholds } from '../../engine/decision-outcome.js';
 import { validateDraft } from './draft-validator.js';
 import type { RulesetKind } from '../../engine/rule-schema.js';
+import type { CreateRulesetRequest } from './ruleset-schema.js';
 import { runRulesetTests, type TestReport } from './draft-test-runner.js';
 import type { DraftRecord, RulesetRecord, RulesetStore, VersionRecord } from './ruleset-store.js';
 
@@ -64,7 +65,7 @@ export class RulesetService {
     }));
   }
 
-  async create(input: { id: string; kind: RulesetKind; description?: string }, actor: Actor): Promise<RulesetRecord> {
+  async create(input: CreateRulesetRequest, actor: Actor): Promise<RulesetRecord> {
     const now = new Date();
     const draft = { rules: [], tests: [] };
     const record: RulesetRecord = {

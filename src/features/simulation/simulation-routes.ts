@@ -1,70 +1,17 @@
 import { Router } from 'express';
 import { route } from '../../http/route.js';
 import type { Role } from '../../auth/roles.js';
-import { decisionEventSchema } from '../../facts/decision-event.js';
 import { rulesetIdParam } from '../rulesets/ruleset-schema.js';
-import type { SimulateRequest, SimulationService } from './simulation-service.js';
+import type { SimulationService } from './simulation-service.js';
+import { simulateSchema } from './simulation-schema.js';
 
 const STAFF: Role[] = ['rules:edit', 'rules:publish'];
-
-const simulateSchema = {
-  type: 'object',
-  properties: {
-    candidate: {
-      oneOf: [
-        { type: 'string', const: 'draft' },
-        { type: 'integer', minimum: 1 },
-      ],
-    },
-    baseline: {
-      oneOf: [
-        { type: 'string', const: 'active' },
-        { type: 'integer', minimum: 1 },
-      ],
-    },
-    against: {
-      oneOf: [
-        {
-          type: 'object',
-          properties: {
-            profiles: {
-              type: 'object',
-              properties: {
-                limit: { type: 'integer', minimum: 1, maximum: 10_000_000 },
-                event: { ...decisionEventSchema, required: [] },
-              },
-              required: ['limit'],
-              additionalProperties: false,
-            },
-          },
-          required: ['profiles'],
-          additionalProperties: false,
-        },
-        {
-          type: 'object',
-          properties: {
-            decisions: {
-              type: 'object',
-              properties: { from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' } },
-              required: ['from', 'to'],
-              additionalProperties: false,
-            },
-          },
-          required: ['decisions'],
-          additionalProperties: false,
-        },
-      ],
-    },
-  },
-  required: ['candidate', 'baseline', 'against'],
-  additionalProperties: false,
-} as const;
 
 /** Backtesting for business staff: what would this draft (or version) change against reality? */
 export function simulationRoutes(simulations: SimulationService): Router {
   const router = Router();
 
-  route<SimulateRequest, never, { id: string }>(
+  route(
     router,
     {
       method: 'post',
@@ -85,7 +32,7 @@ export function simulationRoutes(simulations: SimulationService): Router {
     },
   );
 
-  route<never, never, { id: string; simulationId: string }>(
+  route(
     router,
     {
       method: 'get',

@@ -14,20 +14,12 @@ import { Simulator, type SimulationInput, type SimulationResult } from './simula
 import type { SimulationStore } from './simulation-store.js';
 import { discloseReport, type FullReport } from './simulation-disclosure.js';
 import type { Caller } from '../../auth/roles.js';
+import type { SimulateRequest } from './simulation-schema.js';
 
 const PAGE = 500;
 
 /** Profiles as inputs: the first `limit` in id order, each with the same event (default: a loan application now). */
-interface ProfileInputs {
-  limit: number;
-  event?: Omit<DecisionEvent, 'at'> & { at?: string };
-}
-
-export interface SimulateRequest {
-  candidate: 'draft' | number;
-  baseline: 'active' | number;
-  against: { profiles: ProfileInputs } | { decisions: { from: string; to: string } };
-}
+type ProfileInputs = Extract<SimulateRequest['against'], { profiles: unknown }>['profiles'];
 
 /** The logged decisions' time range, read by the one parser of instants; `from` must be before `to` (400). */
 function decisionRange(range: { from: string; to: string }): { from: Date; to: Date } {
