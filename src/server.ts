@@ -75,6 +75,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Serve
         databaseFreeRouters: services.databaseFreeRouters,
         routers: services.routers,
         databaseUnavailable: () => availability.unavailableReason(),
+        responseValidation: config.responseValidation,
       });
       listener = await listen(app, { port: config.port, host: config.host, logger });
       logger.info('listening', { port: listener.port, pid: process.pid });

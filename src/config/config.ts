@@ -33,6 +33,11 @@ export interface Config {
   sealLagMs: number;
   outcome: { declineScore: number; reviewScore: number };
   shutdownGraceMs: number;
+  /**
+   * Development and tests: every answer of a route is checked against the schema its spec declares for
+   * the status, and a mismatch is answered as a 500 naming it (and logged). Costs a validation per answer.
+   */
+  responseValidation: boolean;
   jobs: {
     timezone: string;
     leaseMs: number;
@@ -159,6 +164,7 @@ export function loadConfig(env: Env = process.env): Config {
     sealLagMs: int('DECISION_SEAL_LAG_MS', 30_000, 0, 3_600_000),
     outcome: { declineScore, reviewScore },
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
+    responseValidation: bool('RESPONSE_VALIDATION', false),
     jobs: {
       timezone: jobsTimezone,
       leaseMs: int('JOB_LEASE_MS', 60_000, 3000, 3_600_000),

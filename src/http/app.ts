@@ -1,6 +1,6 @@
 import express, { type Express, type Router } from 'express';
 import type { Logger } from '../logging/logger.js';
-import { accessLog, authenticate, refuseWhileDatabaseDown, requestId, type Authenticator } from './middleware.js';
+import { accessLog, authenticate, refuseWhileDatabaseDown, reportResponseProblems, requestId, type Authenticator } from './middleware.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { openApiRoutes } from './openapi.js';
 import { consoleRoutes } from './console-routes.js';
@@ -16,6 +16,8 @@ export interface AppDeps {
   routers: Router[];
   /** Why the database is known to be down, if it is: every other route answers 503 at once then. */
   databaseUnavailable: () => string | undefined;
+  /** Check every route's answers against its declared responses (RESPONSE_VALIDATION; tests). */
+  responseValidation?: boolean;
 }
 
 /** Builds the Express app. It never listens by itself: the server (or a test) decides where. */
@@ -26,11 +28,13 @@ export function createApp({
   databaseFreeRouters,
   routers,
   databaseUnavailable,
+  responseValidation = false,
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestId());
+  if (responseValidation) app.use(reportResponseProblems(logger));
   app.use(accessLog(logger));
   app.use(requireHostHeader());
   // The console's static files need neither a key nor the database.

@@ -5,13 +5,19 @@ import { forbidden, unauthenticated, validationFailed } from '../errors/domain-e
 import { assertValid, toDetails } from '../schema/validation.js';
 import { parametersAjv } from '../schema/ajv.js';
 import { hasAnyRole, type Caller, type Role } from '../auth/roles.js';
+import { checkResponses, type ResponseProblemReporter } from './response-check.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** One status a route answers: what it means and what body comes with it (none without schema or contentType). */
 export interface ResponseSpec {
-  description: string;
-  schema?: JSONSchema;
-  contentType?: string;
+  readonly description: string;
+  /** The body's schema; for `application/x-ndjson`, the schema of each line. */
+  readonly schema?: JSONSchema;
+  /** Default `application/json`. */
+  readonly contentType?: string;
+  /** Other content types a client may ask for with Accept, each with its schema (e.g. `{ 'text/csv': { type: 'string' } }`). */
+  readonly alternatives?: Readonly<Record<string, JSONSchema>>;
 }
 
 /** A query string's schema: named parameters only, each typed (ajv coerces the strings and fills in defaults). */
@@ -114,6 +120,16 @@ export function route<const S extends RouteSpec>(router: Router, spec: S, handle
       )
     : undefined;
 
+  // With RESPONSE_VALIDATION on (tests), every answer is checked against this spec before it leaves.
+  const watchResponse = (req: Request, res: Response, next: express.NextFunction): void => {
+    const report = res.locals.reportResponseProblem as ResponseProblemReporter | undefined;
+    if (report && res.locals.responseChecked !== true) {
+      res.locals.responseChecked = true;
+      checkResponses(spec, req, res, report);
+    }
+    next();
+  };
+
   const checkAccess = (_req: Request, res: Response, next: express.NextFunction): void => {
     if (spec.roles === 'public') return next();
     const caller = res.locals.caller as Caller | undefined;
@@ -161,5 +177,5 @@ export function route<const S extends RouteSpec>(router: Router, spec: S, handle
     await handler({ req, res, ...input, caller: res.locals.caller });
   };
 
-  router[spec.method](spec.path, checkAccess, readBody, run);
+  router[spec.method](spec.path, watchResponse, checkAccess, readBody, run);
 }

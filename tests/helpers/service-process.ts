@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
 import { REPO_ROOT } from '../../src/config/repo-root.js';
+import { CHECKED_RESPONSES } from './test-app.js';
 
 type LogLine = Record<string, unknown> & { message?: string };
 
@@ -20,7 +21,12 @@ export interface ServiceProcess {
  */
 export function spawnService(command: string, args: string[], env: Record<string, string | undefined>): ServiceProcess {
   const { MONGODB_URI: _ignored, ...inherited } = process.env;
-  const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(command, args, {
+    cwd: REPO_ROOT,
+    env: { ...inherited, ...CHECKED_RESPONSES, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const lines: LogLine[] = [];
   const waiters: { matches: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
   const onLine = (text: string) => {

@@ -44,6 +44,12 @@ describe('loadConfig()', () => {
       .and.contain('BOOTSTRAP_ADMIN_KEY');
   });
 
+  it('when RESPONSE_VALIDATION is set, then answers are checked; it is off by default and must be true or false', () => {
+    expect(loadConfig({}).responseValidation).to.equal(false);
+    expect(loadConfig({ RESPONSE_VALIDATION: 'true' }).responseValidation).to.equal(true);
+    expect(() => loadConfig({ RESPONSE_VALIDATION: 'yes' })).to.throw(ConfigError, /RESPONSE_VALIDATION must be true or false/);
+  });
+
   it('when the review threshold exceeds the decline threshold, then it is refused', () => {
     expect(() => loadConfig({ OUTCOME_REVIEW_SCORE: '80', OUTCOME_DECLINE_SCORE: '70' })).to.throw(ConfigError, /OUTCOME_REVIEW_SCORE/);
   });
