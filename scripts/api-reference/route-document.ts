@@ -1,5 +1,8 @@
 import { openApiDocument, openApiRoutes } from '../../src/http/openapi.js';
 import { healthRoutes } from '../../src/http/health-routes.js';
+import { consoleRoutes } from '../../src/http/console-routes.js';
+import { meRoutes } from '../../src/features/api-keys/me-routes.js';
+import { rulesetHistoryRoutes } from '../../src/features/rulesets/ruleset-history-routes.js';
 import { factRoutes } from '../../src/features/facts/fact-routes.js';
 import { apiKeyRoutes } from '../../src/features/api-keys/api-key-routes.js';
 import { profileRoutes } from '../../src/features/profiles/profile-routes.js';
@@ -22,13 +25,16 @@ const none = undefined as never;
 
 /** The service's OpenAPI document, built in this process from the route specs alone. */
 export function routeDocument(): OpenApiDocument {
+  consoleRoutes();
   healthRoutes([]);
   openApiRoutes();
   factRoutes();
+  meRoutes();
   apiKeyRoutes(none);
   profileRoutes(none);
   erasureRoutes(none);
   rulesetRoutes(none, none, none, none);
+  rulesetHistoryRoutes(none, none);
   decisionRoutes(none, none, none);
   auditRoutes(none);
   logVerificationRoutes(none);

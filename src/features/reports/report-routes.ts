@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { route } from '../../http/route.js';
 import { validationFailed } from '../../errors/domain-error.js';
-import { dailyReportCsv } from './daily-report.js';
+import { dailyReportCsv, dailyReportSchema } from './daily-report.js';
 import { OVERVIEW_DAYS, TOP_RULES_DEFAULT, overviewSchema } from './overview-report.js';
 import { OVERVIEW_ROLES } from './overview-roles.js';
 import type { ReportService } from './report-service.js';
@@ -18,7 +18,13 @@ export function reportRoutes(reports: ReportService): Router {
       tag: 'Reports',
       roles: ['audit:read'],
       query: { type: 'object', properties: { date: { type: 'string', format: 'date' } }, required: ['date'], additionalProperties: false },
-      responses: { 200: { description: 'The day report' } },
+      responses: {
+        200: {
+          description: 'The day report (as CSV: rows of date, ruleset, version, metric, key, count; ruleset `*` is all rulesets)',
+          schema: dailyReportSchema,
+          alternatives: { 'text/csv': { type: 'string' } },
+        },
+      },
     },
     async ({ req, res, query }) => {
       if (Number.isNaN(Date.parse(query.date)))

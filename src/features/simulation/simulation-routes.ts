@@ -3,7 +3,7 @@ import { route } from '../../http/route.js';
 import type { Role } from '../../auth/roles.js';
 import { rulesetIdParam } from '../rulesets/ruleset-schema.js';
 import type { SimulationService } from './simulation-service.js';
-import { simulateSchema } from './simulation-schema.js';
+import { simulateSchema, simulationReportSchema, simulationStartedSchema, simulationStateSchema } from './simulation-schema.js';
 
 const STAFF: Role[] = ['rules:edit', 'rules:publish'];
 
@@ -22,8 +22,11 @@ export function simulationRoutes(simulations: SimulationService): Router {
       params: rulesetIdParam,
       body: simulateSchema,
       responses: {
-        200: { description: 'The comparison (up to 10,000 inputs); without audit:read, no examples and counts below 5 withheld' },
-        202: { description: 'Larger runs: a simulation id to fetch the result from' },
+        200: {
+          description: 'The comparison (up to 10,000 inputs); without audit:read, no examples and counts below 5 withheld',
+          schema: simulationReportSchema,
+        },
+        202: { description: 'Larger runs: a simulation id to fetch the result from', schema: simulationStartedSchema },
       },
     },
     async ({ res, params, body, caller }) => {
@@ -41,7 +44,13 @@ export function simulationRoutes(simulations: SimulationService): Router {
       tag: 'Rulesets',
       roles: STAFF,
       params: { ...rulesetIdParam, simulationId: { type: 'string', pattern: '^sim_[0-9a-f-]{36}$' } },
-      responses: { 200: { description: 'Running (with progress), or the result' } },
+      responses: {
+        200: {
+          description:
+            'Running or failed (with progress and error), or succeeded with the comparison (the fields of the 200 answer of simulate)',
+          schema: simulationStateSchema,
+        },
+      },
     },
     async ({ res, params, caller }) => {
       res.json(await simulations.get(params.id, params.simulationId, caller));
