@@ -7,7 +7,12 @@ import { errorEnvelopeSchema } from './list-schema.js';
 export type ReadinessCheck = () => Promise<string | undefined>;
 
 const statusSchema = (value: string) =>
-  ({ type: 'object', properties: { status: { type: 'string', const: value } }, required: ['status'] }) as const;
+  ({
+    type: 'object',
+    properties: { status: { type: 'string', const: value } },
+    required: ['status'],
+    additionalProperties: false,
+  }) as const;
 
 export function healthRoutes(checks: ReadinessCheck[]): Router {
   const router = Router();

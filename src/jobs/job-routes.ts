@@ -8,22 +8,30 @@ import type { JobScheduler } from './scheduler.js';
 const TAG = 'Jobs';
 const nameParam = { name: { type: 'string', pattern: '^[a-z-]{1,64}$' } } as const;
 
+const instant = { type: 'string', format: 'date-time' } as const;
+const instantOrNull = { type: ['string', 'null'], format: 'date-time' } as const;
+
 export const runSchema = {
   type: 'object',
   properties: {
     id: { type: 'string' },
     job: { type: 'string' },
     trigger: { type: 'string', enum: ['schedule', 'manual'] },
-    slot: { type: ['string', 'null'] },
-    instance: { type: 'string' },
-    startedAt: { type: 'string' },
-    endedAt: { type: ['string', 'null'] },
-    heartbeatAt: { type: 'string' },
+    slot: { ...instantOrNull, description: 'The scheduled time this run is for (scheduled runs only)' },
+    instance: { type: 'string', description: 'The service instance that ran it' },
+    startedAt: instant,
+    endedAt: instantOrNull,
+    heartbeatAt: { ...instant, description: "Last sign of life; a running run's heartbeat older than the lease means it was abandoned" },
     status: { type: 'string', enum: ['running', 'succeeded', 'failed', 'skipped'] },
-    counts: { type: 'object' },
+    counts: {
+      type: 'object',
+      additionalProperties: { type: ['number', 'string'] },
+      description: 'What the run counted (its progress while running)',
+    },
     error: { type: ['string', 'null'] },
   },
-  required: ['id', 'job', 'trigger', 'instance', 'startedAt', 'status', 'counts'],
+  required: ['id', 'job', 'trigger', 'slot', 'instance', 'startedAt', 'endedAt', 'heartbeatAt', 'status', 'counts', 'error'],
+  additionalProperties: false,
 } as const;
 
 export const jobViewSchema = {
@@ -34,9 +42,10 @@ export const jobViewSchema = {
     schedule: { type: 'string', description: 'cron expression, in JOBS_TIMEZONE' },
     running: { type: 'boolean', description: 'Whether a run holds the lease now (on any instance)' },
     lastRun: { anyOf: [runSchema, { type: 'null' }], description: 'The latest run; while running, its counts are the progress so far' },
-    nextRun: { type: ['string', 'null'] },
+    nextRun: instantOrNull,
   },
   required: ['name', 'description', 'schedule', 'running', 'lastRun', 'nextRun'],
+  additionalProperties: false,
 } as const;
 
 function runView(run: JobRun) {

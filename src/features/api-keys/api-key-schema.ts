@@ -22,7 +22,8 @@ export const apiKeySchema = {
     revokedAt: { type: ['string', 'null'], format: 'date-time' },
     expiresAt: { type: ['string', 'null'], format: 'date-time' },
   },
-  required: ['id', 'name', 'roles', 'createdAt', 'revokedAt', 'expiresAt'],
+  required: ['id', 'name', 'roles', 'createdAt', 'createdBy', 'revokedAt', 'expiresAt'],
+  additionalProperties: false,
 } as const;
 
 export const createdApiKeySchema = {

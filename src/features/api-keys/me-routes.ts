@@ -10,6 +10,7 @@ const meSchema = {
     roles: { type: 'array', items: { type: 'string', enum: ROLES } },
   },
   required: ['keyId', 'name', 'roles'],
+  additionalProperties: false,
 } as const;
 
 /** GET /v1/me: who the presented key is and which roles it holds (the console shows what they allow). */

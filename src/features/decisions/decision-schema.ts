@@ -1,9 +1,10 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { profileIdSchema } from '../profiles/profile-schema.js';
 import { notReservedKey } from '../../json/object-keys.js';
-import { SEVERITIES, OUTCOMES } from '../../engine/rule-schema.js';
+import { EVENT_TYPES, SEVERITIES, OUTCOMES } from '../../engine/rule-schema.js';
 import { RULESET_ID_PATTERN, rulesetIdSchema } from '../rulesets/ruleset-schema.js';
 import { decisionEventSchema } from '../../facts/decision-event.js';
+import { actorSchema } from '../audit/audit-schema.js';
 
 export const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9_.:-]{1,200}$';
 
@@ -25,6 +26,8 @@ export const decisionRequestSchema = {
 } as const;
 
 const sourceProperties = { ruleset: { type: 'string' }, version: { type: 'integer' }, rule: { type: 'string' } } as const;
+const sourceRequired = ['ruleset', 'version', 'rule'] as const;
+const versionsByRuleset = { type: 'object', additionalProperties: { type: 'integer' } } as const;
 
 const conditionSchema = {
   type: 'object',
@@ -37,7 +40,8 @@ const conditionSchema = {
     result: { type: 'boolean' },
     at: { type: 'string', description: 'JSON pointer of the condition inside the rule' },
   },
-  required: ['fact', 'operator', 'value', 'result'],
+  required: ['fact', 'operator', 'value', 'result', 'at'],
+  additionalProperties: false,
 } as const;
 
 export const decisionResponseSchema = {
@@ -53,7 +57,8 @@ export const decisionResponseSchema = {
       items: {
         type: 'object',
         properties: { product: { type: 'string' }, rank: { type: 'integer' }, message: { type: 'string' }, ...sourceProperties },
-        required: ['product', 'rank'],
+        required: ['product', 'rank', ...sourceRequired],
+        additionalProperties: false,
       },
     },
     alerts: {
@@ -66,7 +71,8 @@ export const decisionResponseSchema = {
           message: { type: 'string' },
           ...sourceProperties,
         },
-        required: ['code', 'severity', 'ruleset', 'version', 'rule'],
+        required: ['code', 'severity', ...sourceRequired],
+        additionalProperties: false,
       },
     },
     explanations: {
@@ -79,15 +85,18 @@ export const decisionResponseSchema = {
           fired: { type: 'boolean' },
           event: {
             type: 'object',
-            properties: { type: { type: 'string' }, params: { type: 'object' } },
+            properties: { type: { type: 'string', enum: EVENT_TYPES }, params: { type: 'object' } },
+            required: ['type', 'params'],
+            additionalProperties: false,
             description: 'What the rule yields when it fires',
           },
           conditions: { type: 'array', items: conditionSchema },
         },
-        required: ['ruleset', 'version', 'rule', 'fired', 'conditions'],
+        required: [...sourceRequired, 'priority', 'fired', 'event', 'conditions'],
+        additionalProperties: false,
       },
     },
-    rulesetVersions: { type: 'object', additionalProperties: { type: 'integer' } },
+    rulesetVersions: versionsByRuleset,
     evaluatedAt: { type: 'string', format: 'date-time' },
     latencyMs: { type: 'number' },
   },
@@ -104,6 +113,7 @@ export const decisionResponseSchema = {
     'evaluatedAt',
     'latencyMs',
   ],
+  additionalProperties: false,
 } as const;
 
 export const loggedDecisionSchema = {
@@ -111,16 +121,31 @@ export const loggedDecisionSchema = {
   properties: {
     ...decisionResponseSchema.properties,
     facts: { type: ['object', 'null'], description: 'The fact values the rules read (null once erased)' },
-    request: { type: ['object', 'null'] },
-    caller: { type: 'object', properties: { keyId: { type: 'string' }, name: { type: 'string' } } },
+    request: { type: ['object', 'null'], description: 'The request, its event time resolved (null once erased)' },
+    caller: actorSchema,
     requestId: { type: 'string' },
     createdAt: { type: 'string', format: 'date-time', description: 'When the entry was logged' },
-    timings: { type: 'object', properties: { totalMs: { type: 'number' }, factsMs: { type: 'number' }, evaluateMs: { type: 'number' } } },
+    timings: {
+      type: 'object',
+      properties: { totalMs: { type: 'number' }, factsMs: { type: 'number' }, evaluateMs: { type: 'number' } },
+      required: ['totalMs', 'factsMs', 'evaluateMs'],
+      additionalProperties: false,
+    },
     rulesets: {
       type: 'array',
-      items: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' }, checksum: { type: 'string' } } },
+      items: {
+        type: 'object',
+        properties: { id: { type: 'string' }, version: { type: 'integer' }, checksum: { type: 'string' } },
+        required: ['id', 'version', 'checksum'],
+        additionalProperties: false,
+      },
     },
-    engine: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' } } },
+    engine: {
+      type: 'object',
+      properties: { name: { type: 'string' }, version: { type: 'string' } },
+      required: ['name', 'version'],
+      additionalProperties: false,
+    },
     hash: { type: 'string' },
     masked: {
       type: ['object', 'null'],
@@ -129,10 +154,25 @@ export const loggedDecisionSchema = {
         by: { type: 'string' },
         fields: { type: 'array', items: { type: 'string' } },
       },
+      required: ['at', 'by', 'fields'],
+      additionalProperties: false,
       description: 'Set when an erasure removed the personal data: when, by whom, which fields',
     },
   },
-  required: [...decisionResponseSchema.required, 'facts', 'request', 'caller', 'requestId'],
+  required: [
+    ...decisionResponseSchema.required,
+    'facts',
+    'request',
+    'caller',
+    'requestId',
+    'createdAt',
+    'timings',
+    'rulesets',
+    'engine',
+    'hash',
+    'masked',
+  ],
+  additionalProperties: false,
 } as const;
 
 const jsonPointer = { type: 'string', description: 'JSON pointer into the decision' } as const;
@@ -144,11 +184,17 @@ export const replayReportSchema = {
     identical: { type: 'boolean' },
     differences: {
       type: 'array',
-      items: { type: 'object', properties: { path: jsonPointer, logged: {}, replayed: {} }, required: ['path', 'logged', 'replayed'] },
+      items: {
+        type: 'object',
+        properties: { path: jsonPointer, logged: {}, replayed: {} },
+        required: ['path', 'logged', 'replayed'],
+        additionalProperties: false,
+      },
     },
-    rulesetVersions: { type: 'object', additionalProperties: { type: 'integer' } },
+    rulesetVersions: versionsByRuleset,
   },
-  required: ['decisionId', 'identical', 'differences'],
+  required: ['decisionId', 'identical', 'differences', 'rulesetVersions'],
+  additionalProperties: false,
 } as const;
 
 export type DecisionRequest = FromSchema<typeof decisionRequestSchema>;

@@ -19,10 +19,12 @@ export const verifyReportSchema = {
         type: 'object',
         properties: { kind: { type: 'string', enum: ['entry', 'seal'] }, id: { type: 'string' }, problem: { type: 'string' } },
         required: ['kind', 'id', 'problem'],
+        additionalProperties: false,
       },
     },
   },
   required: ['from', 'to', 'ok', 'sealsChecked', 'entriesChecked', 'unsealedEntries', 'problems'],
+  additionalProperties: false,
 } as const;
 
 /** Compliance: verification of the decision log's seals (listed with the audit endpoints). */

@@ -8,6 +8,7 @@ export const factListSchema = {
         type: 'object',
         properties: { name: { type: 'string' }, type: { type: 'string' }, description: { type: 'string' } },
         required: ['name', 'type', 'description'],
+        additionalProperties: false,
       },
     },
     operators: {
@@ -18,8 +19,10 @@ export const factListSchema = {
         type: 'object',
         properties: { name: { type: 'string' }, description: { type: 'string' }, valueKind: { type: 'string' } },
         required: ['name', 'description', 'valueKind'],
+        additionalProperties: false,
       },
     },
   },
   required: ['items', 'operators'],
+  additionalProperties: false,
 } as const;

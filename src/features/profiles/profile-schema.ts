@@ -1,5 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { extensionKeySchema } from '../../json/object-keys.js';
+import { errorEnvelopeSchema } from '../../http/list-schema.js';
 
 /**
  * The customer financial profile: the one declaration from which validation, the TypeScript types
@@ -178,12 +179,18 @@ export const bulkUpsertResultSchema = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { index: { type: 'integer' }, profileId: { type: ['string', 'null'] }, error: { type: 'object' } },
+        properties: {
+          index: { type: 'integer', description: 'Position in the request' },
+          profileId: { type: ['string', 'null'] },
+          error: errorEnvelopeSchema.properties.error,
+        },
         required: ['index', 'profileId', 'error'],
+        additionalProperties: false,
       },
     },
   },
   required: ['upserted', 'errors'],
+  additionalProperties: false,
 } as const;
 
 /** A PUT body: the document, with the profile's id optional (the path names it). */

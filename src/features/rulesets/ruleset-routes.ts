@@ -6,9 +6,11 @@ import { actorOf } from '../audit/audit-trail.js';
 import type { Role } from '../../auth/roles.js';
 import { draftSchema } from './draft-schema.js';
 import {
+  activatedSchema,
   activateSchema,
   createRulesetSchema,
   draftViewSchema,
+  publishedSchema,
   publishSchema,
   rulesetDetailSchema,
   rulesetIdParam,
@@ -124,14 +126,7 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
       body: publishSchema,
       bodyOptional: true,
       responses: {
-        201: {
-          description: 'Published',
-          schema: {
-            type: 'object',
-            properties: { version: { type: 'integer' }, checksum: { type: 'string' }, activeVersion: { type: ['integer', 'null'] } },
-            required: ['version', 'checksum'],
-          },
-        },
+        201: { description: 'Published', schema: publishedSchema },
       },
     },
     async ({ res, params, body, caller }) => {
@@ -169,14 +164,7 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
       params: rulesetIdParam,
       body: activateSchema,
       responses: {
-        200: {
-          description: 'Now active',
-          schema: {
-            type: 'object',
-            properties: { id: { type: 'string' }, activeVersion: { type: 'integer' } },
-            required: ['id', 'activeVersion'],
-          },
-        },
+        200: { description: 'Now active', schema: activatedSchema },
       },
     },
     async ({ res, params, body, caller }) => {
