@@ -1,3 +1,4 @@
+import type { FromSchema } from 'json-schema-to-ts';
 import { ROLES } from '../../auth/roles.js';
 
 export const createApiKeySchema = {
@@ -25,6 +26,9 @@ export const apiKeySchema = {
   required: ['id', 'name', 'roles', 'createdAt', 'createdBy', 'revokedAt', 'expiresAt'],
   additionalProperties: false,
 } as const;
+
+/** A key as the API shows it (never the key itself, nor its hash). */
+export type ApiKeyView = FromSchema<typeof apiKeySchema>;
 
 export const createdApiKeySchema = {
   ...apiKeySchema,

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { route } from '../../http/route.js';
 import { parseTimeRange, timeRangeQueryProperties } from '../../http/time-range.js';
-import { decodeCursor, encodeCursor, pageQueryProperties } from '../../http/pagination.js';
+import { decodeCursor, encodeCursor, pageQueryProperties, type PageQuery } from '../../http/pagination.js';
 import { listOf } from '../../http/list-schema.js';
 import type { AuditEventQuery, AuditEventStore } from './audit-event-store.js';
 import { auditEventSchema } from './audit-schema.js';
@@ -9,7 +9,7 @@ import { auditEventSchema } from './audit-schema.js';
 const TAG = 'Audit';
 
 /** A page of audit events, newest first, in the list envelope; the cursor is the last item's (at, id). */
-export async function auditEventPage(events: AuditEventStore, filter: AuditEventQuery, page: { limit: number; cursor?: string }) {
+export async function auditEventPage(events: AuditEventStore, filter: AuditEventQuery, page: PageQuery) {
   const before = decodeCursor(page.cursor, { at: 'instant', id: 'id' });
   const items = await events.list(filter, page.limit, before);
   const last = items.length === page.limit ? items[items.length - 1] : undefined;

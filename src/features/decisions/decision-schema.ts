@@ -198,3 +198,4 @@ export const replayReportSchema = {
 } as const;
 
 export type DecisionRequest = FromSchema<typeof decisionRequestSchema>;
+export type ReplayReport = FromSchema<typeof replayReportSchema>;

@@ -9,19 +9,9 @@ import { conflict, notFound } from '../../errors/domain-error.js';
 import type { DecisionLogStore } from './decision-log-store.js';
 import { decisionResponse } from './decision-view.js';
 import { decidedFields, renderedMessages, type DecisionRecord } from './decision-record.js';
+import type { ReplayReport } from './decision-schema.js';
 
-export interface Difference {
-  path: string;
-  logged: unknown;
-  replayed: unknown;
-}
-
-export interface ReplayReport {
-  decisionId: string;
-  identical: boolean;
-  differences: Difference[];
-  rulesetVersions: Record<string, number>;
-}
+type Difference = ReplayReport['differences'][number];
 
 /**
  * Re-evaluates a logged decision from its logged facts with its logged ruleset versions, and

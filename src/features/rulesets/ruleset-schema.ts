@@ -174,3 +174,6 @@ export const activatedSchema = {
   required: ['id', 'activeVersion'],
   additionalProperties: false,
 } as const;
+
+export type RulesetSummary = FromSchema<typeof rulesetSummarySchema>;
+export type TestReport = FromSchema<typeof testReportSchema>;

@@ -6,9 +6,8 @@ import { checksumOf } from '../../json/canonical-json.js';
 import type { EvaluatorFactory } from '../../engine/ruleset-evaluation.js';
 import type { Thresholds } from '../../engine/decision-outcome.js';
 import { validateDraft } from './draft-validator.js';
-import type { RulesetKind } from '../../engine/rule-schema.js';
-import type { CreateRulesetRequest } from './ruleset-schema.js';
-import { runRulesetTests, type TestReport } from './draft-test-runner.js';
+import type { CreateRulesetRequest, RulesetSummary, TestReport } from './ruleset-schema.js';
+import { runRulesetTests } from './draft-test-runner.js';
 import type { DraftRecord, RulesetRecord, RulesetStore, VersionRecord } from './ruleset-store.js';
 
 export interface DraftView {
@@ -17,14 +16,6 @@ export interface DraftView {
   checksum: string;
   updatedAt: string;
   updatedBy: Actor | null;
-}
-
-export interface RulesetSummary {
-  id: string;
-  kind: RulesetKind;
-  description: string;
-  activeVersion: number | null;
-  latestVersion: number | null;
 }
 
 /** Draft content is what a checksum covers: rules and tests, canonically serialised. */
