@@ -107,6 +107,13 @@ function namedValuesSchema(properties: Readonly<Record<string, JSONSchema>>, req
  *       ... }, async ({ params, query, res }) => { ... params.id is a string, query.limit a number ... });
  */
 export function route<const S extends RouteSpec>(router: Router, spec: S, handler: Handler<S>): void {
+  const inPath = [...spec.path.matchAll(/:([A-Za-z]+)/g)].map((match) => match[1]!);
+  const declared = Object.keys(spec.params ?? {});
+  if (inPath.length !== declared.length || inPath.some((name) => !declared.includes(name))) {
+    throw new Error(
+      `route(): ${spec.method.toUpperCase()} ${spec.path} must declare exactly its path parameters in params, got [${declared}]`,
+    );
+  }
   if (!routeRegistry.some((known) => known.method === spec.method && known.path === spec.path)) routeRegistry.push(spec);
   const validateParams = spec.params ? parametersAjv.compile(namedValuesSchema(spec.params, true)) : undefined;
   const validateQuery = parametersAjv.compile(spec.query ?? { type: 'object', properties: {}, additionalProperties: false });
