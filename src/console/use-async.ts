@@ -8,24 +8,32 @@ export interface AsyncState<T> {
   reload(): void;
 }
 
-/** Loads data for a screen; reloads when `deps` change, and ignores answers to superseded loads. */
+const sameItems = (a: readonly unknown[], b: readonly unknown[]) =>
+  a.length === b.length && a.every((item, index) => Object.is(item, b[index]));
+
+/**
+ * Loads data for a screen. `deps` name what the data depends on (ids, a query, a checksum that says the
+ * data changed): a change of any of them loads again, as `reload()` does. Answers to superseded loads
+ * are ignored; while a load runs, the last data stays.
+ */
 export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): AsyncState<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({
-    data: undefined,
-    error: undefined,
-    loading: true,
-  });
-  const generation = useRef(0);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const run = useCallback(load, deps);
-  const reload = useCallback(() => {
-    const mine = ++generation.current;
-    setState((previous) => ({ ...previous, loading: true, error: undefined }));
-    run().then(
-      (data) => mine === generation.current && setState({ data, error: undefined, loading: false }),
-      (error: unknown) => mine === generation.current && setState({ data: undefined, error, loading: false }),
+  const latestLoad = useRef(load);
+  latestLoad.current = load;
+  // Each request is a new object: the one the last answer belongs to tells whether it is still loading.
+  const [request, setRequest] = useState(() => ({ deps }));
+  if (!sameItems(request.deps, deps)) setRequest({ deps });
+  const reload = useCallback(() => setRequest((current) => ({ deps: current.deps })), []);
+  const [answer, setAnswer] = useState<{ request: object; data: T | undefined; error: unknown }>();
+  useEffect(() => {
+    let current = true;
+    latestLoad.current().then(
+      (data) => current && setAnswer({ request, data, error: undefined }),
+      (error: unknown) => current && setAnswer({ request, data: undefined, error }),
     );
-  }, [run]);
-  useEffect(reload, [reload]);
-  return { ...state, reload };
+    return () => {
+      current = false;
+    };
+  }, [request]);
+  const loading = answer?.request !== request;
+  return { data: answer?.data, error: loading ? undefined : answer?.error, loading, reload };
 }
