@@ -1,9 +1,12 @@
 import { openApiDocument, openApiRoutes } from '../../src/http/openapi.js';
 import { healthRoutes } from '../../src/http/health-routes.js';
+import { consoleRoutes } from '../../src/http/console-routes.js';
 import { factRoutes } from '../../src/features/facts/fact-routes.js';
 import { apiKeyRoutes } from '../../src/features/api-keys/api-key-routes.js';
+import { meRoutes } from '../../src/features/api-keys/me-routes.js';
 import { profileRoutes } from '../../src/features/profiles/profile-routes.js';
 import { rulesetRoutes } from '../../src/features/rulesets/ruleset-routes.js';
+import { rulesetHistoryRoutes } from '../../src/features/rulesets/ruleset-history-routes.js';
 import { decisionRoutes } from '../../src/features/decisions/decision-routes.js';
 import { auditRoutes } from '../../src/features/audit/audit-routes.js';
 import { erasureRoutes } from '../../src/features/erasure/erasure-routes.js';
@@ -24,11 +27,14 @@ const none = undefined as never;
 export function routeDocument(): OpenApiDocument {
   healthRoutes([]);
   openApiRoutes();
+  consoleRoutes();
   factRoutes();
   apiKeyRoutes(none);
+  meRoutes();
   profileRoutes(none);
   erasureRoutes(none);
   rulesetRoutes(none, none, none, none);
+  rulesetHistoryRoutes(none, none);
   decisionRoutes(none, none, none);
   auditRoutes(none);
   logVerificationRoutes(none);
