@@ -174,6 +174,11 @@ describe('console: compliance, profiles, jobs and overview', () => {
     const fraudChecksum = versions.body.rulesets.find((ruleset: { id: string }) => ruleset.id === 'fraud-alerts').checksum;
     expect(await textOf(page.getByRole('table', { name: 'Ruleset versions and checksums evaluated' }))).to.include(fraudChecksum);
 
+    // The README's picture (docs/console.png is copied from it): the explanation tree as a 1280×800 window shows it.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('heading', { name: 'Explanation', exact: true }).evaluate((heading) => heading.scrollIntoView({ block: 'start' }));
+    await screenshot(page, 'console-explanation-tree', { fullPage: false });
+
     await page.getByRole('button', { name: 'Replay this decision' }).click();
     expect(await textOf(page.getByText(/^Identical:/))).to.include('same outcome, score, tags, products, alerts and explanations');
     await expectAccessible(page, 'decision');

@@ -37,11 +37,14 @@ export async function launchBrowser(): Promise<Browser> {
 
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-output', 'screenshots');
 
-/** Keeps the screen for a reviewer to look at: test-output/screenshots/<name>.png. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * Keeps the screen for a reviewer to look at: test-output/screenshots/<name>.png, the whole page, or
+ * only what the window shows (`fullPage: false`, e.g. for the README's picture).
+ */
+export async function screenshot(page: Page, name: string, { fullPage = true } = {}): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage });
   return file;
 }
 
