@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { REPO_ROOT } from '../../src/config/repo-root.js';
 import { bearer, issueKey, openTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { expectAccessible, launchBrowser, screenshot, textOf } from '../helpers/browser.js';
+import { expectAccessible, launchBrowser, ROOMY_BUDGET, screenshot, textOf } from '../helpers/browser.js';
 
 const MARKUP_CITY = '<img src=x onerror=alert(1)>';
 const BEIJING_APPLICATION = {
@@ -73,6 +73,7 @@ describe('console: compliance, profiles, jobs and overview', () => {
     // (a scheduled one could take the job's lease as the set-up runs it, a 409, or seal with no lag beside a write).
     const awayMinute = (new Date().getUTCMinutes() + 30) % 60;
     app = await startTestApp('console-compliance', {
+      ...ROOMY_BUDGET,
       DECISION_SEAL_LAG_MS: '0',
       JOBS_TIMEZONE: 'UTC',
       JOB_SEAL_DECISIONS_SCHEDULE: `${awayMinute} * * * *`,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { bearer, issueKey, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { expectAccessible, launchBrowser, screenshot, signIn, textOf } from '../helpers/browser.js';
+import { expectAccessible, launchBrowser, ROOMY_BUDGET, screenshot, signIn, textOf } from '../helpers/browser.js';
 
 /**
  * The rule this journey adds to fraud-alerts' draft (and leaves there, with its test, every draft test
@@ -45,7 +45,7 @@ describe('console: edit and test a draft', () => {
   let page: Page;
 
   before(async () => {
-    app = await startTestApp('console-editor');
+    app = await startTestApp('console-editor', ROOMY_BUDGET);
     browser = await launchBrowser();
   });
   beforeEach(async () => {

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { bearer, issueKey, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { expectAccessible, launchBrowser, screenshot, signIn, textOf } from '../helpers/browser.js';
+import { expectAccessible, launchBrowser, ROOMY_BUDGET, screenshot, signIn, textOf } from '../helpers/browser.js';
 
 describe('console: sign-in', () => {
   let app: TestApp;
@@ -10,7 +10,7 @@ describe('console: sign-in', () => {
   let page: Page;
 
   before(async () => {
-    app = await startTestApp('console-sign-in');
+    app = await startTestApp('console-sign-in', ROOMY_BUDGET);
     browser = await launchBrowser();
   });
   beforeEach(async () => {

@@ -35,6 +35,12 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/**
+ * The decision budget of the browser journeys' services (DECISION_TIMEOUT_MS, which also bounds a key's
+ * lookup): roomy, so that a journey on a busy machine is about what the page shows, not about latency.
+ */
+export const ROOMY_BUDGET = { DECISION_TIMEOUT_MS: '20000' };
+
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-output', 'screenshots');
 
 /**
