@@ -408,4 +408,35 @@ describe('console: compliance, profiles, jobs and overview', () => {
       await other.close();
     }
   });
+
+  // Last in this file: its decision comes after the set-up's seal, and the other tests count the set-up's decisions.
+  it('when the profile of a decision was erased, then the decision shows the erasure mask (when, by whom, which fields), no profile id or facts, and says a replay is refused', async () => {
+    const feed = bearer(await issueKey(app, ['profiles:write'], 'crm-feed-erasing'));
+    const loans = bearer(await issueKey(app, ['decide'], 'loan-origination-erasing'));
+    await app.http().put('/v1/profiles/C-ERASED').set(feed).send(fixtureProfile('individual-guangzhou')).expect(201);
+    const decided = await app
+      .http()
+      .post('/v1/decisions')
+      .set(loans)
+      .send({ profileId: 'C-ERASED', event: HOME_APPLICATION, rulesets: ['fraud-alerts'] })
+      .expect(200);
+    await app.http().delete('/v1/profiles/C-ERASED').set(feed).expect(204);
+    const { body: logged } = await app.http().get(`/v1/decisions/${decided.body.decisionId}`).set(compliance).expect(200);
+    expect(logged.masked.fields, 'what the service masked').to.have.length.at.least(1);
+
+    await signIn(page, app, complianceKey);
+    await page.goto(`${app.url}/console/#/decisions/${decided.body.decisionId}`);
+    const mask = page.getByRole('note');
+    expect(await textOf(mask))
+      .to.include(`by key ${logged.masked.by}`)
+      .and.include(`${logged.masked.fields.join(', ')} removed`)
+      .and.include('can no longer be replayed');
+    expect(await textOf(page.locator('.facts-list dd').nth(2))).to.equal('erased');
+    expect(await page.getByText('Masked by the erasure.', { exact: true }).count(), 'facts and request').to.equal(2);
+    expect(await page.getByText('C-ERASED').count(), 'the profile id is nowhere on the page').to.equal(0);
+    await page.getByRole('button', { name: 'Replay this decision' }).click();
+    expect(await textOf(page.getByRole('alert'))).to.include('This decision was erased: its facts are masked, so it cannot be replayed.');
+    await expectAccessible(page, 'erased decision');
+    await screenshot(page, 'compliance-erased-decision');
+  });
 });
