@@ -22,7 +22,7 @@ describe('console: sign-in', () => {
     await app?.stop();
   });
 
-  it('serves the console at /console/ without a key, with a CSP that allows only its own scripts', async () => {
+  it('when /console/ is requested without a key, then the console is served with a CSP that allows only its own scripts', async () => {
     const res = await app.http().get('/console/');
     expect(res.status).to.equal(200);
     expect(res.headers['content-type']).to.match(/text\/html/);
