@@ -1,12 +1,12 @@
 import { openApiDocument, openApiRoutes } from '../../src/http/openapi.js';
 import { healthRoutes } from '../../src/http/health-routes.js';
 import { consoleRoutes } from '../../src/http/console-routes.js';
-import { meRoutes } from '../../src/features/api-keys/me-routes.js';
-import { rulesetHistoryRoutes } from '../../src/features/rulesets/ruleset-history-routes.js';
 import { factRoutes } from '../../src/features/facts/fact-routes.js';
 import { apiKeyRoutes } from '../../src/features/api-keys/api-key-routes.js';
+import { meRoutes } from '../../src/features/api-keys/me-routes.js';
 import { profileRoutes } from '../../src/features/profiles/profile-routes.js';
 import { rulesetRoutes } from '../../src/features/rulesets/ruleset-routes.js';
+import { rulesetHistoryRoutes } from '../../src/features/rulesets/ruleset-history-routes.js';
 import { decisionRoutes } from '../../src/features/decisions/decision-routes.js';
 import { auditRoutes } from '../../src/features/audit/audit-routes.js';
 import { erasureRoutes } from '../../src/features/erasure/erasure-routes.js';
@@ -25,12 +25,12 @@ const none = undefined as never;
 
 /** The service's OpenAPI document, built in this process from the route specs alone. */
 export function routeDocument(): OpenApiDocument {
-  consoleRoutes();
   healthRoutes([]);
   openApiRoutes();
+  consoleRoutes();
   factRoutes();
-  meRoutes();
   apiKeyRoutes(none);
+  meRoutes();
   profileRoutes(none);
   erasureRoutes(none);
   rulesetRoutes(none, none, none, none);

@@ -81,13 +81,13 @@ function Shell() {
               ))}
           </ul>
         </nav>
-        <div className="who" aria-label="Signed in as">
+        <section className="who" aria-label="Signed in as">
           <span>{session.identity.name}</span>
           <span className="roles">roles: {session.identity.roles.join(', ')}</span>
           <button type="button" onClick={() => session.signOut('Signed out: the key was dropped from this tab.')}>
             Sign out
           </button>
-        </div>
+        </section>
       </header>
       <main id="main" tabIndex={-1}>
         {found ? (

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { REPO_ROOT } from '../../src/config/repo-root.js';
 import { bearer, issueKey, openTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { expectAccessible, launchBrowser, screenshot, textOf } from '../helpers/browser.js';
+import { expectAccessible, launchBrowser, ROOMY_BUDGET, screenshot, textOf } from '../helpers/browser.js';
 
 const MARKUP_CITY = '<img src=x onerror=alert(1)>';
 const BEIJING_APPLICATION = {
@@ -38,6 +38,17 @@ async function signIn(page: Page, app: TestApp, key: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Screens' }).waitFor();
 }
 
+/** The calendar day (`2026-11-30`) of an instant in the browser's time zone, as the console's day inputs take it. */
+const browserDay = (page: Page, iso: string) =>
+  page.evaluate((instant) => {
+    const date = new Date(instant);
+    return [date.getFullYear(), date.getMonth() + 1, date.getDate()].map((part) => String(part).padStart(2, '0')).join('-');
+  }, iso);
+
+/** The calendar day of an instant in the service's jobs time zone, the days its overview counts. */
+const serviceDay = (app: TestApp, iso: string) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: app.config.jobs.timezone }).format(new Date(iso));
+
 const navLinks = (page: Page) => page.getByRole('navigation', { name: 'Screens' }).getByRole('link').allTextContents();
 /** Which of `screens` the navigation offers. */
 const offered = async (page: Page, screens: string[]) => (await navLinks(page)).filter((link) => screens.includes(link));
@@ -48,13 +59,25 @@ describe('console: compliance, profiles, jobs and overview', () => {
   let page: Page;
   let complianceKey: string;
   let compliance: Record<string, string>;
-  let farDecision: { decisionId: string; explanations: { rule: string; conditions: { fact: string; factValue: number }[] }[] };
+  let farDecision: {
+    decisionId: string;
+    evaluatedAt: string;
+    explanations: { rule: string; conditions: { fact: string; factValue: number }[] }[];
+  };
   let markupDecisionId: string;
 
   before(async function () {
     this.timeout(60_000);
-    // Seal what is logged at once, so verifying today checks seals as well as entries.
-    app = await startTestApp('console-compliance', { DECISION_SEAL_LAG_MS: '0' });
+    // Seal what is logged at once, so verifying the day checks seals as well as entries. The schedule seals once an
+    // hour, half an hour away: only the set-up's explicit seal, run once every decision is acknowledged, seals here
+    // (a scheduled one could take the job's lease as the set-up runs it, a 409, or seal with no lag beside a write).
+    const awayMinute = (new Date().getUTCMinutes() + 30) % 60;
+    app = await startTestApp('console-compliance', {
+      ...ROOMY_BUDGET,
+      DECISION_SEAL_LAG_MS: '0',
+      JOBS_TIMEZONE: 'UTC',
+      JOB_SEAL_DECISIONS_SCHEDULE: `${awayMinute} * * * *`,
+    });
     complianceKey = await issueKey(app, ['audit:read'], 'compliance-officer');
     compliance = bearer(complianceKey);
     const loans = bearer(await issueKey(app, ['decide'], 'loan-origination'));
@@ -119,7 +142,10 @@ describe('console: compliance, profiles, jobs and overview', () => {
 
     await page.getByRole('link', { name: 'Decisions' }).click();
     await page.getByLabel('Alert code').fill('LOCATION_MISMATCH');
+    // Read the page once the search has been sent: from then on it shows this search's answer or that it is loading.
+    const searched = page.waitForResponse((response) => response.url().includes('/v1/decisions?alert=LOCATION_MISMATCH'));
     await page.getByRole('button', { name: 'Search' }).click();
+    await searched;
     expect(await textOf(page.getByRole('status').filter({ hasText: 'Page 1' }))).to.include('1 decision');
     expect(new URL(page.url()).hash).to.equal('#/decisions?alert=LOCATION_MISMATCH');
     const results = page.getByRole('table', { name: 'Results' });
@@ -149,12 +175,19 @@ describe('console: compliance, profiles, jobs and overview', () => {
     const fraudChecksum = versions.body.rulesets.find((ruleset: { id: string }) => ruleset.id === 'fraud-alerts').checksum;
     expect(await textOf(page.getByRole('table', { name: 'Ruleset versions and checksums evaluated' }))).to.include(fraudChecksum);
 
+    // The README's picture (docs/console.png is copied from it): the explanation tree as a 1280×800 window shows it.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('heading', { name: 'Explanation', exact: true }).evaluate((heading) => heading.scrollIntoView({ block: 'start' }));
+    await screenshot(page, 'console-explanation-tree', { fullPage: false });
+
     await page.getByRole('button', { name: 'Replay this decision' }).click();
     expect(await textOf(page.getByText(/^Identical:/))).to.include('same outcome, score, tags, products, alerts and explanations');
     await expectAccessible(page, 'decision');
     await screenshot(page, 'compliance-4-decision-replayed');
 
+    // The day the decision was logged (the screen offers today, which the clock may have left since the set-up).
     await page.getByRole('link', { name: 'Verify log' }).click();
+    await page.getByLabel('Day', { exact: true }).fill(await browserDay(page, farDecision.evaluatedAt));
     await page.getByRole('button', { name: 'Verify the log over this range' }).click();
     expect(await textOf(page.getByText(/^Intact:/))).to.include('matches its hash and its seal');
     const checked = await textOf(page.getByRole('region', { name: 'Verification' }));
@@ -165,9 +198,37 @@ describe('console: compliance, profiles, jobs and overview', () => {
     expect(requested.filter((url) => url.includes(complianceKey))).to.deep.equal([]);
   });
 
+  it("when a search is changed, then the previous search's results give way to Loading until the new answer comes", async () => {
+    await signIn(page, app, complianceKey);
+    await page.getByRole('link', { name: 'Decisions' }).click();
+    expect(await textOf(page.getByRole('status').filter({ hasText: 'Page 1' }))).to.match(/^Page 1: \d+ decisions/);
+    // The new search's answer is held back until the page has been read.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(/\/v1\/decisions\?alert=/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const sent = page.waitForRequest((request) => request.url().includes('/v1/decisions?alert=LOCATION_MISMATCH'));
+    await page.getByLabel('Alert code').fill('LOCATION_MISMATCH');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await sent;
+    expect(await textOf(page.getByRole('status'))).to.equal('Loading decisions…');
+    expect(await page.getByRole('table', { name: 'Results' }).count()).to.equal(0);
+    release();
+    expect(await textOf(page.getByRole('status').filter({ hasText: 'Page 1' }))).to.include('1 decision');
+  });
+
   it("when the officer exports the day, then the browser downloads the day's decisions as NDJSON from a local object URL", async () => {
     await signIn(page, app, complianceKey);
     await page.getByRole('link', { name: 'Verify log' }).click();
+    await page.getByLabel('Day', { exact: true }).fill(await browserDay(page, farDecision.evaluatedAt));
+    const range = await page.evaluate(
+      ([from, to]) => ({ from: new Date(from!).toISOString(), to: new Date(to!).toISOString() }),
+      [await page.getByLabel('From').inputValue(), await page.getByLabel('Before').inputValue()],
+    );
     const downloading = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export this range as NDJSON' }).click();
     const download = await downloading;
@@ -178,7 +239,8 @@ describe('console: compliance, profiles, jobs and overview', () => {
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { decisionId: string });
-    const listed = await app.http().get('/v1/decisions').set(compliance);
+    const listed = await app.http().get('/v1/decisions').query(range).set(compliance);
+    expect(listed.body.items, 'the day holds the set-up decisions').to.have.length.at.least(3);
     expect(lines.map((line) => line.decisionId).sort()).to.deep.equal(
       listed.body.items.map((item: { decisionId: string }) => item.decisionId).sort(),
     );
@@ -295,8 +357,11 @@ describe('console: compliance, profiles, jobs and overview', () => {
   });
 
   it('when an admin opens the overview, then it draws decisions per hour, alerts by code and the rules that fire most, each with its table', async () => {
-    const { body: overview } = await app.http().get('/v1/reports/overview').set(bearer(app.adminKey));
+    // The day of the set-up decisions (the overview opens on the service's today, which may have turned since).
+    const day = serviceDay(app, farDecision.evaluatedAt);
+    const { body: overview } = await app.http().get('/v1/reports/overview').query({ date: day }).set(bearer(app.adminKey));
     await signIn(page, app, app.adminKey);
+    await page.getByLabel('Last day').fill(day);
     expect(await textOf(page.getByRole('status').filter({ hasText: 'decisions from' }))).to.include(`${overview.decisions} decisions`);
     await page.locator('.chart canvas').nth(2).waitFor();
     expect(await page.locator('.chart canvas').count()).to.equal(3);
@@ -342,5 +407,36 @@ describe('console: compliance, profiles, jobs and overview', () => {
     } finally {
       await other.close();
     }
+  });
+
+  // Last in this file: its decision comes after the set-up's seal, and the other tests count the set-up's decisions.
+  it('when the profile of a decision was erased, then the decision shows the erasure mask (when, by whom, which fields), no profile id or facts, and says a replay is refused', async () => {
+    const feed = bearer(await issueKey(app, ['profiles:write'], 'crm-feed-erasing'));
+    const loans = bearer(await issueKey(app, ['decide'], 'loan-origination-erasing'));
+    await app.http().put('/v1/profiles/C-ERASED').set(feed).send(fixtureProfile('individual-guangzhou')).expect(201);
+    const decided = await app
+      .http()
+      .post('/v1/decisions')
+      .set(loans)
+      .send({ profileId: 'C-ERASED', event: HOME_APPLICATION, rulesets: ['fraud-alerts'] })
+      .expect(200);
+    await app.http().delete('/v1/profiles/C-ERASED').set(feed).expect(204);
+    const { body: logged } = await app.http().get(`/v1/decisions/${decided.body.decisionId}`).set(compliance).expect(200);
+    expect(logged.masked.fields, 'what the service masked').to.have.length.at.least(1);
+
+    await signIn(page, app, complianceKey);
+    await page.goto(`${app.url}/console/#/decisions/${decided.body.decisionId}`);
+    const mask = page.getByRole('note');
+    expect(await textOf(mask))
+      .to.include(`by key ${logged.masked.by}`)
+      .and.include(`${logged.masked.fields.join(', ')} removed`)
+      .and.include('can no longer be replayed');
+    expect(await textOf(page.locator('.facts-list dd').nth(2))).to.equal('erased');
+    expect(await page.getByText('Masked by the erasure.', { exact: true }).count(), 'facts and request').to.equal(2);
+    expect(await page.getByText('C-ERASED').count(), 'the profile id is nowhere on the page').to.equal(0);
+    await page.getByRole('button', { name: 'Replay this decision' }).click();
+    expect(await textOf(page.getByRole('alert'))).to.include('This decision was erased: its facts are masked, so it cannot be replayed.');
+    await expectAccessible(page, 'erased decision');
+    await screenshot(page, 'compliance-erased-decision');
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { bearer, issueKey, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { expectAccessible, launchBrowser, screenshot, signIn, textOf } from '../helpers/browser.js';
+import { expectAccessible, launchBrowser, ROOMY_BUDGET, screenshot, signIn, textOf } from '../helpers/browser.js';
 
 /**
  * The rule this journey adds to fraud-alerts' draft (and leaves there, with its test, every draft test
@@ -45,7 +45,7 @@ describe('console: edit and test a draft', () => {
   let page: Page;
 
   before(async () => {
-    app = await startTestApp('console-editor');
+    app = await startTestApp('console-editor', ROOMY_BUDGET);
     browser = await launchBrowser();
   });
   beforeEach(async () => {
@@ -151,7 +151,7 @@ describe('console: edit and test a draft', () => {
     await page.getByRole('button', { name: 'JSON', exact: true }).click();
     const json = page.getByRole('textbox', { name: 'JSON of the draft of fraud-alerts' });
     await json.locator('.cm-line', { hasText: '"name": "late-night-application"' }).waitFor();
-    expect(objectAround(await json.innerText(), '"name": "late-night-application"')).to.deep.equal(LATE_NIGHT_RULE);
+    expect(objectAround(await textOf(json), '"name": "late-night-application"')).to.deep.equal(LATE_NIGHT_RULE);
     await expectAccessible(page, 'draft editor, JSON view');
 
     const { body } = await app.http().get('/v1/rulesets/fraud-alerts').set(bearer(editorKey)).expect(200);
@@ -203,7 +203,7 @@ describe('console: edit and test a draft', () => {
     await page.getByRole('button', { name: 'Visual builder' }).click();
     expect(await textOf(page.getByRole('alert').filter({ hasText: 'holds invalid JSON' }))).to.include('read-only');
     await page.getByRole('button', { name: 'JSON', exact: true }).click();
-    expect(await json.innerText()).to.include('"tests": [');
+    expect(await textOf(json)).to.include('"tests": [');
     await json.click();
     await page.keyboard.press('Control+End');
     await page.keyboard.insertText(']}');
@@ -221,7 +221,7 @@ describe('console: edit and test a draft', () => {
     expect(await page.getByLabel('Tag of rule vip').getAttribute('aria-invalid')).to.equal('true');
 
     await page.getByRole('button', { name: 'JSON', exact: true }).click();
-    expect(await json.innerText()).to.include('"value": 3');
+    expect(await textOf(json)).to.include('"value": 3');
     const problems = page.getByRole('region', { name: 'Problems in this JSON' });
     expect(await textOf(problems))
       .to.include('/rules/0/event/params/tag')

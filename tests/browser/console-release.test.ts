@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { bearer, issueKey, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { expectAccessible, launchBrowser, screenshot, textOf } from '../helpers/browser.js';
+import { expectAccessible, launchBrowser, ROOMY_BUDGET, screenshot, textOf } from '../helpers/browser.js';
 
 const LATE_NIGHT_RULE = {
   name: 'late-night-application',
@@ -74,7 +74,7 @@ describe('console: publish and roll back (backtest, compare, publish, roll back,
   before(async () => {
     // Four eyes on: the publisher below is not the editor, so it may publish; the last-editor journey is refused.
     // A simulation over more than 3 inputs continues in the background, so the console's polling is exercised.
-    app = await startTestApp('console-release', { FOUR_EYES: 'true', SIMULATION_INLINE_LIMIT: '3' });
+    app = await startTestApp('console-release', { ...ROOMY_BUDGET, FOUR_EYES: 'true', SIMULATION_INLINE_LIMIT: '3' });
     browser = await launchBrowser();
     editorKey = await issueKey(app, ['rules:edit'], 'analyst-ana');
     publisherKey = await issueKey(app, ['rules:publish'], 'publisher-pat');

@@ -1,7 +1,8 @@
+import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { bearer, issueKey, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { expectAccessible, launchBrowser, screenshot, signIn, textOf } from '../helpers/browser.js';
+import { expectAccessible, launchBrowser, ROOMY_BUDGET, screenshot, signIn, textOf } from '../helpers/browser.js';
 
 describe('console: sign-in', () => {
   let app: TestApp;
@@ -9,7 +10,7 @@ describe('console: sign-in', () => {
   let page: Page;
 
   before(async () => {
-    app = await startTestApp('console-sign-in');
+    app = await startTestApp('console-sign-in', ROOMY_BUDGET);
     browser = await launchBrowser();
   });
   beforeEach(async () => {
@@ -21,13 +22,27 @@ describe('console: sign-in', () => {
     await app?.stop();
   });
 
-  it('serves the console at /console/ without a key, with a CSP that allows only its own scripts', async () => {
+  it('when /console/ is requested without a key, then the console is served with a CSP that allows only its own scripts', async () => {
     const res = await app.http().get('/console/');
     expect(res.status).to.equal(200);
     expect(res.headers['content-type']).to.match(/text\/html/);
     expect(res.headers['content-security-policy']).to.include("script-src 'self'");
     expect(res.text).to.not.match(/<script>(?!<\/script>)/);
     await app.http().get('/console').expect(301).expect('Location', '/console/');
+  });
+
+  it('when the sign-in screen has loaded, then the scripts the browser fetched for it weigh at most 250 KB gzipped; the editors and charts are not among them', async () => {
+    const scripts: string[] = [];
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname.endsWith('.js')) scripts.push(response.url());
+    });
+    await page.goto(`${app.url}/console/`);
+    await page.getByLabel('API key').waitFor();
+    expect(scripts, 'the entry script').to.have.length.at.least(1);
+    expect(scripts.filter((url) => /draft-editor|json-view|line-diff|uPlot/.test(url))).to.deep.equal([]);
+    let gzipped = 0;
+    for (const url of scripts) gzipped += gzipSync(Buffer.from(await (await fetch(url)).arrayBuffer())).length;
+    expect(gzipped, 'bytes of JavaScript, gzipped').to.be.within(1, 250_000);
   });
 
   it('when a person signs in with the admin key, then the console says which roles it has and lists the screens they allow', async () => {

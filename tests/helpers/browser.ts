@@ -35,13 +35,22 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/**
+ * The decision budget of the browser journeys' services (DECISION_TIMEOUT_MS, which also bounds a key's
+ * lookup): roomy, so that a journey on a busy machine is about what the page shows, not about latency.
+ */
+export const ROOMY_BUDGET = { DECISION_TIMEOUT_MS: '20000' };
+
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-output', 'screenshots');
 
-/** Keeps the screen for a reviewer to look at: test-output/screenshots/<name>.png. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * Keeps the screen for a reviewer to look at: test-output/screenshots/<name>.png, the whole page, or
+ * only what the window shows (`fullPage: false`, e.g. for the README's picture).
+ */
+export async function screenshot(page: Page, name: string, { fullPage = true } = {}): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage });
   return file;
 }
 

@@ -110,7 +110,7 @@ describe('GET /v1/rulesets/{id}/history', () => {
     expect((await app.http().get('/v1/rulesets/nope/history').set(editor)).status).to.equal(404);
     const forged = await app.http().get('/v1/rulesets/history/history').query({ cursor: 'not-a-cursor' }).set(editor);
     expect(forged.status).to.equal(400);
-    expect(forged.body.error.details[0].path).to.equal('/cursor');
+    expect(forged.body.error.details[0].path).to.equal('/query/cursor');
   });
 
   it('is documented in /openapi.json with the roles that may read it', async () => {

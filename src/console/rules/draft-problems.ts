@@ -9,7 +9,7 @@
 import type { Condition } from '../../engine/rule-schema.js';
 import { builderPathOf } from './condition-tree.js';
 import type { DraftDocument } from './draft-edits.js';
-import { unescapeSegment } from './json-text.js';
+import { escapeSegment, unescapeSegment } from './json-text.js';
 
 export interface Problem {
   path: string;
@@ -44,15 +44,13 @@ export function placeOf(pointer: string, draft: DraftDocument): ProblemPlace {
     const conditions = draft.rules[index]?.conditions as Condition | undefined;
     const located =
       conditions && conditionShapeProblem(conditions) === undefined
-        ? builderPathOf(conditions, `/${rest.map(escape).join('/')}`.replace(/^\/$/, ''))
+        ? builderPathOf(conditions, `/${rest.map(escapeSegment).join('/')}`.replace(/^\/$/, ''))
         : undefined;
     if (located) return { area: 'condition', rule: index, path: located.path, ...(located.part !== undefined && { part: located.part }) };
     return { area: 'rule', rule: index, field: 'conditions' };
   }
   return { area: 'rule', rule: index, field };
 }
-
-const escape = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** "condition 2.1" for the builder path [1, 0]; "the top group" for []; groups are "group 2". */
 export function conditionLabel(path: readonly number[], isGroup = false): string {

@@ -39,7 +39,7 @@ export interface Span {
 
 export type ParsedJson = { ok: true; value: unknown; spans: Map<string, Span> } | { ok: false; message: string; at: number };
 
-const escapeSegment = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
+export const escapeSegment = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
 export const unescapeSegment = (segment: string) => segment.replace(/~1/g, '/').replace(/~0/g, '~');
 
 class JsonSyntaxError extends Error {

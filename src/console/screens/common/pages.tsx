@@ -23,7 +23,6 @@ export function usePages<T>(load: (cursor: string | undefined) => Promise<Page<T
   const keyText = JSON.stringify(key);
   const cursors = position.key === keyText ? position.cursors : [undefined];
   const cursor = cursors[cursors.length - 1];
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   const state = useAsync(() => load(cursor), [...key, cursor]);
   const nextCursor = state.data?.nextCursor;
   const next = useCallback(

@@ -74,7 +74,7 @@ function DecisionView({ decision }: { decision: LoggedDecision }) {
       </dl>
       {decision.masked && (
         <p className="notice" role="note">
-          Erased on {formatTime(decision.masked.at)} by {decision.masked.by}: {(decision.masked.fields ?? []).join(', ')} removed. The
+          Erased on {formatTime(decision.masked.at)} by key {decision.masked.by}: {(decision.masked.fields ?? []).join(', ')} removed. The
           outcome, versions, alert codes and tags stay, and the entry still verifies against its seal; it can no longer be replayed.
         </p>
       )}

@@ -81,9 +81,9 @@ function Figure({ id, title, chart, children }: { id: string; title: string; cha
             <UPlotChart spec={chart} />
           </Suspense>
         )}
-        <div className="beside" tabIndex={0} role="region" aria-label={`${title}, as a table`}>
+        <section className="beside" tabIndex={0} aria-label={`${title}, as a table`}>
           {children}
-        </div>
+        </section>
       </div>
     </section>
   );

@@ -234,7 +234,7 @@ function Examples({ report }: { report: BacktestReport }) {
               ? `profile ${example.input.profileId}`
               : `example ${index + 1} (ids withheld)`;
           return (
-            <tr key={`${input}:${index}`}>
+            <tr key={input}>
               <th scope="row">{input}</th>
               <td>
                 {example.before?.outcome ?? '?'} → {example.after?.outcome ?? '?'}

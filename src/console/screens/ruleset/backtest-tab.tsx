@@ -39,7 +39,12 @@ export function BacktestTab() {
   const [run, setRun] = useState<Run>({ state: 'idle' });
   // Each run's number: answers and polls of a superseded or abandoned run are ignored.
   const current = useRef(0);
-  useEffect(() => () => void (current.current += 1), []);
+  useEffect(
+    () => () => {
+      current.current += 1;
+    },
+    [],
+  );
   const zone = browserTimeZone();
 
   const path = `/v1/rulesets/${encodeURIComponent(ruleset.id)}`;

@@ -251,41 +251,51 @@ export function NotToggle({ path, context, disabled, checked, handleOnChange }: 
   );
 }
 
-function action(text: (props: ActionProps, builder: BuilderContext) => { visible: ReactNode; label: string; className?: string }) {
-  return function Action(props: ActionProps) {
-    const builder = props.context as BuilderContext;
-    const { visible, label, className } = text(props, builder);
-    return (
-      <button
-        type="button"
-        className={className ?? 'secondary small'}
-        aria-label={label}
-        disabled={props.disabled}
-        onClick={(event) => props.handleOnClick(event)}
-      >
-        {visible}
-      </button>
-    );
-  };
+/** A builder action's button: `visible` text, and a label that names the condition or group it acts on. */
+function ActionButton({
+  props,
+  visible,
+  label,
+  danger = false,
+}: {
+  props: ActionProps;
+  visible: ReactNode;
+  label: string;
+  danger?: boolean;
+}) {
+  return (
+    <button
+      type="button"
+      className={danger ? 'secondary small danger-text' : 'secondary small'}
+      aria-label={label}
+      disabled={props.disabled}
+      onClick={(event) => props.handleOnClick(event)}
+    >
+      {visible}
+    </button>
+  );
 }
 
-export const AddCondition = action(({ path }, builder) => ({
-  visible: '+ condition',
-  label: `Add a condition to ${of(builder, path, true)}`,
-}));
-export const AddGroup = action(({ path }, builder) => ({ visible: '+ group', label: `Add a group to ${of(builder, path, true)}` }));
-export const CloneCondition = action(({ path }, builder) => ({ visible: 'Duplicate', label: `Duplicate ${of(builder, path)}` }));
-export const CloneGroup = action(({ path }, builder) => ({ visible: 'Duplicate', label: `Duplicate ${of(builder, path, true)}` }));
-export const RemoveCondition = action(({ path }, builder) => ({
-  visible: 'Remove',
-  label: `Remove ${of(builder, path)}`,
-  className: 'secondary small danger-text',
-}));
-export const RemoveGroup = action(({ path }, builder) => ({
-  visible: 'Remove',
-  label: `Remove ${of(builder, path, true)}`,
-  className: 'secondary small danger-text',
-}));
+const builderOf = (props: ActionProps) => props.context as BuilderContext;
+
+export function AddCondition(props: ActionProps) {
+  return <ActionButton props={props} visible="+ condition" label={`Add a condition to ${of(builderOf(props), props.path, true)}`} />;
+}
+export function AddGroup(props: ActionProps) {
+  return <ActionButton props={props} visible="+ group" label={`Add a group to ${of(builderOf(props), props.path, true)}`} />;
+}
+export function CloneCondition(props: ActionProps) {
+  return <ActionButton props={props} visible="Duplicate" label={`Duplicate ${of(builderOf(props), props.path)}`} />;
+}
+export function CloneGroup(props: ActionProps) {
+  return <ActionButton props={props} visible="Duplicate" label={`Duplicate ${of(builderOf(props), props.path, true)}`} />;
+}
+export function RemoveCondition(props: ActionProps) {
+  return <ActionButton props={props} visible="Remove" label={`Remove ${of(builderOf(props), props.path)}`} danger />;
+}
+export function RemoveGroup(props: ActionProps) {
+  return <ActionButton props={props} visible="Remove" label={`Remove ${of(builderOf(props), props.path, true)}`} danger />;
+}
 
 export function ShiftActions({
   path,

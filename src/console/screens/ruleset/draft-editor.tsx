@@ -112,7 +112,7 @@ export default function DraftEditor() {
     <div className="draft-editor">
       <h2>Edit the draft</h2>
       <SaveBar session={session} actions={actions} onShow={onShow} />
-      <div className="view-switch" role="group" aria-label="View of the draft">
+      <fieldset className="view-switch" aria-label="View of the draft">
         <button
           type="button"
           className={view === 'builder' ? undefined : 'secondary'}
@@ -129,7 +129,7 @@ export default function DraftEditor() {
         >
           JSON
         </button>
-      </div>
+      </fieldset>
       {view === 'json' ? (
         <Suspense fallback={<Loading what="the JSON editor" />}>
           <JsonView

@@ -5,6 +5,7 @@ import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import type { Problem } from '../../rules/draft-problems.js';
 import { lineColumn, parseJson, spanOfPointer } from '../../rules/json-text.js';
 import type { DraftDocument } from '../../rules/draft-edits.js';
+import { keysByName } from '../common/row-keys.js';
 
 /** Gutters and markers dark enough for AA contrast on the console's light background. */
 const theme = EditorView.theme({
@@ -21,6 +22,20 @@ interface Mark {
   line: number;
   message: string;
   path?: string;
+}
+
+/** Puts the cursor at `from`, scrolled to the top of the editor, and the keyboard focus there when asked. */
+function show(editor: EditorView | null, from: number, focus: boolean): void {
+  if (!editor) return;
+  editor.dispatch({ selection: { anchor: from }, effects: EditorView.scrollIntoView(from, { y: 'start', yMargin: 8 }) });
+  if (focus) editor.focus();
+}
+
+/** Shows where `pointer` lands in the text, when the text is JSON and holds it. */
+function showPointer(editor: EditorView | null, parsed: ReturnType<typeof parseJson>, pointer: string, focus: boolean): void {
+  if (!parsed.ok) return;
+  const span = spanOfPointer(parsed.spans, pointer);
+  if (span) show(editor, span.from, focus);
 }
 
 /**
@@ -46,10 +61,11 @@ export default function JsonView({
 }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
-  const changed = useRef(onChange);
-  changed.current = onChange;
   const [target, setTarget] = useState('');
   const parsed = useMemo(() => parseJson(text), [text]);
+  // The editor and the jumps outlive a render: they read the latest props and parse through this.
+  const latest = useRef({ text, onChange, label, parsed });
+  latest.current = { text, onChange, label, parsed };
   const marks = useMemo<Mark[]>(() => {
     if (!parsed.ok)
       return [
@@ -73,7 +89,7 @@ export default function JsonView({
 
   useEffect(() => {
     const editor = new EditorView({
-      doc: text,
+      doc: latest.current.text,
       parent: host.current!,
       extensions: [
         basicSetup,
@@ -82,9 +98,9 @@ export default function JsonView({
         theme,
         EditorView.lineWrapping,
         // An explicit tabindex: axe counts the editable content as keyboard access to its scroller only with one.
-        EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
+        EditorView.contentAttributes.of({ 'aria-label': latest.current.label, tabindex: '0' }),
         EditorView.updateListener.of((update) => {
-          if (update.docChanged) changed.current(update.state.doc.toString());
+          if (update.docChanged) latest.current.onChange(update.state.doc.toString());
         }),
       ],
     });
@@ -94,7 +110,6 @@ export default function JsonView({
       view.current = null;
     };
     // The editor is created once; later text from outside is dispatched into it below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => {
@@ -115,23 +130,17 @@ export default function JsonView({
     editor.dispatch(setDiagnostics(editor.state, diagnostics));
   }, [marks]);
 
-  const show = (from: number, focus: boolean) => {
-    const editor = view.current;
-    if (!editor) return;
-    editor.dispatch({ selection: { anchor: from }, effects: EditorView.scrollIntoView(from, { y: 'start', yMargin: 8 }) });
-    if (focus) editor.focus();
-  };
-  const showPointer = (pointer: string, focus: boolean) => {
-    if (!parsed.ok) return;
-    const span = spanOfPointer(parsed.spans, pointer);
-    if (span) show(span.from, focus);
-  };
-
   useEffect(() => {
-    if (jumpTo) showPointer(jumpTo.pointer, jumpTo.at > 0);
     // Jumps are requested by the editor around it (opening the view at the selected rule, a problem's "Show").
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    if (jumpTo) showPointer(view.current, latest.current.parsed, jumpTo.pointer, jumpTo.at > 0);
   }, [jumpTo]);
+
+  const targetTexts = [
+    ...draft.rules.map((rule, index) => ({ pointer: `/rules/${index}`, text: `rule ${String(rule.name)}` })),
+    ...draft.tests.map((test, index) => ({ pointer: `/tests/${index}`, text: `test ${String(test.name)}` })),
+  ];
+  const targetKeys = keysByName(targetTexts.map(({ text }) => text));
+  const targets = targetTexts.map((target, index) => ({ ...target, key: targetKeys[index]! }));
 
   return (
     <div className="json-view">
@@ -143,18 +152,13 @@ export default function JsonView({
             disabled={!parsed.ok}
             onChange={(event) => {
               setTarget(event.target.value);
-              if (event.target.value) showPointer(event.target.value, true);
+              if (event.target.value) showPointer(view.current, parsed, event.target.value, true);
             }}
           >
             <option value="">a rule or test…</option>
-            {draft.rules.map((rule, index) => (
-              <option key={`r${index}`} value={`/rules/${index}`}>
-                rule {String(rule.name)}
-              </option>
-            ))}
-            {draft.tests.map((test, index) => (
-              <option key={`t${index}`} value={`/tests/${index}`}>
-                test {String(test.name)}
+            {targets.map(({ key, pointer, text }) => (
+              <option key={key} value={pointer}>
+                {text}
               </option>
             ))}
           </select>
@@ -173,7 +177,7 @@ export default function JsonView({
           <ul className="json-problems">
             {marks.map((mark) => (
               <li key={`${mark.path}:${mark.message}`}>
-                <button type="button" className="link" onClick={() => show(mark.from, true)}>
+                <button type="button" className="link" onClick={() => show(view.current, mark.from, true)}>
                   Line {mark.line}
                 </button>{' '}
                 <code>{mark.path}</code>: {mark.message}

@@ -11,7 +11,8 @@ function sampleValues(samples: Map<string, string>): Record<string, unknown> {
     let target = values;
     for (const key of keys.slice(0, -1)) {
       const next = target[key];
-      target = (next !== null && typeof next === 'object' ? next : (target[key] = Object.create(null))) as Record<string, unknown>;
+      if (next === null || typeof next !== 'object') target[key] = Object.create(null);
+      target = target[key] as Record<string, unknown>;
     }
     const trimmed = text.trim();
     target[keys[keys.length - 1]!] = trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : text;

@@ -1,4 +1,5 @@
 import type { Rule } from '../../../engine/rule-schema.js';
+import { keysByName } from '../common/row-keys.js';
 import type { PlacedProblem } from './rule-form.js';
 
 function eventSummary(rule: Rule): string {
@@ -39,15 +40,17 @@ export function RuleList({
   onDelete(index: number): void;
   onAdd(): void;
 }) {
+  const names = rules.map((rule, index) => String(rule.name ?? `#${index + 1}`));
+  const keys = keysByName(names);
   return (
     <section aria-labelledby="rules-heading" className="rule-list">
       <h3 id="rules-heading">Rules ({rules.length})</h3>
       <ol>
         {rules.map((rule, index) => {
-          const name = String(rule.name ?? `#${index + 1}`);
+          const name = names[index]!;
           const count = problems.filter(({ place }) => place.area !== 'draft' && place.area !== 'test' && place.rule === index).length;
           return (
-            <li key={index} className={index === selected ? 'selected' : undefined}>
+            <li key={keys[index]} className={index === selected ? 'selected' : undefined}>
               <button
                 type="button"
                 className="link rule-name"

@@ -7,6 +7,7 @@ import { hashQuery, navigate, useHashPath } from '../../router.js';
 import { useSession } from '../../session/session.js';
 import { hasUnsavedChanges, useDraftSession } from './draft-store.js';
 import { useRuleset } from './ruleset-context.js';
+import { keysByName } from '../common/row-keys.js';
 import { SaveBar } from './save-bar.js';
 import { TestForm } from './test-form.js';
 
@@ -59,6 +60,7 @@ export function TestsTab() {
   const requested = query.has('test') ? Number(query.get('test')) : NaN;
   const [editing, setEditing] = useState<number | null>(editable && Number.isInteger(requested) && requested >= 0 ? requested : null);
   const tests = session.working.tests;
+  const keys = keysByName(tests.map((test) => test.name));
   const dirty = hasUnsavedChanges(session);
   const run = session.lastRun;
   const onShow = (place: ProblemPlace) => {
@@ -112,7 +114,7 @@ export function TestsTab() {
             const result = resultOf(run?.report, test, index);
             const problems = testProblems(index);
             return (
-              <tr key={index} className={editing === index ? 'selected' : undefined}>
+              <tr key={keys[index]} className={editing === index ? 'selected' : undefined}>
                 <th scope="row">
                   {test.name}
                   {problems.length > 0 && (

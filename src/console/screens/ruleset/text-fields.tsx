@@ -1,4 +1,4 @@
-import { useEffect, useState, type InputHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { useState, type InputHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { canonicalText } from '../../rules/draft-edits.js';
 import { formatJson, lineColumn, parseJson } from '../../rules/json-text.js';
 
@@ -11,14 +11,14 @@ type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
  */
 function useTypedText<T>(value: T, format: (value: T) => string, parse: (text: string) => Parsed<T>, kept?: string) {
   const [text, setText] = useState(() => kept ?? format(value));
-  useEffect(() => {
-    setText((current) => {
-      const parsed = parse(current);
-      return parsed.ok && canonicalText(parsed.value) === canonicalText(value) ? current : format(value);
-    });
-    // Only a change of the value from elsewhere replaces the text.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [canonicalText(value)]);
+  // Only a change of the value from elsewhere replaces the text (adjusted while rendering, as React advises).
+  const canonical = canonicalText(value);
+  const [shown, setShown] = useState(canonical);
+  if (shown !== canonical) {
+    setShown(canonical);
+    const parsed = parse(text);
+    if (!parsed.ok || canonicalText(parsed.value) !== canonical) setText(format(value));
+  }
   return [text, setText] as const;
 }
 

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { ListKeys } from '../common/row-keys.js';
 import { convertItem, ITEM_TYPES, joinInstant, splitInstant, type ItemType, type ValueInput } from '../../rules/value-kinds.js';
 
 /** What every input of one condition's value shares: its label (which condition of which rule) and its problem. */
@@ -210,11 +211,13 @@ function ListInput({
   field: ValueFieldProps;
 }) {
   const fallback = type === 'number' ? null : type === 'boolean' ? true : '';
+  const [listKeys] = useState(() => new ListKeys());
+  const keys = listKeys.of(items.length);
   return (
-    <span className="value-input list" id={field.id} role="group" aria-label={capitalised(field.label)}>
+    <fieldset className="value-input list" id={field.id} aria-label={capitalised(field.label)}>
       {choosable && <TypeChoice type={type} onChange={(next) => onChange(items.map((item) => convertItem(item, next)))} field={field} />}
       {items.map((item, index) => (
-        <span key={index} className="list-item">
+        <span key={keys[index]} className="list-item">
           <ItemInput
             type={type}
             value={item}
@@ -226,7 +229,10 @@ function ListInput({
             type="button"
             className="secondary small"
             aria-label={`Remove item ${index + 1} of the ${field.label}`}
-            onClick={() => onChange(items.filter((_, position) => position !== index))}
+            onClick={() => {
+              listKeys.remove(index);
+              onChange(items.filter((_, position) => position !== index));
+            }}
             disabled={field.disabled}
           >
             ×
@@ -242,16 +248,19 @@ function ListInput({
       >
         + item
       </button>
-    </span>
+    </fieldset>
   );
 }
 
 function InstantInput({ value, onChange, field }: { value: unknown; onChange(value: unknown): void; field: ValueFieldProps }) {
   const parts = splitInstant(value);
   const [offset, setOffset] = useState(parts?.offset ?? '+08:00');
-  useEffect(() => {
+  // An offset that comes with the value (from the JSON view, another rule) replaces the one typed.
+  const [valueOffset, setValueOffset] = useState(parts?.offset);
+  if (parts?.offset !== valueOffset) {
+    setValueOffset(parts?.offset);
     if (parts) setOffset(parts.offset);
-  }, [parts?.offset]); // eslint-disable-line react-hooks/exhaustive-deps
+  }
   if (!parts) {
     // A time in another ISO shape (fractions of seconds, no offset): kept as typed; the service says whether it is valid.
     return (
