@@ -5,8 +5,8 @@ import { CUSTOM_OPERATORS } from './operators.js';
 import type { Condition, Rule } from './rule-schema.js';
 
 /**
- * Turns a rule's condition tree into plain closures that decide exactly as json-rules-engine 7 does
- * (see reference-ruleset.ts for the reference), without promises, almanacs or clones:
+ * Turns a rule's condition tree into plain closures that decide exactly as json-rules-engine 7 running
+ * our operators does (reference-ruleset.ts, the reference), without promises, almanacs or clones:
  *
  * - all/any split their children into priority sets (a leaf's own `priority`, else 1; a group's
  *   `parseInt(priority) || 1`), run highest first, and stop between sets once the answer is known;

@@ -15,7 +15,11 @@ export function runAtEventTime<T>(eventTime: Date, fn: () => Promise<T>): Promis
 
 const isNumber = (value: unknown): value is number => typeof value === 'number' && !Number.isNaN(value);
 
-/** json-rules-engine's stock operators, with one change: an absent fact makes every condition false. */
+/**
+ * json-rules-engine's stock operator names with our semantics (semantics.ts): an absent fact makes every
+ * one false (stock: `notEqual` / `notIn` hold), and numeric comparisons hold on numbers only (stock: on
+ * whatever parseFloat reads, such as "10").
+ */
 // biome-ignore lint/suspicious/noExplicitAny: json-rules-engine's stock operators compare untyped values (a < b on whatever the fact holds).
 export const STOCK_EVALUATORS: Record<string, { evaluate(factValue: any, value: any): boolean; accepts(factValue: unknown): boolean }> = {
   equal: { evaluate: (a, b) => a === b, accepts: () => true },

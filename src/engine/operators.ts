@@ -1,5 +1,6 @@
 import { isValidInstant, parseInstant } from '../time/iso-time.js';
 import { DAY_MS } from '../time/durations.js';
+import type { FactType } from '../facts/fact-definition.js';
 import { checkRegexSafety, MATCH_INPUT_LIMIT } from './regex-safety.js';
 
 export { checkRegexSafety, MATCH_INPUT_LIMIT } from './regex-safety.js';
@@ -15,6 +16,11 @@ export interface StockOperator {
   readonly name: string;
   /** A message for the rule's author when `value` cannot work with this operator, else `undefined`. */
   checkValue(value: unknown): string | undefined;
+  /**
+   * The declared fact types on which the operator can hold: on any other, the condition could never be
+   * true, so validation refuses it. A path reads a value of no declared type, which only `evaluate` sees.
+   */
+  readonly factTypes: readonly FactType[];
 }
 
 export interface CustomOperator extends StockOperator {
@@ -25,17 +31,12 @@ export interface CustomOperator extends StockOperator {
 
 /** The longest `withinLastDays` window: 100 years. */
 export const MAX_WITHIN_DAYS = 36500;
-const MAX_VALUE_DEPTH = 32;
+
+const SCALAR_TYPES: readonly FactType[] = ['string', 'number', 'integer', 'boolean'];
+const NUMBER_TYPES: readonly FactType[] = ['number', 'integer'];
 
 const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const isScalar = (value: unknown) => value === null || typeof value === 'string' || typeof value === 'boolean' || isFiniteNumber(value);
-
-function isJsonValue(value: unknown, depth = 0): boolean {
-  if (isScalar(value)) return true;
-  if (depth >= MAX_VALUE_DEPTH || typeof value !== 'object' || value === null) return false;
-  if (Array.isArray(value)) return value.every((item) => isJsonValue(item, depth + 1));
-  return Object.getPrototypeOf(value) === Object.prototype && Object.values(value).every((item) => isJsonValue(item, depth + 1));
-}
 
 /** `[lo, hi]` when `value` is two finite numbers with lo ≤ hi. */
 function asRange(value: unknown): [number, number] | undefined {
@@ -75,6 +76,7 @@ const checkInstant = (name: string) => (value: unknown) =>
 export const CUSTOM_OPERATORS: readonly CustomOperator[] = [
   {
     name: 'between',
+    factTypes: NUMBER_TYPES,
     description: 'The fact is a number within [lo, hi], both ends included; value: [lo, hi]',
     checkValue: (value) => (asRange(value) ? undefined : '"between" needs [lo, hi]: two numbers with lo ≤ hi'),
     evaluate: (factValue, value) => {
@@ -84,6 +86,7 @@ export const CUSTOM_OPERATORS: readonly CustomOperator[] = [
   },
   {
     name: 'matches',
+    factTypes: ['string'],
     description: `The fact is a string matching the regular expression (its first ${MATCH_INPUT_LIMIT} characters are tested); value: the pattern`,
     checkValue: (value) =>
       typeof value === 'string' ? checkRegexSafety(value) : '"matches" needs a regular expression written as a string',
@@ -94,18 +97,21 @@ export const CUSTOM_OPERATORS: readonly CustomOperator[] = [
   },
   {
     name: 'before',
+    factTypes: ['string'],
     description: 'The fact, an ISO time, is an instant before the value, an ISO time with offset',
     checkValue: checkInstant('before'),
     evaluate: (factValue, value) => compareInstants(factValue, value, (fact, bound) => fact < bound),
   },
   {
     name: 'after',
+    factTypes: ['string'],
     description: 'The fact, an ISO time, is an instant after the value, an ISO time with offset',
     checkValue: checkInstant('after'),
     evaluate: (factValue, value) => compareInstants(factValue, value, (fact, bound) => fact > bound),
   },
   {
     name: 'withinLastDays',
+    factTypes: ['string'],
     description: 'The fact, an ISO time, is within the given number of days before the event time (both ends included)',
     checkValue: (value) =>
       asWindowDays(value) === undefined ? `"withinLastDays" needs a number of days above 0 and at most ${MAX_WITHIN_DAYS}` : undefined,
@@ -119,23 +125,25 @@ export const CUSTOM_OPERATORS: readonly CustomOperator[] = [
   },
 ];
 
-const anyJsonValue = (name: string) => (value: unknown) =>
-  isJsonValue(value) ? undefined : `"${name}" needs a JSON value (string, number, boolean, null, array or object)`;
+// Fact values are compared with ===, so an array or object value could never equal one: refused.
 const aNumber = (name: string) => (value: unknown) => (isFiniteNumber(value) ? undefined : `"${name}" needs a number`);
-const anArray = (name: string) => (value: unknown) =>
-  Array.isArray(value) && isJsonValue(value) ? undefined : `"${name}" needs an array of values`;
+const anArrayOfScalars = (name: string) => (value: unknown) =>
+  Array.isArray(value) && value.every(isScalar)
+    ? undefined
+    : `"${name}" needs an array of single values (strings, numbers, booleans or null; no arrays or objects)`;
 const aScalar = (name: string) => (value: unknown) =>
-  isScalar(value) ? undefined : `"${name}" needs a single value (string, number, boolean or null)`;
+  isScalar(value) ? undefined : `"${name}" needs a single value (string, number, boolean or null; use "in" for a list)`;
 
-/** json-rules-engine 7's built-in operators, which it evaluates itself. */
+/** json-rules-engine 7's built-in operators, with the semantics named in semantics.ts (engine-operators.ts). */
 export const STOCK_OPERATORS: readonly StockOperator[] = [
-  ...(['equal', 'notEqual'] as const).map((name) => ({ name, checkValue: anyJsonValue(name) })),
+  ...(['equal', 'notEqual'] as const).map((name) => ({ name, checkValue: aScalar(name), factTypes: SCALAR_TYPES })),
   ...(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'] as const).map((name) => ({
     name,
     checkValue: aNumber(name),
+    factTypes: NUMBER_TYPES,
   })),
-  ...(['in', 'notIn'] as const).map((name) => ({ name, checkValue: anArray(name) })),
-  ...(['contains', 'doesNotContain'] as const).map((name) => ({ name, checkValue: aScalar(name) })),
+  ...(['in', 'notIn'] as const).map((name) => ({ name, checkValue: anArrayOfScalars(name), factTypes: SCALAR_TYPES })),
+  ...(['contains', 'doesNotContain'] as const).map((name) => ({ name, checkValue: aScalar(name), factTypes: ['array'] as const })),
 ];
 
 /** Every operator name a rule may use. */

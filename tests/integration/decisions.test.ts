@@ -261,7 +261,8 @@ describe('POST /v1/decisions', () => {
       expect(replay.body.differences).to.deep.equal([]);
     });
 
-    it('when the logged facts were altered, then replay reports the differences', async () => {
+    /** A decision of C-NIGHT on fraud-alerts 1, logged, then its log entry edited as `edit` says. */
+    async function loggedThenEdited(edit: Parameters<typeof editLogEntry>[2]): Promise<string> {
       const res = await decide({
         profileId: 'C-NIGHT',
         event: beijingApplication,
@@ -269,11 +270,51 @@ describe('POST /v1/decisions', () => {
         versions: { 'fraud-alerts': 1 },
       });
       const database = await openTestDatabase(app);
-      await editLogEntry(database.connection.db!, res.body.decisionId, ({ personal }) => {
+      await editLogEntry(database.connection.db!, res.body.decisionId, edit);
+      await database.close();
+      return res.body.decisionId;
+    }
+
+    it('when a decision is logged, then its engine names the semantics lender-rules/1, and its replay evaluates with them', async () => {
+      const res = await decide({ profileId: 'C-NIGHT', event: beijingApplication, rulesets: ['fraud-alerts'] });
+
+      const logged = await app.http().get(`/v1/decisions/${res.body.decisionId}`).set(compliance);
+      const replay = await app.http().post(`/v1/decisions/${res.body.decisionId}/replay`).set(compliance);
+
+      expect(logged.body.engine).to.include({ semantics: 'lender-rules/1' });
+      expect(logged.body.engine.name).not.to.match(/json-rules-engine [0-9.]+ semantics/);
+      expect(replay.status).to.equal(200);
+      expect(replay.body).to.include({ identical: true, semantics: 'lender-rules/1' });
+    });
+
+    it('when the log entry names semantics this service does not evaluate, then replay is refused with 409 naming them', async () => {
+      const decisionId = await loggedThenEdited(({ core }) => {
+        core.engine = { name: 'json-rules-engine', version: '7.3.1', semantics: 'json-rules-engine/7.3.1' };
+      });
+
+      const replay = await app.http().post(`/v1/decisions/${decisionId}/replay`).set(compliance);
+
+      expect(replay.status).to.equal(409);
+      expect(replay.body.error.code).to.equal('CONFLICT');
+      expect(replay.body.error.message).to.contain('"json-rules-engine/7.3.1"').and.contain('lender-rules/1');
+    });
+
+    it('when the entry was logged before the semantics had a name, then it is replayed as lender-rules/1, identical', async () => {
+      const decisionId = await loggedThenEdited(({ core }) => {
+        core.engine = { name: 'compiled-closures (json-rules-engine 7.3.1 semantics)', version: '7.3.1' };
+      });
+
+      const replay = await app.http().post(`/v1/decisions/${decisionId}/replay`).set(compliance);
+
+      expect(replay.status).to.equal(200);
+      expect(replay.body).to.include({ identical: true, semantics: 'lender-rules/1' });
+    });
+
+    it('when the logged facts were altered, then replay reports the differences', async () => {
+      const decisionId = await loggedThenEdited(({ personal }) => {
         (personal.facts as Record<string, unknown>).eventDistanceFromResidenceKm = 5;
       });
-      await database.close();
-      const replay = await app.http().post(`/v1/decisions/${res.body.decisionId}/replay`).set(compliance);
+      const replay = await app.http().post(`/v1/decisions/${decisionId}/replay`).set(compliance);
       expect(replay.body.identical).to.equal(false);
       expect(replay.body.differences.map((d: { path: string }) => d.path)).to.include('/outcome');
     });

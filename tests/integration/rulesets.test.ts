@@ -249,6 +249,30 @@ describe('Rulesets API', () => {
         path: '/rules/0/event/params/message',
       },
       {
+        name: 'an operator that does not fit the fact type (contains on the string fact type)',
+        rules: [
+          {
+            name: 'r',
+            conditions: { all: [{ fact: 'type', operator: 'contains', value: 'sme' }] },
+            event: { type: 'tag', params: { tag: 't' } },
+          },
+        ],
+        path: '/rules/0/conditions/all/0/operator',
+        message: /never holds on fact "type", a string/,
+      },
+      {
+        name: 'a matches pattern written as a literal with flags',
+        rules: [
+          {
+            name: 'r',
+            conditions: { all: [{ fact: 'attributes', path: '$.segment', operator: 'matches', value: '/^vip$/i' }] },
+            event: { type: 'tag', params: { tag: 't' } },
+          },
+        ],
+        path: '/rules/0/conditions/all/0/value',
+        message: /flags such as "i" are not supported/,
+      },
+      {
         name: 'a value that is an object (a fact reference)',
         rules: [
           {

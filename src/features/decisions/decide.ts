@@ -4,6 +4,7 @@ import { canonicalJson } from '../../json/canonical-json.js';
 import type { ComposedDecision, Thresholds } from '../../engine/decision-outcome.js';
 import { evaluateDecision } from '../../engine/evaluate-decision.js';
 import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
+import type { EngineDescription } from '../../engine/semantics.js';
 import { buildFactContext, computeFacts, factsReadingHistory } from '../../facts/fact-library.js';
 import type { DecisionEvent } from '../../facts/decision-event.js';
 import { parseInstant } from '../../time/iso-time.js';
@@ -38,7 +39,7 @@ export interface DecideDeps {
   thresholds: Thresholds;
   timeoutMs: number;
   logger: Logger;
-  engine: { name: string; version: string };
+  engine: EngineDescription;
 }
 
 // Event times a decision accepts: clients' clocks drift a little, but an event years ahead or back is

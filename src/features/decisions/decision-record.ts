@@ -4,6 +4,7 @@ import { keyedByClient } from '../../json/object-keys.js';
 import type { RuleExplanation, RulesetEvaluation } from '../../engine/ruleset-evaluation.js';
 import type { AlertYield, ComposedDecision, ProductYield, TagYield } from '../../engine/decision-outcome.js';
 import type { Outcome } from '../../engine/rule-schema.js';
+import type { EngineDescription } from '../../engine/semantics.js';
 
 /**
  * What a logged decision holds that does not identify a person: what was decided, by which rule
@@ -16,7 +17,8 @@ export interface DecisionCore {
   requestId: string;
   caller: { keyId: string; name: string };
   rulesets: { id: string; version: number; checksum: string }[];
-  engine: { name: string; version: string };
+  /** The evaluator and, since the semantics have a name, `semantics` (older entries: see loggedSemantics). */
+  engine: EngineDescription;
   outcome: Outcome;
   score: number;
   tags: string[];

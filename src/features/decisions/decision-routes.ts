@@ -161,8 +161,13 @@ export function decisionRoutes(decide: DecideUseCase, log: DecisionLogStore, rep
           description: 'Whether the replay is identical, and how it differs if not',
           schema: {
             type: 'object',
-            properties: { decisionId: { type: 'string' }, identical: { type: 'boolean' }, differences: { type: 'array' } },
-            required: ['decisionId', 'identical', 'differences'],
+            properties: {
+              decisionId: { type: 'string' },
+              identical: { type: 'boolean' },
+              differences: { type: 'array' },
+              semantics: { type: 'string', description: 'The rule semantics the logged decision names, which the replay evaluated with' },
+            },
+            required: ['decisionId', 'identical', 'differences', 'semantics'],
           },
         },
       },

@@ -107,7 +107,14 @@ export const loggedDecisionSchema = {
       type: 'array',
       items: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' }, checksum: { type: 'string' } } },
     },
-    engine: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' } } },
+    engine: {
+      type: 'object',
+      properties: {
+        name: { type: 'string' },
+        version: { type: 'string' },
+        semantics: { type: 'string', description: 'The rule semantics the decision was evaluated with, e.g. lender-rules/1' },
+      },
+    },
     hash: { type: 'string' },
     masked: { type: ['object', 'null'], description: 'Set when an erasure removed the personal data' },
   },
