@@ -1,9 +1,9 @@
 import { isValidInstant, parseInstant } from '../time/iso-time.js';
 import { DAY_MS } from '../time/durations.js';
 import type { FactType } from '../facts/fact-definition.js';
-import { checkRegexSafety, MATCH_INPUT_LIMIT } from './regex-safety.js';
+import { checkPattern, CompiledPattern, compilePattern, MATCH_INPUT_LIMIT } from './regex-matcher.js';
 
-export { checkRegexSafety, MATCH_INPUT_LIMIT } from './regex-safety.js';
+export { MATCH_INPUT_LIMIT } from './regex-matcher.js';
 
 /**
  * The operators rule conditions may use: json-rules-engine's stock ones and ours. Each carries the check
@@ -25,6 +25,11 @@ export interface StockOperator {
 
 export interface CustomOperator extends StockOperator {
   readonly description: string;
+  /**
+   * Turns a condition's `value` into what `evaluate` receives, once per ruleset version (`matches`: the
+   * compiled pattern); without it, `evaluate` receives the value as written.
+   */
+  prepare?(value: unknown): unknown;
   /** Whether the condition holds; `eventTime` anchors relative operators such as `withinLastDays`. */
   evaluate(factValue: unknown, value: unknown, eventTime: Date): boolean;
 }
@@ -46,21 +51,6 @@ function asRange(value: unknown): [number, number] | undefined {
 }
 
 const asWindowDays = (value: unknown) => (isFiniteNumber(value) && value > 0 && value <= MAX_WITHIN_DAYS ? value : undefined);
-
-// Compiled patterns are reused across decisions; a pattern that is invalid or unsafe (possible only in a
-// rule that skipped validation, e.g. a replay of an old version) is remembered as null and never matches.
-const MAX_CACHED_PATTERNS = 1000;
-const compiledPatterns = new Map<string, RegExp | null>();
-
-function compiledPattern(source: string): RegExp | null {
-  let compiled = compiledPatterns.get(source);
-  if (compiled === undefined) {
-    compiled = checkRegexSafety(source) === undefined ? new RegExp(source) : null;
-    if (compiledPatterns.size >= MAX_CACHED_PATTERNS) compiledPatterns.clear();
-    compiledPatterns.set(source, compiled);
-  }
-  return compiled;
-}
 
 function compareInstants(factValue: unknown, value: unknown, holds: (fact: number, bound: number) => boolean): boolean {
   const fact = parseInstant(factValue);
@@ -87,13 +77,15 @@ export const CUSTOM_OPERATORS: readonly CustomOperator[] = [
   {
     name: 'matches',
     factTypes: ['string'],
-    description: `The fact is a string matching the regular expression (its first ${MATCH_INPUT_LIMIT} characters are tested); value: the pattern`,
-    checkValue: (value) =>
-      typeof value === 'string' ? checkRegexSafety(value) : '"matches" needs a regular expression written as a string',
-    evaluate: (factValue, value) => {
-      if (typeof factValue !== 'string' || typeof value !== 'string') return false;
-      return compiledPattern(value)?.test(factValue.slice(0, MATCH_INPUT_LIMIT)) ?? false;
+    description: `The fact is a string matching the RE2 regular expression (its first ${MATCH_INPUT_LIMIT} characters are tested); value: the pattern`,
+    checkValue: (value) => {
+      if (typeof value !== 'string') return '"matches" needs a regular expression written as a string';
+      const checked = checkPattern(value);
+      return 'problem' in checked ? checked.problem : undefined;
     },
+    // Compiled once per ruleset version; a pattern RE2 refuses (in a rule that skipped validation) never matches.
+    prepare: (value) => (typeof value === 'string' ? compilePattern(value) : undefined),
+    evaluate: (factValue, pattern) => typeof factValue === 'string' && pattern instanceof CompiledPattern && pattern.test(factValue),
   },
   {
     name: 'before',

@@ -6,6 +6,7 @@ import { placeholderPaths } from './message-template.js';
 import { parsePath } from './fact-path.js';
 import { isReservedKey, RESERVED_KEY_MESSAGE } from '../json/object-keys.js';
 import { eventParamsSchemas, leafSchema, RULESET_LIMITS, type Rule } from './rule-schema.js';
+import { patternBudgetProblems, tooManyPatterns } from './pattern-budget.js';
 
 const OPERATORS = new Map<string, StockOperator>([...STOCK_OPERATORS, ...CUSTOM_OPERATORS].map((operator) => [operator.name, operator]));
 const GROUP_KEYS = ['all', 'any', 'not'] as const;
@@ -16,6 +17,7 @@ const EQUALITY_OPERATORS: ReadonlySet<string> = new Set(['equal', 'notEqual', 'i
 const PATTERN_LITERAL = /^\/(.*)\/([a-z]*)$/s;
 /** Names every JavaScript object answers (toString, constructor, __proto__...): no path may read them. */
 const OBJECT_MEMBERS: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+const STRUCTURED_TYPES = new Set(['object', 'array']);
 
 /** The facts rules may read, by name, with the type of each (a path applies only to objects and arrays). */
 export type FactCatalogue = ReadonlyMap<string, { readonly type: FactType }>;
@@ -29,6 +31,8 @@ export type FactCatalogue = ReadonlyMap<string, { readonly type: FactType }>;
  * rules are sound.
  */
 export function ruleProblems(rules: readonly Rule[], facts: FactCatalogue): ErrorDetail[] {
+  const tooMany = tooManyPatterns(rules);
+  if (tooMany) return [tooMany];
   const details: ErrorDetail[] = [];
   const firstByName = new Map<string, number>();
   rules.forEach((rule, index) => {
@@ -39,6 +43,7 @@ export function ruleProblems(rules: readonly Rule[], facts: FactCatalogue): Erro
     checkTopCondition(rule.conditions, `${base}/conditions`, facts, details);
     checkEvent(rule.event, `${base}/event`, facts, details);
   });
+  details.push(...patternBudgetProblems(rules));
   return details;
 }
 
@@ -123,7 +128,7 @@ function checkLeaf(leaf: Record<string, unknown>, path: string, facts: FactCatal
   } else if (!operator) {
     details.push({ path: `${path}/operator`, message: `unknown operator "${String(leaf.operator)}"` });
   } else {
-    // For `matches`, checkValue includes the ReDoS check.
+    // For `matches`, checkValue compiles the pattern with RE2 and checks its size.
     const problem = operator.checkValue(leaf.value) ?? patternLiteralProblem(operator.name, leaf.value);
     if (problem) details.push({ path: `${path}/value`, message: problem });
     else if (fact && leaf.path === undefined) checkTypeFit(operator, factName, fact.type, leaf.value, path, details);
@@ -195,6 +200,12 @@ function checkEvent(event: Rule['event'], path: string, facts: FactCatalogue, de
         details.push({ path: `${path}/params/message`, message: `placeholder {{${placeholder}}}: a path segment ${RESERVED_KEY_MESSAGE}` });
       } else if (!facts.has(fact)) {
         details.push({ path: `${path}/params/message`, message: `names unknown fact "${fact}"` });
+      } else if (placeholder === fact && STRUCTURED_TYPES.has(facts.get(fact)!.type)) {
+        // A message is short plain text: a whole object or list (`{{activity}}` held megabytes) is not.
+        details.push({
+          path: `${path}/params/message`,
+          message: `placeholder {{${placeholder}}} names a fact of type ${facts.get(fact)!.type}; name one of its values, e.g. {{${fact}.${facts.get(fact)!.type === 'array' ? '0' : 'field'}}}`,
+        });
       }
     }
   }

@@ -362,7 +362,7 @@ const ALL_OPERATORS = [
   'after',
   'withinLastDays',
 ];
-/** Patterns that pass the ReDoS check. */
+/** Valid RE2 patterns within the size limit. */
 const PATTERNS = ['^d-', 'an', '^(sme|individual)$', '^[A-Z]{3}$', 'Shen', '^2026-1[01]', '\\d{3}', 'travel|fitness', '^[a-z]+$', 'new'];
 const INSTANTS = [
   '2026-11-01T00:00:00+08:00',
@@ -458,7 +458,7 @@ const PLACEHOLDERS = [
   '{{age}}',
   '{{eventDistanceFromResidenceKm}}',
   '{{basic.residence.city}}',
-  '{{interests}}',
+  '{{interests.0}}',
   '{{event.amount}}',
   '{{financials.monthlyIncome}}',
   '{{lateNightActivityShare30d}}',

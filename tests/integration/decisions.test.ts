@@ -210,6 +210,43 @@ describe('POST /v1/decisions', () => {
     });
   });
 
+  describe('messages', () => {
+    const city = '<img src=x onerror=alert(1)>\u001b[2J\u202e';
+    before(async () => {
+      const admin = bearer(app.adminKey);
+      await app.http().post('/v1/rulesets').set(admin).send({ id: 'text-alerts', kind: 'fraud' }).expect(201);
+      const rules = [
+        {
+          name: 'always',
+          conditions: { all: [{ fact: 'type', operator: 'equal', value: 'individual' }] },
+          event: {
+            type: 'alert',
+            params: { code: 'SEEN', severity: 'low', message: 'from {{basic.residence.city}} via {{event.channel}}' },
+          },
+        },
+      ];
+      await app.http().put('/v1/rulesets/text-alerts/draft').set(admin).send({ rules, tests: [] }).expect(200);
+      await app.http().post('/v1/rulesets/text-alerts/versions').set(admin).expect(201);
+      await app
+        .http()
+        .put('/v1/profiles/C-MARKUP')
+        .set(feed)
+        .send({ ...homeProfile, basic: { ...homeProfile.basic, residence: { ...GUANGZHOU, city } } })
+        .expect(201);
+    });
+
+    it('when a city holds markup, an escape sequence and a bidi override and the channel holds markup, then the message is their text without the control characters', async () => {
+      const res = await decide({
+        profileId: 'C-MARKUP',
+        event: { type: 'login', at: '2026-11-21T10:00:00+08:00', channel: '<svg onload=alert(1)>' },
+        rulesets: ['text-alerts'],
+      });
+
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body.alerts[0].message).to.equal('from <img src=x onerror=alert(1)>[2J via <svg onload=alert(1)>');
+    });
+  });
+
   describe('pinned versions and replay', () => {
     before(async () => {
       // Version 2 of fraud-alerts tolerates events up to 3,000 km away.

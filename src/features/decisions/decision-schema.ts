@@ -23,6 +23,16 @@ export const decisionRequestSchema = {
   additionalProperties: false,
 } as const;
 
+/** A rule's rendered `params.message`: what a reader must know to display it safely. */
+const messageSchema = {
+  type: 'string',
+  maxLength: 500,
+  description:
+    "the rule's message with its placeholders filled: plain text (not HTML or Markdown: markup in it is literal text " +
+    'to be escaped by whoever displays it), one line, at most 500 characters (a longer one ends with "…"), without ' +
+    'control characters or bidi controls',
+} as const;
+
 const sourceProperties = { ruleset: { type: 'string' }, version: { type: 'integer' }, rule: { type: 'string' } } as const;
 
 const conditionSchema = {
@@ -51,7 +61,7 @@ export const decisionResponseSchema = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { product: { type: 'string' }, rank: { type: 'integer' }, message: { type: 'string' }, ...sourceProperties },
+        properties: { product: { type: 'string' }, rank: { type: 'integer' }, message: messageSchema, ...sourceProperties },
         required: ['product', 'rank'],
       },
     },
@@ -62,7 +72,7 @@ export const decisionResponseSchema = {
         properties: {
           code: { type: 'string' },
           severity: { type: 'string', enum: SEVERITIES },
-          message: { type: 'string' },
+          message: messageSchema,
           ...sourceProperties,
         },
         required: ['code', 'severity', 'ruleset', 'version', 'rule'],

@@ -36,6 +36,8 @@ export async function runRulesetTests(
 ): Promise<TestReport> {
   const results: TestResult[] = [];
   for (const test of tests) {
+    // Each evaluation is bounded (a few ms at worst); between tests, decisions waiting on the event loop go first.
+    if (results.length > 0) await new Promise((resolve) => setImmediate(resolve));
     const event = { ...test.event, at: test.event.at ?? now.toISOString() } as DecisionEvent;
     const context = buildFactContext(test.profile, event, test.history ?? {});
     const facts = computeFacts(context, ruleset.factNames);
