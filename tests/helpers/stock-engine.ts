@@ -21,7 +21,16 @@ export class StockEngine {
   ) {
     this.engine = new Engine(rules.map(toEngineRule));
     for (const operator of CUSTOM_OPERATORS) {
-      this.engine.addOperator(new Operator(operator.name, (factValue, value) => operator.evaluate(factValue, value, this.eventTime)));
+      // An operator that prepares its value (matches compiles its pattern) gets it prepared, as in a version.
+      const prepared = new Map<unknown, unknown>();
+      const prepare = (value: unknown) => {
+        if (!operator.prepare) return value;
+        if (!prepared.has(value)) prepared.set(value, operator.prepare(value));
+        return prepared.get(value);
+      };
+      this.engine.addOperator(
+        new Operator(operator.name, (factValue, value) => operator.evaluate(factValue, prepare(value), this.eventTime)),
+      );
     }
   }
 
