@@ -11,7 +11,7 @@ const THRESHOLDS = { declineScore: 70, reviewScore: 40 };
 function slowRuleset(costMs: number): RulesetEvaluator {
   const compiled = new ClosureRuleset({ id: 'slow', version: 0, kind: 'tagging', checksum: 'sha256:slow' }, [
     {
-      name: 'young',
+      name: 'individual',
       conditions: { all: [{ fact: 'type', operator: 'equal', value: 'individual' }] },
       event: { type: 'tag', params: { tag: 'individual' } },
     },
@@ -28,8 +28,8 @@ function slowRuleset(costMs: number): RulesetEvaluator {
 }
 
 describe('draft tests (runRulesetTests)', () => {
-  it('when 60 tests each cost 3 ms, then the event loop is never held for more than a few of them at once', async () => {
-    const tests: RulesetTest[] = Array.from({ length: 60 }, (_, index) => ({
+  it('when 100 tests each cost 3 ms, then the event loop is never held for more than a few of them at once', async () => {
+    const tests: RulesetTest[] = Array.from({ length: 100 }, (_, index) => ({
       name: `test ${index}`,
       profile: { type: 'individual' },
       event: { type: 'login', at: '2026-11-21T10:00:00+08:00' },
@@ -38,8 +38,8 @@ describe('draft tests (runRulesetTests)', () => {
 
     const { result, maxDelayMs } = await longestEventLoopDelayMs(() => runRulesetTests(slowRuleset(3), tests, THRESHOLDS));
 
-    expect(result.passed).to.equal(60);
-    // 180 ms of work in all: without yielding, the loop is held for all of it.
-    expect(maxDelayMs).to.be.below(60);
+    expect(result.passed).to.equal(100);
+    // 300 ms of work in all: without yielding, the loop is held for all of it (the bound leaves room for a shared machine).
+    expect(maxDelayMs).to.be.below(100);
   });
 });
