@@ -43,6 +43,11 @@ import { JobScheduler } from './jobs/scheduler.js';
 import { jobRoutes } from './jobs/job-routes.js';
 import { SimulationStore } from './features/simulation/simulation-store.js';
 import { SimulationService } from './features/simulation/simulation-service.js';
+import { SimulationQueueStore } from './features/simulation/simulation-queue-store.js';
+import { SimulationPlanner } from './features/simulation/simulation-plan.js';
+import { SimulationRunner } from './features/simulation/simulation-runner.js';
+import { SimulationWorker } from './features/simulation/simulation-worker.js';
+import { LeaseStore } from './db/lease-store.js';
 import { simulationRoutes } from './features/simulation/simulation-routes.js';
 import { retagJob } from './jobs/definitions/retag-job.js';
 import { retainedSince, retentionJob } from './jobs/definitions/retention-job.js';
@@ -54,6 +59,8 @@ export interface Services {
   keys: ApiKeyService;
   runtime: RulesetRuntime;
   scheduler: JobScheduler;
+  /** Executes queued background simulations: started with the instance, stopped before the database closes. */
+  simulationWorker: SimulationWorker;
   sealer: DecisionSealer;
   /** Liveness and readiness: served without the database. */
   healthRouter: Router;
@@ -73,6 +80,8 @@ async function createStores(connection: Connection) {
     jobs: new JobStore(connection),
     reports: new ReportStore(connection),
     simulations: new SimulationStore(connection),
+    simulationQueue: new SimulationQueueStore(connection),
+    simulationLeases: new LeaseStore(connection, 'SimulationLease', 'simulation_leases'),
     velocity: new VelocityStore(connection),
   };
   await Promise.all(Object.values(stores).map((store) => store.init()));
@@ -115,16 +124,21 @@ export async function createServices(config: Config, logger: Logger, database: D
   });
   const replay = new ReplayUseCase(stores.decisionLog, runtime, config.outcome);
   const verifier = new LogVerifier(stores.decisionLog, stores.seals, () => retainedSince(stores.jobs));
+  const planner = new SimulationPlanner({ rulesets, runtime, createEvaluator });
+  const runner = new SimulationRunner({ profiles: stores.profiles, log: stores.decisionLog, thresholds: config.outcome });
+  const simulationWorker = new SimulationWorker(
+    { store: stores.simulations, queue: stores.simulationQueue, leases: stores.simulationLeases, planner, runner, logger },
+    { instanceId, concurrency: config.simulations.concurrency, leaseMs: config.simulations.leaseMs },
+  );
   const simulations = new SimulationService({
     rulesets,
-    runtime,
-    profiles: stores.profiles,
-    log: stores.decisionLog,
+    planner,
+    runner,
     store: stores.simulations,
-    createEvaluator,
-    thresholds: config.outcome,
-    logger,
-    inlineLimit: config.simulationInlineLimit,
+    queue: stores.simulationQueue,
+    executor: simulationWorker,
+    inlineLimit: config.simulations.inlineLimit,
+    queuePerKey: config.simulations.queuePerKey,
   });
   const reports = new ReportService(stores.reports, stores.decisionLog, runtime, config.jobs.timezone);
 
@@ -149,6 +163,8 @@ export async function createServices(config: Config, logger: Logger, database: D
         audit,
         decisionRetentionDays: config.jobs.decisionRetentionDays,
         jobRunRetentionDays: config.jobs.jobRunRetentionDays,
+        simulations: stores.simulations,
+        simulationRetentionDays: config.simulations.retentionDays,
       },
       schedules.retention,
     ),
@@ -184,5 +200,5 @@ export async function createServices(config: Config, logger: Logger, database: D
     reportRoutes(reports),
     jobRoutes(scheduler, stores.jobs),
   ];
-  return { keys, runtime, scheduler, sealer, healthRouter, databaseFreeRouters, routers };
+  return { keys, runtime, scheduler, simulationWorker, sealer, healthRouter, databaseFreeRouters, routers };
 }

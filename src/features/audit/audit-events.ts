@@ -24,7 +24,7 @@ export interface AuditEvents {
   /** `removedBefore`: the log's new horizon, null when no decision could be removed (nothing sealed yet). */
   'retention.removed': {
     subject: 'decision-log';
-    data: { decisionsRemoved: number; removedBefore: string | null; jobRunsRemoved: number };
+    data: { decisionsRemoved: number; removedBefore: string | null; jobRunsRemoved: number; simulationsRemoved: number };
   };
 }
 

@@ -102,28 +102,34 @@ export class ProfileStore {
   }
 
   /**
-   * Profiles after `afterId` in id order, in batches, from one cursor: one query for the whole sweep
-   * (the embedded database sorts in memory on every query, so paging would sort once per page).
+   * Profiles after `afterId` in id order, one at a time, from one cursor reading `batchSize` at once:
+   * one query for the whole sweep (the embedded database sorts in memory on every query, so paging
+   * would sort once per page).
    */
-  async *batchesAfter(afterId: string | undefined, batchSize: number): AsyncGenerator<StoredProfile[]> {
+  async *streamAfter(afterId: string | undefined, batchSize: number): AsyncGenerator<StoredProfile> {
     const cursor = this.model
       .find(afterId === undefined ? {} : { _id: { $gt: afterId } })
       .sort({ _id: 1 })
       .lean()
       .cursor({ batchSize });
-    let batch: StoredProfile[] = [];
     try {
-      for await (const doc of cursor) {
-        batch.push(toStoredProfile(doc as ProfileDoc));
-        if (batch.length === batchSize) {
-          yield batch;
-          batch = [];
-        }
-      }
-      if (batch.length > 0) yield batch;
+      for await (const doc of cursor) yield toStoredProfile(doc as ProfileDoc);
     } finally {
       await cursor.close();
     }
+  }
+
+  /** The same sweep as streamAfter, in batches of `batchSize`. */
+  async *batchesAfter(afterId: string | undefined, batchSize: number): AsyncGenerator<StoredProfile[]> {
+    let batch: StoredProfile[] = [];
+    for await (const profile of this.streamAfter(afterId, batchSize)) {
+      batch.push(profile);
+      if (batch.length === batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
   }
 
   count(): Promise<number> {

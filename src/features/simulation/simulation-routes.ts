@@ -1,11 +1,13 @@
 import { Router } from 'express';
 import { route } from '../../http/route.js';
+import { decodeCursor, encodeCursor, pageQueryProperties } from '../../http/pagination.js';
 import type { Role } from '../../auth/roles.js';
 import { decisionEventSchema } from '../../facts/decision-event.js';
 import { rulesetIdParam } from '../rulesets/ruleset-schema.js';
 import type { SimulateRequest, SimulationService } from './simulation-service.js';
 
 const STAFF: Role[] = ['rules:edit', 'rules:publish'];
+const simulationParams = { ...rulesetIdParam, simulationId: { type: 'string', pattern: '^sim_[0-9a-f-]{36}$' } };
 
 const simulateSchema = {
   type: 'object',
@@ -76,7 +78,9 @@ export function simulationRoutes(simulations: SimulationService): Router {
       body: simulateSchema,
       responses: {
         200: { description: 'The comparison (up to 10,000 inputs); without audit:read, no examples and counts below 5 withheld' },
-        202: { description: 'Larger runs: a simulation id to fetch the result from' },
+        202: {
+          description: 'Larger runs are queued: the simulation id to follow it by; 409 when this key has as many unfinished runs as it may',
+        },
       },
     },
     async ({ res, params, body, caller }) => {
@@ -85,19 +89,60 @@ export function simulationRoutes(simulations: SimulationService): Router {
     },
   );
 
+  route<never, { limit: number; cursor?: string }, { id: string }>(
+    router,
+    {
+      method: 'get',
+      path: '/v1/rulesets/:id/simulations',
+      summary: "A ruleset's background simulations, newest first: state and progress, without reports",
+      tag: 'Rulesets',
+      roles: STAFF,
+      params: rulesetIdParam,
+      query: { type: 'object', properties: pageQueryProperties, additionalProperties: false },
+      responses: { 200: { description: 'Runs (finished ones are kept for SIMULATION_RETENTION_DAYS)' } },
+    },
+    async ({ res, params, query, caller }) => {
+      const before = decodeCursor(query.cursor, { createdAt: 'instant', id: 'id' });
+      const runs = await simulations.list(params.id, query.limit, before);
+      const ahead = await simulations.aheadOf(runs);
+      const last = runs.length === query.limit ? runs[runs.length - 1] : undefined;
+      res.json({
+        items: await Promise.all(runs.map((run) => simulations.view(run, caller, ahead.get(run.id)))),
+        nextCursor: last ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
+      });
+    },
+  );
+
   route<never, never, { id: string; simulationId: string }>(
     router,
     {
       method: 'get',
       path: '/v1/rulesets/:id/simulations/:simulationId',
-      summary: 'Progress and result of a large simulation',
+      summary: 'State, progress and (once succeeded) report of a background simulation',
       tag: 'Rulesets',
       roles: STAFF,
-      params: { ...rulesetIdParam, simulationId: { type: 'string', pattern: '^sim_[0-9a-f-]{36}$' } },
-      responses: { 200: { description: 'Running (with progress), or the result' } },
+      params: simulationParams,
+      responses: { 200: { description: 'Queued, running (with progress), or ended (with the report, an error or who cancelled it)' } },
     },
     async ({ res, params, caller }) => {
       res.json(await simulations.get(params.id, params.simulationId, caller));
+    },
+  );
+
+  route<never, never, { id: string; simulationId: string }>(
+    router,
+    {
+      method: 'delete',
+      path: '/v1/rulesets/:id/simulations/:simulationId',
+      summary: 'Cancel a queued or running background simulation (the key that started it, or an admin)',
+      tag: 'Rulesets',
+      roles: STAFF,
+      params: simulationParams,
+      responses: { 204: { description: 'Cancelled (a running one stops within a second); 409 when it had already finished' } },
+    },
+    async ({ res, params, caller }) => {
+      await simulations.cancel(params.id, params.simulationId, caller);
+      res.status(204).end();
     },
   );
 

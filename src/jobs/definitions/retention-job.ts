@@ -3,6 +3,7 @@ import type { SealStore } from '../../features/decisions/seal-store.js';
 import type { AuditTrail } from '../../features/audit/audit-trail.js';
 import { SYSTEM_ACTOR } from '../../features/audit/audit-trail.js';
 import type { JobStore } from '../job-store.js';
+import type { SimulationStore } from '../../features/simulation/simulation-store.js';
 import type { JobDefinition } from '../scheduler.js';
 import { DAY_MS } from '../../time/durations.js';
 
@@ -15,6 +16,8 @@ export interface RetentionDeps {
   audit: AuditTrail;
   decisionRetentionDays: number;
   jobRunRetentionDays: number;
+  simulations: Pick<SimulationStore, 'deleteFinishedBefore'>;
+  simulationRetentionDays: number;
 }
 
 /** Since when the log is complete: entries before this were removed by retention, and verify expects that. */
@@ -25,13 +28,14 @@ export async function retainedSince(jobs: JobStore): Promise<Date | undefined> {
 
 /**
  * Removes decision log entries older than the retention period, but only sealed ones (the seals keep
- * the evidence: ids and hashes), and job runs older than their own period. What it removed is recorded
- * on its run and in the audit trail.
+ * the evidence: ids and hashes), and job runs and finished simulations older than their own periods.
+ * What it removed is recorded on its run and in the audit trail.
  */
 export function retentionJob(deps: RetentionDeps, schedule: string): JobDefinition {
   return {
     name: 'retention',
-    description: 'Removes sealed decision log entries past DECISION_RETENTION_DAYS and job runs past JOB_RUN_RETENTION_DAYS',
+    description:
+      'Removes sealed decision log entries past DECISION_RETENTION_DAYS, job runs past JOB_RUN_RETENTION_DAYS and finished simulations past SIMULATION_RETENTION_DAYS',
     schedule,
     async run(context) {
       const now = context.startedAt.getTime();
@@ -46,7 +50,8 @@ export function retentionJob(deps: RetentionDeps, schedule: string): JobDefiniti
         decisionsRemoved = await deps.log.deleteBefore(cutoff);
       }
       const jobRunsRemoved = await deps.jobs.deleteRunsBefore(new Date(now - deps.jobRunRetentionDays * DAY_MS));
-      if (decisionsRemoved > 0 || jobRunsRemoved > 0) {
+      const simulationsRemoved = await deps.simulations.deleteFinishedBefore(new Date(now - deps.simulationRetentionDays * DAY_MS));
+      if (decisionsRemoved > 0 || jobRunsRemoved > 0 || simulationsRemoved > 0) {
         await deps.audit.record(
           'retention.removed',
           SYSTEM_ACTOR,
@@ -55,10 +60,11 @@ export function retentionJob(deps: RetentionDeps, schedule: string): JobDefiniti
             decisionsRemoved,
             removedBefore: cutoff?.toISOString() ?? null,
             jobRunsRemoved,
+            simulationsRemoved,
           },
         );
       }
-      return { decisionsRemoved, removedBefore: cutoff?.toISOString() ?? '', jobRunsRemoved };
+      return { decisionsRemoved, removedBefore: cutoff?.toISOString() ?? '', jobRunsRemoved, simulationsRemoved };
     },
   };
 }
