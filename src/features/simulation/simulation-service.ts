@@ -95,8 +95,12 @@ export class SimulationService {
     });
     void this.run(sides, request, now, async (done) => this.deps.store.progress(simulationId, { done, total })).then(
       // Every input was run: done is the count of inputs, which is also the total (inputs may have come or gone since they were counted).
-      ({ result, notes }) =>
-        this.deps.store.finish(simulationId, { ...header, ...result, notes }, { done: result.inputs, total: result.inputs }),
+      async ({ result, notes }) =>
+        this.deps.store.finish(
+          simulationId,
+          { ...header, ...(await this.withoutErased(result)), notes },
+          { done: result.inputs, total: result.inputs },
+        ),
       (error: Error) => {
         this.deps.logger.error('simulation failed', { simulationId, message: error.message });
         return this.deps.store.fail(simulationId, error.message);
@@ -148,6 +152,20 @@ export class SimulationService {
         baseline: { version: baseline.identity.version, checksum: baseline.identity.checksum },
       },
     };
+  }
+
+  /**
+   * A report kept in the database names profiles only while they exist: a profile erased while the
+   * simulation ran (whose erasure could not reach a report not yet stored) loses its id here.
+   */
+  private async withoutErased(result: SimulationResult): Promise<SimulationResult> {
+    const examples = [];
+    for (const example of result.examples) {
+      const { profileId } = example.input;
+      const gone = typeof profileId === 'string' && !(await this.deps.profiles.get(profileId));
+      examples.push(gone ? { ...example, input: { ...example.input, profileId: null } } : example);
+    }
+    return { ...result, examples };
   }
 
   private async countInputs(request: SimulateRequest): Promise<number> {
