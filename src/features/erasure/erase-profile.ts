@@ -53,7 +53,9 @@ export class EraseProfileUseCase {
     }
     const { subject } = erasure;
     await this.deps.profiles.deleteIfSubject(profileId, subject);
-    let velocityErased = (await this.deps.velocity.erase(subject)) === 1;
+    // A head from before subjects existed is kept under the profile id itself.
+    const legacyHead = (await this.deps.velocity.erase(profileId)) === 1;
+    let velocityErased = (await this.deps.velocity.erase(subject)) === 1 || legacyHead;
     const maskedDecisions = await this.maskAll(erasure, profileId);
     // An application in flight may have advanced the head after the first delete.
     velocityErased = (await this.deps.velocity.erase(subject)) === 1 || velocityErased;
