@@ -1,13 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { EvidenceKey } from '../../crypto/evidence-key.js';
-import { conflict, notFound, unavailable, validationFailed, type ErrorDetail } from '../../errors/domain-error.js';
-import { canonicalJson } from '../../json/canonical-json.js';
+import { notFound, unavailable, validationFailed, type ErrorDetail } from '../../errors/domain-error.js';
 import type { ComposedDecision, Thresholds } from '../../engine/decision-outcome.js';
 import { evaluateDecision } from '../../engine/evaluate-decision.js';
 import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
 import { buildFactContext, computeFacts, factsReadingHistory } from '../../facts/fact-library.js';
 import type { DecisionEvent } from '../../facts/decision-event.js';
-import { parseInstant } from '../../time/iso-time.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
 import type { ErasureStore } from '../profiles/erasure-store.js';
 import type { StoredProfile } from '../profiles/profile-schema.js';
@@ -19,6 +16,8 @@ import type { Logger } from '../../logging/logger.js';
 import { type DecisionLogWriter, LogWriteRefused } from './decision-log-writer.js';
 import { decidedFields, renderedMessages, sealableRecord, type DecisionRecord, type LoggableRecord } from './decision-record.js';
 import { erasureMasking } from './log-masking.js';
+import { boundedEventTime } from './event-time.js';
+import { hashRequest, idempotentDecisionId, newDecisionId, sameRequestOrConflict } from './decision-ids.js';
 import { sha256 } from '../../crypto/evidence-key.js';
 import type { DecisionRequest } from './decision-schema.js';
 import type { ProfileTagger } from './profile-tagger.js';
@@ -47,10 +46,6 @@ export interface DecideDeps {
   engine: { name: string; version: string };
 }
 
-// Event times a decision accepts: clients' clocks drift a little, but an event years ahead or back is
-// a mistake or an attempt to game the velocity history, and is refused rather than counted.
-const EARLIEST_EVENT = Date.parse('2000-01-01T00:00:00Z');
-const MAX_EVENT_LEAD_MS = 5 * 60 * 1000;
 /** Each time an application finds its slot taken, another application was logged; past this many, something is wrong. */
 const MAX_SLOT_ATTEMPTS = 100;
 
@@ -70,6 +65,8 @@ interface Attempt {
   eventTime: Date | undefined;
   /** Aborted when the budget runs out: from then on nothing of this decision may be written. */
   signal: AbortSignal;
+  /** Whether an erasure of the subject had begun, read beside the profile (so it costs no wait): checked before logging. */
+  erasing: Promise<boolean>;
 }
 
 interface Evaluated {
@@ -119,6 +116,7 @@ export class DecideUseCase {
     // The profile first: its subject salts the request hash and the idempotent id, so that a later
     // profile with the same id replaying an old Idempotency-Key never gets the erased one's decision.
     const { profile, subject } = await this.profileWithSubject(request.profileId);
+    const erasing = this.erasureBegun(subject);
     const requestHash = hashRequest(request, subject);
     const decisionId = idempotencyKey ? idempotentDecisionId(caller.keyId, idempotencyKey, subject) : newDecisionId();
     if (idempotencyKey) {
@@ -140,6 +138,7 @@ export class DecideUseCase {
       readsApplications,
       eventTime,
       signal,
+      erasing,
     };
     if (request.event.type === 'loan_application') {
       return this.applications.run(subject, () => this.decideApplication(attempt));
@@ -161,6 +160,7 @@ export class DecideUseCase {
     attempt.signal.throwIfAborted();
     const { subject } = attempt;
     // Read again inside the queue: the application before this one may have changed the tags.
+    attempt.erasing = this.erasureBegun(subject);
     const [{ profile }, firstHead] = await Promise.all([
       this.profileWithSubject(attempt.input.request.profileId),
       this.deps.velocity.head(subject),
@@ -254,7 +254,14 @@ export class DecideUseCase {
 
   /** Before logging: an erasure of this subject has begun, so nothing more is logged about it. */
   private async refuseIfErased(attempt: Attempt): Promise<void> {
-    if (await this.deps.erasures.get(attempt.subject)) throw erased(attempt.input.request.profileId);
+    if (await attempt.erasing) throw erased(attempt.input.request.profileId);
+  }
+
+  /** The read of the subject's erasure record, started now and awaited later (a failure surfaces where it is awaited). */
+  private erasureBegun(subject: string): Promise<boolean> {
+    const begun = this.deps.erasures.get(subject).then((erasure) => erasure !== undefined);
+    begun.catch(() => undefined);
+    return begun;
   }
 
   /** The decision to return when the log refused the entry: the earlier one of a concurrent retry, or undefined for a taken slot. */
@@ -335,42 +342,6 @@ export class DecideUseCase {
   }
 }
 
-/** The client's event time, when it sent one; a 400 at /event/at when it cannot be read or is out of bounds. */
-function boundedEventTime(at: string | undefined, now: Date): Date | undefined {
-  if (at === undefined) return undefined;
-  const instant = parseInstant(at);
-  let problem: string | undefined;
-  if (instant === undefined) problem = 'must be an ISO 8601 date-time with an offset or Z';
-  else if (instant.getTime() < EARLIEST_EVENT) problem = 'must not be before 2000-01-01T00:00:00Z';
-  else if (instant.getTime() > now.getTime() + MAX_EVENT_LEAD_MS) problem = "must not be more than 5 minutes after the service's clock";
-  if (problem) throw validationFailed('The event time is out of range.', [{ path: '/event/at', message: problem }]);
-  return instant;
-}
-
-function sameRequestOrConflict(earlier: DecisionRecord, requestHash: string): DecisionRecord {
-  if (earlier.idempotency?.requestHash !== requestHash) {
-    throw conflict('This Idempotency-Key was already used with a different request body.');
-  }
-  return earlier;
-}
-
-/** Salted with the subject: the stored hash of a request naming a profile id says nothing once the profile is erased. */
-function hashRequest(request: DecisionRequest, subject: string): string {
-  return createHash('sha256')
-    .update(`${subject}\n${canonicalJson(request)}`, 'utf8')
-    .digest('hex');
-}
-
-/** One id per (caller, key, profile): a retry can never create a second decision, even when racing. */
-function idempotentDecisionId(keyId: string, idempotencyKey: string, subject: string): string {
-  return `dec_${createHash('sha256').update(`${keyId}\n${idempotencyKey}\n${subject}`, 'utf8').digest('hex').slice(0, 32)}`;
-}
-
 const erased = (profileId: string) => notFound(`No profile with id ${profileId}: it is being erased.`);
-
-/** Time-ordered, so ids sort roughly by creation. */
-function newDecisionId(): string {
-  return `dec_${Date.now().toString(36).padStart(9, '0')}${randomBytes(10).toString('hex')}`;
-}
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
