@@ -87,20 +87,19 @@ export class EraseProfileUseCase {
   }
 
   /**
-   * Masks the subject's entries until a pass finds none left once no decision that began before the
-   * erasure can still be writing; then once more by what the entries' hashes cover, whatever their copies say.
+   * Masks the subject's entries: at once by the copies (indexed on MongoDB), then, once no decision that
+   * began before the erasure can still be writing, by what the entries' hashes cover, whatever their
+   * copies say, pass after pass until a pass finds none left.
    */
   private async maskAll(erasure: ErasureRecord, profileId: string): Promise<number> {
     const masking = erasureMasking(erasure);
-    const settled = erasure.startedAt.getTime() + this.deps.settleMs;
-    let masked = 0;
+    let masked = await this.deps.log.maskByCopies(erasure.subject, profileId, masking);
+    const wait = erasure.startedAt.getTime() + this.deps.settleMs - Date.now();
+    if (wait > 0) await sleep(wait);
     for (;;) {
-      const pass = await this.deps.log.maskByCopies(erasure.subject, profileId, masking);
+      const pass = await this.deps.log.maskByCore(erasure.subject, masking);
       masked += pass;
-      const wait = settled - Date.now();
-      if (pass === 0 && wait <= 0) break;
-      if (pass === 0) await sleep(Math.min(wait, 100));
+      if (pass === 0) return masked;
     }
-    return masked + (await this.deps.log.maskByCore(erasure.subject, masking));
   }
 }
