@@ -31,7 +31,7 @@ export function routeDocument(): OpenApiDocument {
   rulesetRoutes(none, none, none, none);
   decisionRoutes(none, none, none);
   auditRoutes(none);
-  logVerificationRoutes(none);
+  logVerificationRoutes(none, none);
   simulationRoutes(none);
   reportRoutes(none);
   jobRoutes(none, none);

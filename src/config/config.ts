@@ -30,6 +30,11 @@ export interface Config {
   simulations: SimulationSettings;
   /** Entries younger than this wait for the next seal (in-flight writes of other instances). */
   sealLagMs: number;
+  /**
+   * The secret that keys the evidence (entry, audit event and seal hashes: HMAC-SHA-256); kept outside
+   * the database, so that whoever can write the database cannot recompute the chain. Unset: plain SHA-256.
+   */
+  decisionSealKey: string | undefined;
   outcome: { declineScore: number; reviewScore: number };
   shutdownGraceMs: number;
   jobs: {
@@ -124,6 +129,9 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('BOOTSTRAP_ADMIN_KEY must be at least 16 characters');
   }
 
+  const decisionSealKey = env.DECISION_SEAL_KEY || undefined;
+  if (decisionSealKey !== undefined && decisionSealKey.length < 32) problems.push('DECISION_SEAL_KEY must be at least 32 characters');
+
   const declineScore = int('OUTCOME_DECLINE_SCORE', 70, 0, 1_000_000);
   const reviewScore = int('OUTCOME_REVIEW_SCORE', 40, 0, 1_000_000);
   if (reviewScore > declineScore) problems.push('OUTCOME_REVIEW_SCORE must not exceed OUTCOME_DECLINE_SCORE');
@@ -176,6 +184,7 @@ export function loadConfig(env: Env = process.env): Config {
       retentionDays: int('SIMULATION_RETENTION_DAYS', 30, 1, 36_500),
     },
     sealLagMs: int('DECISION_SEAL_LAG_MS', 30_000, 0, 3_600_000),
+    decisionSealKey,
     outcome: { declineScore, reviewScore },
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
     jobs: {

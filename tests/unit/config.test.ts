@@ -71,6 +71,16 @@ describe('loadConfig()', () => {
       .and.contain('SIMULATION_RETENTION_DAYS');
   });
 
+  it('when DECISION_SEAL_KEY is shorter than 32 characters, then it is refused; when long enough, it is kept', () => {
+    expect(() => loadConfig({ DECISION_SEAL_KEY: 'too-short-a-secret' })).to.throw(
+      ConfigError,
+      /DECISION_SEAL_KEY must be at least 32 characters/,
+    );
+    const key = 'a-seal-key-of-at-least-32-characters-0123';
+    expect(loadConfig({ DECISION_SEAL_KEY: key }).decisionSealKey).to.equal(key);
+    expect(loadConfig({}).decisionSealKey).to.equal(undefined);
+  });
+
   it('when the review threshold exceeds the decline threshold, then it is refused', () => {
     expect(() => loadConfig({ OUTCOME_REVIEW_SCORE: '80', OUTCOME_DECLINE_SCORE: '70' })).to.throw(ConfigError, /OUTCOME_REVIEW_SCORE/);
   });

@@ -35,6 +35,20 @@ export class SimulationRunner {
     return this.deps.log.countBetween(from, to);
   }
 
+  /**
+   * The result with the profile ids of examples whose profile was erased while the run went on set to
+   * null: a report stored after an erasure must not bring the id back (erasure scrubs reports stored before).
+   */
+  async withoutErased(result: SimulationResult): Promise<SimulationResult> {
+    const examples = [];
+    for (const example of result.examples) {
+      const { profileId } = example.input;
+      const gone = typeof profileId === 'string' && !(await this.deps.profiles.get(profileId));
+      examples.push(gone ? { ...example, input: { ...example.input, profileId: null } } : example);
+    }
+    return { ...result, examples };
+  }
+
   async run(
     plan: SimulationPlan,
     sides: Sides,

@@ -90,6 +90,22 @@ export class SimulationStore {
     await this.model.create({ _id: id, ...rest });
   }
 
+  /**
+   * Erasure: removes the profile id from the examples of every stored report (a scan of a small
+   * collection); the decision ids stay, as their log entries are masked. Answers how many reports changed.
+   */
+  async forgetProfile(profileId: string): Promise<number> {
+    const docs = await this.model.collection.find({ 'result.examples.input.profileId': profileId }).toArray();
+    for (const doc of docs) {
+      const result = doc.result as { examples: { input: { profileId?: string | null } }[] };
+      const examples = result.examples.map((example) =>
+        example.input.profileId === profileId ? { ...example, input: { ...example.input, profileId: null } } : example,
+      );
+      await this.model.collection.updateOne({ _id: doc._id }, { $set: { 'result.examples': examples } });
+    }
+    return docs.length;
+  }
+
   async get(id: string): Promise<SimulationRecord | undefined> {
     const doc = await this.model.findById(id).lean();
     return doc ? (toRecord(doc) as SimulationRecord) : undefined;

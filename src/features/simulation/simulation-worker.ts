@@ -173,7 +173,7 @@ export class SimulationWorker {
         },
       });
       // Inputs may have come or gone since they were counted: at the end, the total is what was read.
-      const report = { ...record.header, ...result, notes };
+      const report = { ...record.header, ...(await runner.withoutErased(result)), notes };
       ending = { fields: { status: 'succeeded', result: report, progress: { done: progress.done, total: progress.done } } };
     } catch (error) {
       if (error instanceof RunStopped) ending = { reason: error.reason };
