@@ -6,12 +6,14 @@
  * scripts/bench/results.json (and the tables to results.md). Diagnostics that explain the figures
  * (CPU profile, database commands, query plans, a run without the history read) are in bench/diagnostics.
  *
- * Settings (environment; read by bench/bench-options.ts): BENCH_SECTIONS=evaluators,http,retag;
+ * Opt-in, (4) the decision log at scale: insert, seal, verify and export BENCH_LOG_ENTRIES (100,000).
+ *
+ * Settings (environment; read by bench/bench-options.ts): BENCH_SECTIONS=evaluators,http,retag (add `log`);
  * BENCH_PROFILES (10000), BENCH_ROUNDS (5), BENCH_SLOW_ROUNDS (3); BENCH_HTTP_SECONDS (10),
  * BENCH_HTTP_CONNECTIONS (32), BENCH_HTTP_WARMUP_SECONDS (2), BENCH_HTTP_SETTLE_SECONDS (8),
  * BENCH_HTTP_PROFILES (1000), BENCH_HTTP_BODIES (400); BENCH_RETAG_PROFILES (50000),
  * BENCH_RETAG_RUN_SECONDS (10: a run stops that long after its first batch; the whole run is then
- * projected), BENCH_RETAG_SCAN_SECONDS (5); BENCH_SEED; BENCH_RESULTS_DIR (scripts/bench). Diagnostics:
+ * projected), BENCH_RETAG_SCAN_SECONDS (5); BENCH_LOG_ENTRIES (100000); BENCH_SEED; BENCH_RESULTS_DIR (scripts/bench). Diagnostics:
  * BENCH_CPU_PROFILE=1 profiles the service (CPU and database commands), BENCH_HTTP_WITHOUT_HISTORY=1
  * adds a run without fraud-alerts. The service's own settings (MONGODB_URI uses that server instead of
  * starting the embedded FerretDB, EMBEDDED_DB_SYNC, ENGINE, DECISION_TIMEOUT_MS, ...) are read as the
@@ -27,6 +29,7 @@ import { stopAllChildren } from './bench/child-process.js';
 import { describeMachine } from './bench/machine.js';
 import { writeResults } from './bench/results-file.js';
 import { benchRetag, retagTables, type RetagResults } from './bench/retag-bench.js';
+import { benchLog, logTables, type LogResults } from './bench/log-bench.js';
 import { formatTable, type Table } from './bench/table.js';
 import { checkTargets, targetsTable } from './bench/targets.js';
 import { nowMs, since } from './bench/timing.js';
@@ -45,13 +48,13 @@ async function main(): Promise<void> {
     for (const table of sectionTables) console.log(formatTable(table));
     tables.push(...sectionTables);
   };
-  const results: { evaluators?: EvaluatorResults; http?: HttpResults; retag?: RetagResults } = {};
+  const results: { evaluators?: EvaluatorResults; http?: HttpResults; retag?: RetagResults; log?: LogResults } = {};
 
   if (options.sections.has('evaluators')) {
     results.evaluators = await benchEvaluators(options, log);
     show(evaluatorTables(results.evaluators));
   }
-  if (options.sections.has('http') || options.sections.has('retag')) {
+  if (options.sections.has('http') || options.sections.has('retag') || options.sections.has('log')) {
     const db: BenchDatabase = await startBenchDatabase(options.service.mongodbUri, options.service.embeddedDbSync, log);
     log(`database: ${db.kind}`);
     try {
@@ -62,6 +65,10 @@ async function main(): Promise<void> {
       if (options.sections.has('retag')) {
         results.retag = await benchRetag(options, db, log);
         show(retagTables(results.retag));
+      }
+      if (options.sections.has('log')) {
+        results.log = await benchLog(options, db, log);
+        show(logTables(results.log));
       }
     } finally {
       await db.stop();

@@ -66,6 +66,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Serve
       database = await connectDatabase(uri, config.mongodbDb, { log: logger });
       services = await createServices(config, logger, database, instanceId);
       services.scheduler.start();
+      await services.simulationWorker.start();
 
       const { availability } = database;
       const app = createApp({
@@ -97,10 +98,10 @@ export function createServer(config: Config, options: ServerOptions = {}): Serve
       await draining.drain(config.shutdownGraceMs);
     }
     if (services) {
-      const { runtime, scheduler, sealer } = services;
+      const { runtime, scheduler, simulationWorker, sealer } = services;
       services = undefined;
       runtime.stop();
-      await scheduler.stop();
+      await Promise.all([scheduler.stop(), simulationWorker.stop()]);
       await sealer.sealDue(new Date(), Math.min(SHUTDOWN_SEAL_LAG_MS, config.sealLagMs)).catch((error: Error) => {
         logger.warn('sealing on shutdown failed', { message: error.message });
       });

@@ -27,6 +27,9 @@ import { rulesetHistoryRoutes } from './features/rulesets/ruleset-history-routes
 import { installShippedRulesets } from './features/rulesets/shipped-rulesets.js';
 import { DecisionLogStore } from './features/decisions/decision-log-store.js';
 import { SealStore } from './features/decisions/seal-store.js';
+import { RetirementStore } from './features/decisions/retirement-store.js';
+import { ErasureStore } from './features/profiles/erasure-store.js';
+import { EvidenceKey } from './crypto/evidence-key.js';
 import { DecisionLogWriter } from './features/decisions/decision-log-writer.js';
 import { DecisionSealer } from './features/decisions/decision-sealer.js';
 import { LogVerifier } from './features/decisions/log-verifier.js';
@@ -45,9 +48,14 @@ import { JobScheduler } from './jobs/scheduler.js';
 import { jobRoutes } from './jobs/job-routes.js';
 import { SimulationStore } from './features/simulation/simulation-store.js';
 import { SimulationService } from './features/simulation/simulation-service.js';
+import { SimulationQueueStore } from './features/simulation/simulation-queue-store.js';
+import { SimulationPlanner } from './features/simulation/simulation-plan.js';
+import { SimulationRunner } from './features/simulation/simulation-runner.js';
+import { SimulationWorker } from './features/simulation/simulation-worker.js';
+import { LeaseStore } from './db/lease-store.js';
 import { simulationRoutes } from './features/simulation/simulation-routes.js';
 import { retagJob } from './jobs/definitions/retag-job.js';
-import { retainedSince, retentionJob } from './jobs/definitions/retention-job.js';
+import { retentionJob } from './jobs/definitions/retention-job.js';
 import { dailyReportJob } from './jobs/definitions/daily-report-job.js';
 import { segmentExportJob } from './jobs/definitions/segment-export-job.js';
 
@@ -56,6 +64,8 @@ export interface Services {
   keys: ApiKeyService;
   runtime: RulesetRuntime;
   scheduler: JobScheduler;
+  /** Executes queued background simulations: started with the instance, stopped before the database closes. */
+  simulationWorker: SimulationWorker;
   sealer: DecisionSealer;
   /** Liveness and readiness: served without the database. */
   healthRouter: Router;
@@ -72,9 +82,13 @@ async function createStores(connection: Connection) {
     rulesets: new RulesetStore(connection),
     decisionLog: new DecisionLogStore(connection),
     seals: new SealStore(connection),
+    retirements: new RetirementStore(connection),
+    erasures: new ErasureStore(connection),
     jobs: new JobStore(connection),
     reports: new ReportStore(connection),
     simulations: new SimulationStore(connection),
+    simulationQueue: new SimulationQueueStore(connection),
+    simulationLeases: new LeaseStore(connection, 'SimulationLease', 'simulation_leases'),
     velocity: new VelocityStore(connection),
   };
   await Promise.all(Object.values(stores).map((store) => store.init()));
@@ -87,11 +101,28 @@ async function createStores(connection: Connection) {
  */
 export async function createServices(config: Config, logger: Logger, database: Database, instanceId: string): Promise<Services> {
   const stores = await createStores(database.connection);
-  const audit = new AuditTrail(stores.auditEvents);
+  const key = new EvidenceKey(config.decisionSealKey);
+  if (!key.keyed) {
+    logger.warn(
+      'DECISION_SEAL_KEY is not set: the decision log and audit trail are tamper-evident only against someone who cannot recompute their hashes (anyone who can write the database can)',
+    );
+  }
+  const audit = new AuditTrail(stores.auditEvents, key);
   const keys = new ApiKeyService(stores.apiKeys, audit, config.decisionTimeoutMs, () => database.availability.unavailableReason());
   await bootstrapAdminAccess(keys, config.bootstrapAdminKey, logger);
   const profiles = new ProfileService(stores.profiles);
-  const erasure = new EraseProfileUseCase({ profiles: stores.profiles, log: stores.decisionLog, velocity: stores.velocity, audit });
+  const erasure = new EraseProfileUseCase({
+    profiles: stores.profiles,
+    erasures: stores.erasures,
+    log: stores.decisionLog,
+    velocity: stores.velocity,
+    simulations: stores.simulations,
+    audit,
+    dataDir: config.dataDir,
+    // A decision that read the profile before the erasure began lands its entry within its budget (the
+    // insert it started may take a little longer): masking repeats until then.
+    settleMs: 2 * config.decisionTimeoutMs + 250,
+  });
 
   const createEvaluator = evaluatorFactory(config.engine);
   const runtime = new RulesetRuntime(stores.rulesets, logger, config.rulesetPollMs, createEvaluator);
@@ -105,6 +136,8 @@ export async function createServices(config: Config, logger: Logger, database: D
 
   const decide = new DecideUseCase({
     profiles: stores.profiles,
+    erasures: stores.erasures,
+    key,
     runtime,
     log: stores.decisionLog,
     velocity: stores.velocity,
@@ -116,21 +149,34 @@ export async function createServices(config: Config, logger: Logger, database: D
     engine: engineDescription(config.engine),
   });
   const replay = new ReplayUseCase(stores.decisionLog, runtime, config.outcome);
-  const verifier = new LogVerifier(stores.decisionLog, stores.seals, () => retainedSince(stores.jobs));
+  const verifier = new LogVerifier({
+    log: stores.decisionLog,
+    events: stores.auditEvents,
+    seals: stores.seals,
+    retirements: stores.retirements,
+    profiles: stores.profiles,
+    key,
+    sealLagMs: config.sealLagMs,
+  });
+  const planner = new SimulationPlanner({ rulesets, runtime, createEvaluator });
+  const runner = new SimulationRunner({ profiles: stores.profiles, log: stores.decisionLog, thresholds: config.outcome });
+  const simulationWorker = new SimulationWorker(
+    { store: stores.simulations, queue: stores.simulationQueue, leases: stores.simulationLeases, planner, runner, logger },
+    { instanceId, concurrency: config.simulations.concurrency, leaseMs: config.simulations.leaseMs },
+  );
   const simulations = new SimulationService({
     rulesets,
-    runtime,
-    profiles: stores.profiles,
-    log: stores.decisionLog,
+    planner,
+    runner,
     store: stores.simulations,
-    createEvaluator,
-    thresholds: config.outcome,
-    logger,
-    inlineLimit: config.simulationInlineLimit,
+    queue: stores.simulationQueue,
+    executor: simulationWorker,
+    inlineLimit: config.simulations.inlineLimit,
+    queuePerKey: config.simulations.queuePerKey,
   });
   const reports = new ReportService(stores.reports, stores.decisionLog, runtime, config.jobs.timezone);
 
-  const sealer = new DecisionSealer(stores.decisionLog, stores.seals, instanceId, config.sealLagMs);
+  const sealer = new DecisionSealer(stores.decisionLog, stores.auditEvents, stores.seals, key, instanceId, config.sealLagMs, logger);
   const { schedules } = config.jobs;
   const scheduler = new JobScheduler(stores.jobs, logger, { instanceId, timezone: config.jobs.timezone, leaseMs: config.jobs.leaseMs });
   scheduler.register({
@@ -147,10 +193,14 @@ export async function createServices(config: Config, logger: Logger, database: D
       {
         log: stores.decisionLog,
         seals: stores.seals,
+        retirements: stores.retirements,
+        key,
         jobs: stores.jobs,
         audit,
         decisionRetentionDays: config.jobs.decisionRetentionDays,
         jobRunRetentionDays: config.jobs.jobRunRetentionDays,
+        simulations: stores.simulations,
+        simulationRetentionDays: config.simulations.retentionDays,
       },
       schedules.retention,
     ),
@@ -182,10 +232,10 @@ export async function createServices(config: Config, logger: Logger, database: D
     rulesetHistoryRoutes(rulesets, stores.auditEvents),
     decisionRoutes(decide, stores.decisionLog, replay),
     auditRoutes(stores.auditEvents),
-    logVerificationRoutes(verifier),
+    logVerificationRoutes(verifier, stores.seals),
     simulationRoutes(simulations),
     reportRoutes(reports),
     jobRoutes(scheduler, stores.jobs),
   ];
-  return { keys, runtime, scheduler, sealer, healthRouter, databaseFreeRouters, routers };
+  return { keys, runtime, scheduler, simulationWorker, sealer, healthRouter, databaseFreeRouters, routers };
 }

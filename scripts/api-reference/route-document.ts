@@ -37,7 +37,7 @@ export function routeDocument(): OpenApiDocument {
   rulesetHistoryRoutes(none, none);
   decisionRoutes(none, none, none);
   auditRoutes(none);
-  logVerificationRoutes(none);
+  logVerificationRoutes(none, none);
   simulationRoutes(none);
   reportRoutes(none);
   jobRoutes(none, none);

@@ -15,7 +15,7 @@ export type BenchServiceSettings = Pick<
  * a two-core machine; every size can be raised (or lowered for a quick look).
  */
 export interface BenchOptions {
-  /** Which sections run: any of `evaluators`, `http`, `retag`. */
+  /** Which sections run: any of `evaluators`, `http`, `retag` (the default), and `log` (opt-in). */
   sections: ReadonlySet<Section>;
   /** Generated inputs for the in-process comparison. */
   profiles: number;
@@ -34,6 +34,8 @@ export interface BenchOptions {
   retagRunSeconds: number;
   /** The raw scan baseline reads for at most this long. */
   retagScanSeconds: number;
+  /** Entries the log section inserts, seals, verifies and exports. */
+  logEntries: number;
   /** After the decision run, how long to wait at most for the service to finish the decisions it still holds. */
   httpSettleSeconds: number;
   /** Diagnostic: also runs the decisions without fraud-alerts (the one ruleset that needs the decision-log history query). */
@@ -50,8 +52,10 @@ export interface BenchOptions {
   service: BenchServiceSettings;
 }
 
-export const SECTIONS = ['evaluators', 'http', 'retag'] as const;
+export const SECTIONS = ['evaluators', 'http', 'retag', 'log'] as const;
 export type Section = (typeof SECTIONS)[number];
+/** `log` takes minutes per 100,000 entries on the embedded database: it runs only when asked for. */
+const DEFAULT_SECTIONS: Section[] = ['evaluators', 'http', 'retag'];
 
 export function readBenchOptions(env: Record<string, string | undefined> = process.env): BenchOptions {
   const problems: string[] = [];
@@ -65,7 +69,7 @@ export function readBenchOptions(env: Record<string, string | undefined> = proce
     }
     return value;
   };
-  const sections = (env.BENCH_SECTIONS ?? SECTIONS.join(','))
+  const sections = (env.BENCH_SECTIONS ?? DEFAULT_SECTIONS.join(','))
     .split(',')
     .map((section) => section.trim())
     .filter(Boolean);
@@ -86,6 +90,7 @@ export function readBenchOptions(env: Record<string, string | undefined> = proce
     retagProfiles: int('BENCH_RETAG_PROFILES', 50_000, 100, 5_000_000),
     retagRunSeconds: int('BENCH_RETAG_RUN_SECONDS', 10, 1, 36_000),
     retagScanSeconds: int('BENCH_RETAG_SCAN_SECONDS', 5, 1, 36_000),
+    logEntries: int('BENCH_LOG_ENTRIES', 100_000, 100, 10_000_000),
     httpWithoutHistory: env.BENCH_HTTP_WITHOUT_HISTORY === '1',
     httpSettleSeconds: int('BENCH_HTTP_SETTLE_SECONDS', 8, 0, 600),
     cpuProfile: env.BENCH_CPU_PROFILE === '1' || env.BENCH_CPU_PROFILE === 'true',

@@ -10,8 +10,8 @@ export type EngineName = (typeof ENGINE_NAMES)[number];
 
 export const ENGINE_DESCRIPTIONS: Record<EngineName, string> = {
   compiled: 'compiled: our evaluator (ClosureRuleset.evaluateSync, ENGINE=compiled)',
-  'jre-default': 'jre-default: json-rules-engine, default options (JSONPath)',
-  'jre-dot-path': 'jre-dot-path: json-rules-engine, dot-path resolver (ReferenceRuleset, ENGINE=reference)',
+  'jre-default': 'jre-default: json-rules-engine, default options (JSONPath), our operators',
+  'jre-dot-path': 'jre-dot-path: json-rules-engine, dot-path resolver, our operators (ReferenceRuleset, ENGINE=reference)',
   zen: 'zen: @gorules/zen-engine, generated JDM',
 };
 

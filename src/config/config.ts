@@ -27,10 +27,14 @@ export interface Config {
   decisionTimeoutMs: number;
   /** Rule evaluator: `compiled` closures (default) or the `reference` json-rules-engine. */
   engine: EngineKind;
-  /** Simulations over more inputs than this run in the background. */
-  simulationInlineLimit: number;
+  simulations: SimulationSettings;
   /** Entries younger than this wait for the next seal (in-flight writes of other instances). */
   sealLagMs: number;
+  /**
+   * The secret that keys the evidence (entry, audit event and seal hashes: HMAC-SHA-256); kept outside
+   * the database, so that whoever can write the database cannot recompute the chain. Unset: plain SHA-256.
+   */
+  decisionSealKey: string | undefined;
   outcome: { declineScore: number; reviewScore: number };
   shutdownGraceMs: number;
   /**
@@ -46,6 +50,20 @@ export interface Config {
     decisionRetentionDays: number;
     jobRunRetentionDays: number;
   };
+}
+
+/** Backtests: which answer in the request, and how background runs are queued, leased and kept. */
+export interface SimulationSettings {
+  /** Simulations over more inputs than this run in the background. */
+  inlineLimit: number;
+  /** Background runs one instance executes at once; 0: this instance queues runs but leaves them to others. */
+  concurrency: number;
+  /** Unfinished (queued or running) background runs one API key may have. */
+  queuePerKey: number;
+  /** A running simulation's lease: when its instance stops renewing it for this long, another instance takes the run over. */
+  leaseMs: number;
+  /** Finished runs (succeeded, failed, cancelled) older than this are removed by `retention`. */
+  retentionDays: number;
 }
 
 export const EMBEDDED_DB_SYNC_MODES = ['normal', 'full'] as const;
@@ -116,6 +134,9 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('BOOTSTRAP_ADMIN_KEY must be at least 16 characters');
   }
 
+  const decisionSealKey = env.DECISION_SEAL_KEY || undefined;
+  if (decisionSealKey !== undefined && decisionSealKey.length < 32) problems.push('DECISION_SEAL_KEY must be at least 32 characters');
+
   const declineScore = int('OUTCOME_DECLINE_SCORE', 70, 0, 1_000_000);
   const reviewScore = int('OUTCOME_REVIEW_SCORE', 40, 0, 1_000_000);
   if (reviewScore > declineScore) problems.push('OUTCOME_REVIEW_SCORE must not exceed OUTCOME_DECLINE_SCORE');
@@ -160,8 +181,15 @@ export function loadConfig(env: Env = process.env): Config {
     rulesetPollMs: int('RULESET_POLL_MS', 1000, 100, 5000),
     decisionTimeoutMs: int('DECISION_TIMEOUT_MS', 200, 10, 60_000),
     engine,
-    simulationInlineLimit: int('SIMULATION_INLINE_LIMIT', 10_000, 1, 1_000_000),
+    simulations: {
+      inlineLimit: int('SIMULATION_INLINE_LIMIT', 10_000, 1, 1_000_000),
+      concurrency: int('SIMULATION_CONCURRENCY', 1, 0, 16),
+      queuePerKey: int('SIMULATION_QUEUE_PER_KEY', 3, 1, 100),
+      leaseMs: int('SIMULATION_LEASE_MS', 30_000, 3000, 3_600_000),
+      retentionDays: int('SIMULATION_RETENTION_DAYS', 30, 1, 36_500),
+    },
     sealLagMs: int('DECISION_SEAL_LAG_MS', 30_000, 0, 3_600_000),
+    decisionSealKey,
     outcome: { declineScore, reviewScore },
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
     responseValidation: bool('RESPONSE_VALIDATION', false),

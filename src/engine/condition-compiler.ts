@@ -5,8 +5,8 @@ import { CUSTOM_OPERATORS } from './operators.js';
 import type { Condition, Rule } from './rule-schema.js';
 
 /**
- * Turns a rule's condition tree into plain closures that decide exactly as json-rules-engine 7 does
- * (see reference-ruleset.ts for the reference), without promises, almanacs or clones:
+ * Turns a rule's condition tree into plain closures that decide exactly as json-rules-engine 7 running
+ * our operators does (reference-ruleset.ts, the reference), without promises, almanacs or clones:
  *
  * - all/any split their children into priority sets (a leaf's own `priority`, else 1; a group's
  *   `parseInt(priority) || 1`), run highest first, and stop between sets once the answer is known;
@@ -36,6 +36,10 @@ const CUSTOM_EVALUATORS: ReadonlyMap<string, OperatorTest> = new Map(
       return operator.evaluate(factValue, value, eventTime);
     },
   ]),
+);
+/** Operators whose value is prepared once, when the rule is compiled (`matches` compiles its pattern). */
+const CUSTOM_PREPARERS: ReadonlyMap<string, (value: unknown) => unknown> = new Map(
+  CUSTOM_OPERATORS.flatMap((operator) => (operator.prepare ? [[operator.name, operator.prepare] as const] : [])),
 );
 
 /** One leaf as written, with its JSON pointer: what its explanation holds besides the outcome. */
@@ -185,15 +189,18 @@ class RuleCompiler {
     const source = { fact, path, operator, value, at };
     const slot = this.slots.slotOf(fact);
     const reference = asFactReference(value);
+    const prepare = CUSTOM_PREPARERS.get(operator);
     if (reference || (path !== undefined && (typeof path !== 'string' || path === ''))) {
       // Outside our rule format (validation refuses object values and empty paths), kept for parity with the engine.
       const referenceSlot = reference && this.factNames.has(reference.fact) ? this.slots.slotOf(reference.fact) : -1;
       const test: OperatorTest = stock
         ? (factValue, rightHandSide) => stock.accepts(factValue) && stock.evaluate(factValue, rightHandSide)
-        : custom!;
+        : prepare
+          ? (factValue, rightHandSide, eventTime) => custom!(factValue, prepare(rightHandSide), eventTime)
+          : custom!;
       return unusualLeafTest(source, position, this.slots.values, slot, test, reference && { slot: referenceSlot, path: reference.path });
     }
-    return leafTest(source, position, this.slots.values, slot, stock, custom);
+    return leafTest(source, position, this.slots.values, slot, stock, custom, prepare ? prepare(value) : value);
   }
 }
 
@@ -233,6 +240,8 @@ function leafTest(
   slot: number,
   stock: { evaluate(factValue: unknown, value: unknown): boolean; accepts(factValue: unknown): boolean } | undefined,
   custom: OperatorTest | undefined,
+  /** What a custom operator receives: the value as written, or as its operator prepared it (a compiled pattern). */
+  operand: unknown,
 ): ConditionTest {
   if (stock) {
     const { accepts, evaluate } = stock;
@@ -257,7 +266,7 @@ function leafTest(
   if (path === undefined) {
     return (eventTime, explained) => {
       const factValue = loaded[slot];
-      const result = factValue !== undefined && evaluate(factValue, value, eventTime);
+      const result = factValue !== undefined && evaluate(factValue, operand, eventTime);
       explained[position] = { fact, operator, value, factValue, result, at };
       return result;
     };
@@ -266,7 +275,7 @@ function leafTest(
   return (eventTime, explained) => {
     let factValue = loaded[slot];
     if (factValue !== null && typeof factValue === 'object') factValue = readPath(factValue);
-    const result = factValue !== undefined && evaluate(factValue, value, eventTime);
+    const result = factValue !== undefined && evaluate(factValue, operand, eventTime);
     explained[position] = { fact, path, operator, value, factValue, result, at };
     return result;
   };

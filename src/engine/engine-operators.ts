@@ -13,9 +13,15 @@ export function runAtEventTime<T>(eventTime: Date, fn: () => Promise<T>): Promis
   return eventClock.run(eventTime, fn);
 }
 
+const MAX_PREPARED_VALUES = 10_000;
+
 const isNumber = (value: unknown): value is number => typeof value === 'number' && !Number.isNaN(value);
 
-/** json-rules-engine's stock operators, with one change: an absent fact makes every condition false. */
+/**
+ * json-rules-engine's stock operator names with our semantics (semantics.ts): an absent fact makes every
+ * one false (stock: `notEqual` / `notIn` hold), and numeric comparisons hold on numbers only (stock: on
+ * whatever parseFloat reads, such as "10").
+ */
 // biome-ignore lint/suspicious/noExplicitAny: json-rules-engine's stock operators compare untyped values (a < b on whatever the fact holds).
 export const STOCK_EVALUATORS: Record<string, { evaluate(factValue: any, value: any): boolean; accepts(factValue: unknown): boolean }> = {
   equal: { evaluate: (a, b) => a === b, accepts: () => true },
@@ -30,21 +36,33 @@ export const STOCK_EVALUATORS: Record<string, { evaluate(factValue: any, value: 
   greaterThanInclusive: { evaluate: (a, b) => a >= b, accepts: isNumber },
 };
 
-/** Every operator rules may use, as json-rules-engine Operator objects. */
+/**
+ * Every operator rules may use, as json-rules-engine Operator objects. Called once per Engine (one
+ * ruleset version): values an operator prepares (compiled patterns) are kept for that Engine only.
+ */
 export function engineOperators(): Operator[] {
   const present = (accepts: (value: unknown) => boolean) => (factValue: unknown) => factValue !== undefined && accepts(factValue);
   const stock = Object.entries(STOCK_EVALUATORS).map(([name, { evaluate, accepts }]) => new Operator(name, evaluate, present(accepts)));
-  const custom = CUSTOM_OPERATORS.map(
-    (operator) =>
-      new Operator(
-        operator.name,
-        (factValue: unknown, value: unknown) => {
-          const eventTime = eventClock.getStore();
-          if (!eventTime) throw new Error(`Operator: ${operator.name} evaluated outside runAtEventTime()`);
-          return operator.evaluate(factValue, value, eventTime);
-        },
-        present(() => true),
-      ),
-  );
+  const custom = CUSTOM_OPERATORS.map((operator) => {
+    const { prepare } = operator;
+    const prepared = new Map<string, unknown>();
+    const operand = (value: unknown) => {
+      if (!prepare) return value;
+      // A version holds at most 10,000 literal values; more can only come from fact references (outside
+      // our rule format), which are prepared on each use rather than kept.
+      if (typeof value !== 'string' || (!prepared.has(value) && prepared.size >= MAX_PREPARED_VALUES)) return prepare(value);
+      if (!prepared.has(value)) prepared.set(value, prepare(value));
+      return prepared.get(value);
+    };
+    return new Operator(
+      operator.name,
+      (factValue: unknown, value: unknown) => {
+        const eventTime = eventClock.getStore();
+        if (!eventTime) throw new Error(`Operator: ${operator.name} evaluated outside runAtEventTime()`);
+        return operator.evaluate(factValue, operand(value), eventTime);
+      },
+      present(() => true),
+    );
+  });
   return [...stock, ...custom];
 }

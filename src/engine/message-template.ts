@@ -1,13 +1,25 @@
 /**
  * Renders an event's `params.message` for a person: `{{fact}}` and `{{fact.path.to.field}}` are replaced
- * with the values seen during evaluation; everything outside `{{...}}` is kept verbatim. Templates are
- * compiled once (split into literals and pre-parsed paths): rendering runs on every fired rule of every
- * decision, so it must cost less than evaluating the rules.
+ * with the values seen during evaluation; everything outside `{{...}}` is kept. Templates are compiled
+ * once (split into literals and pre-parsed paths): rendering runs on every fired rule of every decision,
+ * so it must cost less than evaluating the rules.
+ *
+ * A message is plain text that customers' and callers' data flows into, read by staff and logged with
+ * every decision: it is at most 500 characters, and holds no control characters and no bidi controls
+ * (which can make a reader see other text than what is there). Markup stays literal text: escaping it
+ * is the job of whatever displays the message (the console renders text). Objects and lists render as a
+ * short summary (`{3 fields}`, `[12 items]`); lists of plain values as the values, up to the limit.
  */
 
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
 const MISSING = 'n/a';
 const MAX_CACHED = 1000;
+/** The longest rendered message; a longer one is cut and ends with an ellipsis. */
+export const MAX_MESSAGE_LENGTH = 500;
+// C0 controls (tab and newline included: a message is one line), DEL, C1 controls, and the bidi
+// embeddings, overrides (U+202A–U+202E) and isolates (U+2066–U+2069).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 export type MessageRenderer = (values: Readonly<Record<string, unknown>>) => string;
 
@@ -44,18 +56,42 @@ export function formatNumber(value: number): string {
   return text;
 }
 
-function formatValue(value: unknown): string {
+function formatScalar(value: unknown): string | undefined {
   if (value === undefined || value === null) return MISSING;
   if (typeof value === 'number') return formatNumber(value);
   if (typeof value === 'string') return value;
   if (typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return value.map(formatValue).join(', ');
   if (value instanceof Date) return Number.isFinite(value.getTime()) ? value.toISOString() : MISSING;
-  try {
-    return JSON.stringify(value) ?? MISSING;
-  } catch {
-    return MISSING;
+  return undefined;
+}
+
+/** Plain values joined (`travel, fitness`), no further than a message can show; else a count. */
+function formatList(items: readonly unknown[]): string {
+  let text = '';
+  for (let index = 0; index < items.length && text.length <= MAX_MESSAGE_LENGTH; index += 1) {
+    const item = formatScalar(items[index]);
+    if (item === undefined) return `[${items.length} items]`;
+    text += index === 0 ? item : `, ${item}`;
   }
+  return text;
+}
+
+function formatValue(value: unknown): string {
+  const scalar = formatScalar(value);
+  if (scalar !== undefined) return scalar;
+  if (Array.isArray(value)) return formatList(value);
+  if (typeof value === 'object' && value !== null) return `{${Object.keys(value).length} fields}`;
+  return MISSING;
+}
+
+/** What a rendered message may hold: no control or bidi characters, at most 500 characters. */
+export function plainText(text: string): string {
+  const clean = text.replace(UNSAFE_CHARACTERS, '');
+  if (clean.length <= MAX_MESSAGE_LENGTH) return clean;
+  let end = MAX_MESSAGE_LENGTH - 1;
+  const last = clean.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1; // never half a surrogate pair
+  return `${clean.slice(0, end)}…`;
 }
 
 /** The value at a pre-split dot path (`residence.city`, `categories.0`), following own properties only. */
@@ -85,11 +121,14 @@ export function compileTemplate(template: string): MessageRenderer {
     last = match.index! + match[0].length;
   }
   literals.push(template.slice(last));
-  if (paths.length === 0) return () => literals[0]!;
+  if (paths.length === 0) {
+    const text = plainText(literals[0]!);
+    return () => text;
+  }
   return (values) => {
     let text = literals[0]!;
     for (let index = 0; index < paths.length; index += 1) text += formatValue(valueAt(values, paths[index]!)) + literals[index + 1]!;
-    return text;
+    return plainText(text);
   };
 }
 

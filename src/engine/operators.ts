@@ -1,8 +1,9 @@
 import { isValidInstant, parseInstant } from '../time/iso-time.js';
 import { DAY_MS } from '../time/durations.js';
-import { checkRegexSafety, MATCH_INPUT_LIMIT } from './regex-safety.js';
+import type { FactType } from '../facts/fact-definition.js';
+import { checkPattern, CompiledPattern, compilePattern, MATCH_INPUT_LIMIT } from './regex-matcher.js';
 
-export { checkRegexSafety, MATCH_INPUT_LIMIT } from './regex-safety.js';
+export { MATCH_INPUT_LIMIT } from './regex-matcher.js';
 
 /**
  * The operators rule conditions may use: json-rules-engine's stock ones and ours. Each carries the check
@@ -12,7 +13,7 @@ export { checkRegexSafety, MATCH_INPUT_LIMIT } from './regex-safety.js';
  */
 
 /** What an operator's `value` is, so that an editor offers the right input: numbers stay numbers. */
-export type ValueKind = 'any' | 'number' | 'list' | 'scalar' | 'range' | 'pattern' | 'instant' | 'days';
+export type ValueKind = 'number' | 'list' | 'scalar' | 'range' | 'pattern' | 'instant' | 'days';
 
 export interface StockOperator {
   readonly name: string;
@@ -20,26 +21,31 @@ export interface StockOperator {
   readonly valueKind: ValueKind;
   /** A message for the rule's author when `value` cannot work with this operator, else `undefined`. */
   checkValue(value: unknown): string | undefined;
+  /**
+   * The declared fact types on which the operator can hold: on any other, the condition could never be
+   * true, so validation refuses it. A path reads a value of no declared type, which only `evaluate` sees.
+   */
+  readonly factTypes: readonly FactType[];
 }
 
 export interface CustomOperator extends StockOperator {
+  /**
+   * Turns a condition's `value` into what `evaluate` receives, once per ruleset version (`matches`: the
+   * compiled pattern); without it, `evaluate` receives the value as written.
+   */
+  prepare?(value: unknown): unknown;
   /** Whether the condition holds; `eventTime` anchors relative operators such as `withinLastDays`. */
   evaluate(factValue: unknown, value: unknown, eventTime: Date): boolean;
 }
 
 /** The longest `withinLastDays` window: 100 years. */
 export const MAX_WITHIN_DAYS = 36500;
-const MAX_VALUE_DEPTH = 32;
+
+const SCALAR_TYPES: readonly FactType[] = ['string', 'number', 'integer', 'boolean'];
+const NUMBER_TYPES: readonly FactType[] = ['number', 'integer'];
 
 const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const isScalar = (value: unknown) => value === null || typeof value === 'string' || typeof value === 'boolean' || isFiniteNumber(value);
-
-function isJsonValue(value: unknown, depth = 0): boolean {
-  if (isScalar(value)) return true;
-  if (depth >= MAX_VALUE_DEPTH || typeof value !== 'object' || value === null) return false;
-  if (Array.isArray(value)) return value.every((item) => isJsonValue(item, depth + 1));
-  return Object.getPrototypeOf(value) === Object.prototype && Object.values(value).every((item) => isJsonValue(item, depth + 1));
-}
 
 /** `[lo, hi]` when `value` is two finite numbers with lo ≤ hi. */
 function asRange(value: unknown): [number, number] | undefined {
@@ -49,21 +55,6 @@ function asRange(value: unknown): [number, number] | undefined {
 }
 
 const asWindowDays = (value: unknown) => (isFiniteNumber(value) && value > 0 && value <= MAX_WITHIN_DAYS ? value : undefined);
-
-// Compiled patterns are reused across decisions; a pattern that is invalid or unsafe (possible only in a
-// rule that skipped validation, e.g. a replay of an old version) is remembered as null and never matches.
-const MAX_CACHED_PATTERNS = 1000;
-const compiledPatterns = new Map<string, RegExp | null>();
-
-function compiledPattern(source: string): RegExp | null {
-  let compiled = compiledPatterns.get(source);
-  if (compiled === undefined) {
-    compiled = checkRegexSafety(source) === undefined ? new RegExp(source) : null;
-    if (compiledPatterns.size >= MAX_CACHED_PATTERNS) compiledPatterns.clear();
-    compiledPatterns.set(source, compiled);
-  }
-  return compiled;
-}
 
 function compareInstants(factValue: unknown, value: unknown, holds: (fact: number, bound: number) => boolean): boolean {
   const fact = parseInstant(factValue);
@@ -80,6 +71,7 @@ export const CUSTOM_OPERATORS: readonly CustomOperator[] = [
   {
     name: 'between',
     valueKind: 'range',
+    factTypes: NUMBER_TYPES,
     description: 'The fact is a number within [lo, hi], both ends included; value: [lo, hi]',
     checkValue: (value) => (asRange(value) ? undefined : '"between" needs [lo, hi]: two numbers with lo ≤ hi'),
     evaluate: (factValue, value) => {
@@ -90,17 +82,21 @@ export const CUSTOM_OPERATORS: readonly CustomOperator[] = [
   {
     name: 'matches',
     valueKind: 'pattern',
-    description: `The fact is a string matching the regular expression (its first ${MATCH_INPUT_LIMIT} characters are tested); value: the pattern`,
-    checkValue: (value) =>
-      typeof value === 'string' ? checkRegexSafety(value) : '"matches" needs a regular expression written as a string',
-    evaluate: (factValue, value) => {
-      if (typeof factValue !== 'string' || typeof value !== 'string') return false;
-      return compiledPattern(value)?.test(factValue.slice(0, MATCH_INPUT_LIMIT)) ?? false;
+    factTypes: ['string'],
+    description: `The fact is a string matching the RE2 regular expression (its first ${MATCH_INPUT_LIMIT} characters are tested); value: the pattern`,
+    checkValue: (value) => {
+      if (typeof value !== 'string') return '"matches" needs a regular expression written as a string';
+      const checked = checkPattern(value);
+      return 'problem' in checked ? checked.problem : undefined;
     },
+    // Compiled once per ruleset version; a pattern RE2 refuses (in a rule that skipped validation) never matches.
+    prepare: (value) => (typeof value === 'string' ? compilePattern(value) : undefined),
+    evaluate: (factValue, pattern) => typeof factValue === 'string' && pattern instanceof CompiledPattern && pattern.test(factValue),
   },
   {
     name: 'before',
     valueKind: 'instant',
+    factTypes: ['string'],
     description: 'The fact, an ISO time, is an instant before the value, an ISO time with offset',
     checkValue: checkInstant('before'),
     evaluate: (factValue, value) => compareInstants(factValue, value, (fact, bound) => fact < bound),
@@ -108,6 +104,7 @@ export const CUSTOM_OPERATORS: readonly CustomOperator[] = [
   {
     name: 'after',
     valueKind: 'instant',
+    factTypes: ['string'],
     description: 'The fact, an ISO time, is an instant after the value, an ISO time with offset',
     checkValue: checkInstant('after'),
     evaluate: (factValue, value) => compareInstants(factValue, value, (fact, bound) => fact > bound),
@@ -115,6 +112,7 @@ export const CUSTOM_OPERATORS: readonly CustomOperator[] = [
   {
     name: 'withinLastDays',
     valueKind: 'days',
+    factTypes: ['string'],
     description: 'The fact, an ISO time, is within the given number of days before the event time (both ends included)',
     checkValue: (value) =>
       asWindowDays(value) === undefined ? `"withinLastDays" needs a number of days above 0 and at most ${MAX_WITHIN_DAYS}` : undefined,
@@ -128,41 +126,57 @@ export const CUSTOM_OPERATORS: readonly CustomOperator[] = [
   },
 ];
 
-const anyJsonValue = (name: string) => (value: unknown) =>
-  isJsonValue(value) ? undefined : `"${name}" needs a JSON value (string, number, boolean, null, array or object)`;
+// Fact values are compared with ===, so an array or object value could never equal one: refused.
 const aNumber = (name: string) => (value: unknown) => (isFiniteNumber(value) ? undefined : `"${name}" needs a number`);
-const anArray = (name: string) => (value: unknown) =>
-  Array.isArray(value) && isJsonValue(value) ? undefined : `"${name}" needs an array of values`;
+const anArrayOfScalars = (name: string) => (value: unknown) =>
+  Array.isArray(value) && value.every(isScalar)
+    ? undefined
+    : `"${name}" needs an array of single values (strings, numbers, booleans or null; no arrays or objects)`;
 const aScalar = (name: string) => (value: unknown) =>
-  isScalar(value) ? undefined : `"${name}" needs a single value (string, number, boolean or null)`;
+  isScalar(value) ? undefined : `"${name}" needs a single value (string, number, boolean or null; use "in" for a list)`;
 
-/** json-rules-engine 7's built-in operators, which it evaluates itself. */
+/** json-rules-engine 7's built-in operators, with the semantics named in semantics.ts (engine-operators.ts). */
 export const STOCK_OPERATORS: readonly StockOperator[] = [
-  { name: 'equal', description: 'The fact equals the value', valueKind: 'any', checkValue: anyJsonValue('equal') },
-  { name: 'notEqual', description: 'The fact differs from the value', valueKind: 'any', checkValue: anyJsonValue('notEqual') },
-  { name: 'lessThan', description: 'The fact is a number below the value', valueKind: 'number', checkValue: aNumber('lessThan') },
+  { name: 'equal', description: 'The fact equals the value', valueKind: 'scalar', checkValue: aScalar('equal'), factTypes: SCALAR_TYPES },
   {
-    name: 'lessThanInclusive',
-    description: 'The fact is a number at most the value',
-    valueKind: 'number',
-    checkValue: aNumber('lessThanInclusive'),
-  },
-  { name: 'greaterThan', description: 'The fact is a number above the value', valueKind: 'number', checkValue: aNumber('greaterThan') },
-  {
-    name: 'greaterThanInclusive',
-    description: 'The fact is a number at least the value',
-    valueKind: 'number',
-    checkValue: aNumber('greaterThanInclusive'),
-  },
-  { name: 'in', description: 'The fact is one of the listed values', valueKind: 'list', checkValue: anArray('in') },
-  { name: 'notIn', description: 'The fact is none of the listed values', valueKind: 'list', checkValue: anArray('notIn') },
-  { name: 'contains', description: 'The fact, an array, holds the value', valueKind: 'scalar', checkValue: aScalar('contains') },
-  {
-    name: 'doesNotContain',
-    description: 'The fact, an array, does not hold the value',
+    name: 'notEqual',
+    description: 'The fact differs from the value',
     valueKind: 'scalar',
-    checkValue: aScalar('doesNotContain'),
+    checkValue: aScalar('notEqual'),
+    factTypes: SCALAR_TYPES,
   },
+  ...(
+    [
+      ['lessThan', 'The fact is a number below the value'],
+      ['lessThanInclusive', 'The fact is a number at most the value'],
+      ['greaterThan', 'The fact is a number above the value'],
+      ['greaterThanInclusive', 'The fact is a number at least the value'],
+    ] as const
+  ).map(([name, description]) => ({ name, description, valueKind: 'number' as const, checkValue: aNumber(name), factTypes: NUMBER_TYPES })),
+  ...(
+    [
+      ['in', 'The fact is one of the listed values'],
+      ['notIn', 'The fact is none of the listed values'],
+    ] as const
+  ).map(([name, description]) => ({
+    name,
+    description,
+    valueKind: 'list' as const,
+    checkValue: anArrayOfScalars(name),
+    factTypes: SCALAR_TYPES,
+  })),
+  ...(
+    [
+      ['contains', 'The fact, an array, holds the value'],
+      ['doesNotContain', 'The fact, an array, does not hold the value'],
+    ] as const
+  ).map(([name, description]) => ({
+    name,
+    description,
+    valueKind: 'scalar' as const,
+    checkValue: aScalar(name),
+    factTypes: ['array'] as const,
+  })),
 ];
 
 /** Every operator name a rule may use. */

@@ -67,7 +67,8 @@ export class ReferenceRuleset implements RulesetEvaluator {
   }
 }
 
-function toEngineRule(rule: Rule): RuleProperties {
+/** A rule as json-rules-engine takes it. */
+export function toEngineRule(rule: Rule): RuleProperties {
   return {
     name: rule.name,
     priority: rule.priority ?? 1,

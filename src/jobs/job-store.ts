@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection } from '../db/ensure-collection.js';
 import { isDuplicateKey } from '../db/database-errors.js';
+import { LeaseStore, type Lease } from '../db/lease-store.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
 
@@ -22,12 +23,6 @@ export interface JobRun {
 }
 
 type RunDoc = Omit<JobRun, 'id'> & { _id: string };
-interface LeaseDoc {
-  _id: string;
-  holder: string;
-  runId: string;
-  expiresAt: Date;
-}
 interface StateDoc {
   _id: string;
   value: Record<string, unknown>;
@@ -41,7 +36,7 @@ interface StateDoc {
  */
 export class JobStore {
   private readonly runs: Model<RunDoc>;
-  private readonly leases: Model<LeaseDoc>;
+  private readonly leases: LeaseStore;
   private readonly states: Model<StateDoc>;
 
   constructor(connection: Connection) {
@@ -65,10 +60,7 @@ export class JobStore {
     runSchema.index({ job: 1, startedAt: -1 });
     runSchema.index({ startedAt: 1 });
     this.runs = connection.model<RunDoc>('JobRun', runSchema);
-    this.leases = connection.model<LeaseDoc>(
-      'JobLease',
-      new Schema<LeaseDoc>({ _id: String, holder: String, runId: String, expiresAt: Date }, { ...options, collection: 'job_leases' }),
-    );
+    this.leases = new LeaseStore(connection, 'JobLease', 'job_leases');
     this.states = connection.model<StateDoc>(
       'JobState',
       new Schema<StateDoc>({ _id: String, value: Schema.Types.Mixed, updatedAt: Date }, { ...options, collection: 'job_state' }),
@@ -76,7 +68,7 @@ export class JobStore {
   }
 
   async init(): Promise<void> {
-    await Promise.all([ensureCollection(this.runs), ensureCollection(this.leases), ensureCollection(this.states)]);
+    await Promise.all([ensureCollection(this.runs), this.leases.init(), ensureCollection(this.states)]);
   }
 
   /** Inserts a run; answers false when a run with that id exists (another instance took the slot). */
@@ -120,35 +112,21 @@ export class JobStore {
     return (await this.runs.deleteMany({ startedAt: { $lt: cutoff } })).deletedCount;
   }
 
-  /**
-   * Takes the job's lease for `ttlMs` unless someone holds an unexpired one. An expired lease (its
-   * holder crashed) is removed first, conditionally on its exact expiry so a fresh one is never removed.
-   */
-  async acquireLease(job: string, holder: string, runId: string, ttlMs: number, now = new Date()): Promise<boolean> {
-    const existing = await this.leases.findById(job).lean();
-    if (existing && existing.expiresAt > now) return false;
-    if (existing) await this.leases.deleteOne({ _id: job, expiresAt: existing.expiresAt, holder: existing.holder });
-    try {
-      await this.leases.create({ _id: job, holder, runId, expiresAt: new Date(now.getTime() + ttlMs) });
-      return true;
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
+  /** Takes the job's lease for `ttlMs` unless someone holds an unexpired one (see LeaseStore). */
+  acquireLease(job: string, holder: string, runId: string, ttlMs: number, now = new Date()): Promise<boolean> {
+    return this.leases.acquire(job, holder, runId, ttlMs, now);
   }
 
-  async renewLease(job: string, holder: string, ttlMs: number): Promise<boolean> {
-    const result = await this.leases.updateOne({ _id: job, holder }, { $set: { expiresAt: new Date(Date.now() + ttlMs) } });
-    return result.matchedCount === 1;
+  renewLease(job: string, holder: string, ttlMs: number): Promise<boolean> {
+    return this.leases.renew(job, holder, ttlMs);
   }
 
-  async releaseLease(job: string, holder: string): Promise<void> {
-    await this.leases.deleteOne({ _id: job, holder });
+  releaseLease(job: string, holder: string): Promise<void> {
+    return this.leases.release(job, holder);
   }
 
-  async activeLease(job: string, now = new Date()): Promise<LeaseDoc | undefined> {
-    const lease = await this.leases.findById(job).lean();
-    return lease && lease.expiresAt > now ? lease : undefined;
+  activeLease(job: string, now = new Date()): Promise<Lease | undefined> {
+    return this.leases.active(job, now);
   }
 
   async getState<T extends Record<string, unknown>>(key: string): Promise<T | undefined> {

@@ -10,9 +10,9 @@ import { DefaultEngineRuleset } from '../helpers/default-engine-ruleset.js';
 import { generateDecisionInput, generateRuleset, integer, mulberry32, type Rng } from '../helpers/generators.js';
 
 /**
- * The rules a client writes for json-rules-engine as it comes (its default JSONPath resolver) must fire
- * the same way in our evaluator: the benchmark's `jre-default` engine is only a fair yardstick if it
- * answers what `compiled` answers. Whole explanations are compared with ReferenceRuleset in
+ * json-rules-engine with its default options (its JSONPath resolver) running our operators must fire the
+ * same rules as our evaluator: the benchmark's `jre-default` engine is only a fair yardstick if it answers
+ * what `compiled` answers. (How our semantics differ from stock json-rules-engine: stock-engine.test.ts.) Whole explanations are compared with ReferenceRuleset in
  * evaluator-differential.test.ts; json-rules-engine's bare run has none, so here the fired rules are.
  */
 
@@ -52,7 +52,7 @@ async function compare(rules: readonly Rule[], inputs: number, rng: Rng): Promis
   return { fired, disagreements };
 }
 
-describe('compiled evaluator against json-rules-engine with its default options', function () {
+describe('compiled evaluator against json-rules-engine with its default options and our operators', function () {
   this.timeout(120_000);
 
   const shippedTitle = `when ${SHIPPED_INPUTS.toLocaleString('en-US')} generated profiles and events go through the shipped rulesets`;

@@ -1,29 +1,21 @@
-import { Engine, type RuleProperties } from 'json-rules-engine';
+import { Engine } from 'json-rules-engine';
 import { engineOperators, runAtEventTime } from '../../src/engine/engine-operators.js';
 import type { Rule } from '../../src/engine/rule-schema.js';
+import { toEngineRule } from '../../src/engine/reference-ruleset.js';
 
 /**
- * json-rules-engine as it comes (the benchmark's `jre-default` engine, the differential test's second
- * yardstick beside ReferenceRuleset) — its default JSONPath path resolver (jsonpath-plus, which
- * reads the rules' `$.a.b` paths too) — with only what the rules need to run at all: undefined facts
- * allowed and our operators registered. No explanations are built and no messages rendered: this is
- * the bare engine run, the cheapest thing json-rules-engine can be asked to do for these rules.
+ * json-rules-engine with its default options (the benchmark's `jre-default` engine, the differential
+ * test's second yardstick beside ReferenceRuleset) — its default JSONPath path resolver (jsonpath-plus,
+ * which reads the rules' `$.a.b` paths too) — running our semantics (lender-rules/1): undefined facts
+ * allowed and our operators registered in place of its stock ones (StockEngine, in stock-engine.ts, is
+ * json-rules-engine's own semantics). No explanations are built and no messages rendered: this is the
+ * bare engine run, the cheapest thing json-rules-engine can be asked to do for these rules.
  */
 export class DefaultEngineRuleset {
   private readonly engine: Engine;
 
   constructor(rules: readonly Rule[]) {
-    this.engine = new Engine(
-      rules.map(
-        (rule): RuleProperties => ({
-          name: rule.name,
-          priority: rule.priority ?? 1,
-          conditions: rule.conditions as RuleProperties['conditions'],
-          event: { type: rule.event.type, params: rule.event.params },
-        }),
-      ),
-      { allowUndefinedFacts: true },
-    );
+    this.engine = new Engine(rules.map(toEngineRule), { allowUndefinedFacts: true });
     for (const operator of engineOperators()) this.engine.addOperator(operator);
   }
 

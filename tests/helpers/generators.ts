@@ -3,6 +3,8 @@ import type { DecisionEvent } from '../../src/facts/decision-event.js';
 import type { ProfileDocument } from '../../src/features/profiles/profile-schema.js';
 import type { Condition, LeafCondition, Rule } from '../../src/engine/rule-schema.js';
 import { DAY_MS } from '../../src/time/durations.js';
+import { ruleProblems } from '../../src/engine/rule-validator.js';
+import { FACTS_BY_NAME } from '../../src/facts/fact-library.js';
 
 /**
  * Seeded generators of valid inputs for property and differential tests: profiles, decision events,
@@ -179,7 +181,8 @@ export function generateProfile(rng: Rng): ProfileDocument {
         riskAppetite: pick(rng, RISK_APPETITES),
         channel: pick(rng, CHANNELS),
         vip: chance(rng, 0.2),
-        segment: integer(rng, 1, 5),
+        // Some feeds send numbers as strings: numeric comparisons never read them as numbers (lender-rules/1).
+        segment: chance(rng, 0.3) ? String(integer(rng, 1, 5)) : integer(rng, 1, 5),
       },
       0.6,
     );
@@ -199,6 +202,7 @@ export function generateEvent(rng: Rng): DecisionEvent {
   if (chance(rng, 0.5)) event.channel = pick(rng, CHANNELS);
   if (chance(rng, 0.3)) event.merchantCategory = pick(rng, ['travel', 'electronics', 'gambling']);
   if (chance(rng, 0.2)) event.firstTime = chance(rng, 0.5);
+  if (chance(rng, 0.3)) event.partnerScore = chance(rng, 0.5) ? String(integer(rng, 300, 900)) : integer(rng, 300, 900);
   return event;
 }
 
@@ -282,7 +286,6 @@ const TARGETS: readonly Target[] = [
   str('basic', ['1990-01-01'], '$.birthDate'),
   str('basic', ['x'], '$.nickname'),
   { fact: 'basic', path: '$.residence', kind: 'object' },
-  { fact: 'basic', kind: 'object' },
   num('company', 0, 600, '$.employees'),
   str('company', INDUSTRIES, '$.industry'),
   str(
@@ -331,6 +334,7 @@ const TARGETS: readonly Target[] = [
   { fact: 'event', path: '$.location', kind: 'object' },
   str('event', ['travel', 'gambling'], '$.merchantCategory'),
   { fact: 'event', path: '$.firstTime', kind: 'boolean' },
+  num('event', 300, 900, '$.partnerScore'),
 ];
 
 const OPERATORS_BY_KIND: Record<Kind, readonly string[]> = {
@@ -358,7 +362,7 @@ const ALL_OPERATORS = [
   'after',
   'withinLastDays',
 ];
-/** Patterns that pass the ReDoS check. */
+/** Valid RE2 patterns within the size limit. */
 const PATTERNS = ['^d-', 'an', '^(sme|individual)$', '^[A-Z]{3}$', 'Shen', '^2026-1[01]', '\\d{3}', 'travel|fitness', '^[a-z]+$', 'new'];
 const INSTANTS = [
   '2026-11-01T00:00:00+08:00',
@@ -412,11 +416,20 @@ function valueFor(rng: Rng, operator: string, target: Target): unknown {
     case 'withinLastDays':
       return pick(rng, [1, 7, 30, 90, 365, 3650, 0.5]);
     default:
-      return chance(rng, 0.1) ? [scalar(), scalar()] : scalar();
+      return scalar();
   }
 }
 
+/** A leaf that passes validation: drawn again until the validator accepts it (e.g. an operator that fits its fact's type). */
 function generateLeaf(rng: Rng): LeafCondition {
+  for (;;) {
+    const leaf = drawLeaf(rng);
+    const rule: Rule = { name: 'leaf', conditions: { all: [leaf] }, event: { type: 'tag', params: { tag: 'leaf' } } };
+    if (ruleProblems([rule], FACTS_BY_NAME).length === 0) return leaf;
+  }
+}
+
+function drawLeaf(rng: Rng): LeafCondition {
   const target = pick(rng, TARGETS);
   const operator = chance(rng, 0.8) ? pick(rng, OPERATORS_BY_KIND[target.kind]) : pick(rng, ALL_OPERATORS);
   const leaf: LeafCondition = { fact: target.fact, operator, value: valueFor(rng, operator, target) };
@@ -445,7 +458,7 @@ const PLACEHOLDERS = [
   '{{age}}',
   '{{eventDistanceFromResidenceKm}}',
   '{{basic.residence.city}}',
-  '{{interests}}',
+  '{{interests.0}}',
   '{{event.amount}}',
   '{{financials.monthlyIncome}}',
   '{{lateNightActivityShare30d}}',

@@ -11,6 +11,7 @@ import { DecisionLogStore } from '../../src/features/decisions/decision-log-stor
 import { DecisionLogWriter, LogWriteRefused } from '../../src/features/decisions/decision-log-writer.js';
 import { sealableRecord, type DecisionCore, type LoggableRecord } from '../../src/features/decisions/decision-record.js';
 import { freshDbName } from '../helpers/test-app.js';
+import { UNKEYED } from '../../src/crypto/evidence-key.js';
 
 function record(decisionId: string, padding = ''): LoggableRecord {
   const core: DecisionCore = {
@@ -37,7 +38,7 @@ function record(decisionId: string, padding = ''): LoggableRecord {
     explanations: [],
     messages: {},
   };
-  return sealableRecord(core, personal, null);
+  return sealableRecord(core, personal, null, UNKEYED);
 }
 
 /** The writer refuses with a domain error; this is what the HTTP layer answers for it. */

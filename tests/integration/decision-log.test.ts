@@ -3,9 +3,7 @@ import { createHash } from 'node:crypto';
 import { startTestApp, bearer, issueKey, openTestDatabase, type TestApp } from '../helpers/test-app.js';
 import { editLogEntry } from '../helpers/log-entry-editing.js';
 import type { Database } from '../../src/db/database.js';
-import { DecisionLogStore } from '../../src/features/decisions/decision-log-store.js';
-import { SealStore } from '../../src/features/decisions/seal-store.js';
-import { DecisionSealer } from '../../src/features/decisions/decision-sealer.js';
+import { testSealer } from '../helpers/sealing.js';
 
 const RESIDENCE = { city: 'Guangzhou', lat: 23.13, lon: 113.26 };
 
@@ -19,8 +17,7 @@ describe('Decision log', () => {
 
   /** Seals everything logged so far, as the minute job would once the entries are old enough. */
   async function sealAll(): Promise<void> {
-    const sealer = new DecisionSealer(new DecisionLogStore(database.connection), new SealStore(database.connection), 'test', 0);
-    await sealer.sealDue();
+    await testSealer(database).sealDue();
   }
   const verify = async () => (await app.http().get('/v1/audit/verify').set(compliance)).body;
 

@@ -223,6 +223,43 @@ describe('POST /v1/decisions', () => {
     });
   });
 
+  describe('messages', () => {
+    const city = '<img src=x onerror=alert(1)>\u001b[2J\u202e';
+    before(async () => {
+      const admin = bearer(app.adminKey);
+      await app.http().post('/v1/rulesets').set(admin).send({ id: 'text-alerts', kind: 'fraud' }).expect(201);
+      const rules = [
+        {
+          name: 'always',
+          conditions: { all: [{ fact: 'type', operator: 'equal', value: 'individual' }] },
+          event: {
+            type: 'alert',
+            params: { code: 'SEEN', severity: 'low', message: 'from {{basic.residence.city}} via {{event.channel}}' },
+          },
+        },
+      ];
+      await app.http().put('/v1/rulesets/text-alerts/draft').set(admin).send({ rules, tests: [] }).expect(200);
+      await app.http().post('/v1/rulesets/text-alerts/versions').set(admin).expect(201);
+      await app
+        .http()
+        .put('/v1/profiles/C-MARKUP')
+        .set(feed)
+        .send({ ...homeProfile, basic: { ...homeProfile.basic, residence: { ...GUANGZHOU, city } } })
+        .expect(201);
+    });
+
+    it('when a city holds markup, an escape sequence and a bidi override and the channel holds markup, then the message is their text without the control characters', async () => {
+      const res = await decide({
+        profileId: 'C-MARKUP',
+        event: { type: 'login', at: '2026-11-21T10:00:00+08:00', channel: '<svg onload=alert(1)>' },
+        rulesets: ['text-alerts'],
+      });
+
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body.alerts[0].message).to.equal('from <img src=x onerror=alert(1)>[2J via <svg onload=alert(1)>');
+    });
+  });
+
   describe('pinned versions and replay', () => {
     before(async () => {
       // Version 2 of fraud-alerts tolerates events up to 3,000 km away.
@@ -274,7 +311,8 @@ describe('POST /v1/decisions', () => {
       expect(replay.body.differences).to.deep.equal([]);
     });
 
-    it('when the logged facts were altered, then replay reports the differences', async () => {
+    /** A decision of C-NIGHT on fraud-alerts 1, logged, then its log entry edited as `edit` says. */
+    async function loggedThenEdited(edit: Parameters<typeof editLogEntry>[2]): Promise<string> {
       const res = await decide({
         profileId: 'C-NIGHT',
         event: beijingApplication,
@@ -282,11 +320,51 @@ describe('POST /v1/decisions', () => {
         versions: { 'fraud-alerts': 1 },
       });
       const database = await openTestDatabase(app);
-      await editLogEntry(database.connection.db!, res.body.decisionId, ({ personal }) => {
+      await editLogEntry(database.connection.db!, res.body.decisionId, edit);
+      await database.close();
+      return res.body.decisionId;
+    }
+
+    it('when a decision is logged, then its engine names the semantics lender-rules/1, and its replay evaluates with them', async () => {
+      const res = await decide({ profileId: 'C-NIGHT', event: beijingApplication, rulesets: ['fraud-alerts'] });
+
+      const logged = await app.http().get(`/v1/decisions/${res.body.decisionId}`).set(compliance);
+      const replay = await app.http().post(`/v1/decisions/${res.body.decisionId}/replay`).set(compliance);
+
+      expect(logged.body.engine).to.include({ semantics: 'lender-rules/1' });
+      expect(logged.body.engine.name).not.to.match(/json-rules-engine [0-9.]+ semantics/);
+      expect(replay.status).to.equal(200);
+      expect(replay.body).to.include({ identical: true, semantics: 'lender-rules/1' });
+    });
+
+    it('when the log entry names semantics this service does not evaluate, then replay is refused with 409 naming them', async () => {
+      const decisionId = await loggedThenEdited(({ core }) => {
+        core.engine = { name: 'json-rules-engine', version: '7.3.1', semantics: 'json-rules-engine/7.3.1' };
+      });
+
+      const replay = await app.http().post(`/v1/decisions/${decisionId}/replay`).set(compliance);
+
+      expect(replay.status).to.equal(409);
+      expect(replay.body.error.code).to.equal('CONFLICT');
+      expect(replay.body.error.message).to.contain('"json-rules-engine/7.3.1"').and.contain('lender-rules/1');
+    });
+
+    it('when the entry was logged before the semantics had a name, then it is replayed as lender-rules/1, identical', async () => {
+      const decisionId = await loggedThenEdited(({ core }) => {
+        core.engine = { name: 'compiled-closures (json-rules-engine 7.3.1 semantics)', version: '7.3.1' };
+      });
+
+      const replay = await app.http().post(`/v1/decisions/${decisionId}/replay`).set(compliance);
+
+      expect(replay.status).to.equal(200);
+      expect(replay.body).to.include({ identical: true, semantics: 'lender-rules/1' });
+    });
+
+    it('when the logged facts were altered, then replay reports the differences', async () => {
+      const decisionId = await loggedThenEdited(({ personal }) => {
         (personal.facts as Record<string, unknown>).eventDistanceFromResidenceKm = 5;
       });
-      await database.close();
-      const replay = await app.http().post(`/v1/decisions/${res.body.decisionId}/replay`).set(compliance);
+      const replay = await app.http().post(`/v1/decisions/${decisionId}/replay`).set(compliance);
       expect(replay.body.identical).to.equal(false);
       expect(replay.body.differences.map((d: { path: string }) => d.path)).to.include('/outcome');
     });
@@ -341,8 +419,9 @@ describe('POST /v1/decisions', () => {
 
     it('when the budget runs out before the decision is logged, then its work stops: no log entry, no velocity count, no tags', async () => {
       await app.http().put('/v1/profiles/C-LATE').set(feed).send(homeProfile).expect(201);
-      const real = ProfileStore.prototype.get;
-      const slowRead = sinon.stub(ProfileStore.prototype, 'get').callsFake(async function (this: ProfileStore, profileId) {
+      // The decision reads the profile with its subject (the pseudonym its entry is logged under).
+      const real = ProfileStore.prototype.withSubject;
+      const slowRead = sinon.stub(ProfileStore.prototype, 'withSubject').callsFake(async function (this: ProfileStore, profileId) {
         await new Promise((resolve) => setTimeout(resolve, 400));
         return real.call(this, profileId);
       });

@@ -66,8 +66,27 @@ describe('Jobs', () => {
     });
 
     it('when a job is already running, then a second run now is refused with 409', async () => {
-      const first = await app.http().post('/v1/jobs/retag/run').set(bearer(app.adminKey));
-      const second = await app.http().post('/v1/jobs/retag/run').set(bearer(app.adminKey));
+      // The first run is held in its first database read, so that the second request surely finds it
+      // running (a retag over a few profiles could otherwise finish before the second request arrives).
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const realCount = ProfileStore.prototype.count;
+      const count = sinon.stub(ProfileStore.prototype, 'count').callsFake(async function (this: ProfileStore) {
+        await held;
+        return realCount.call(this);
+      });
+      let first: { status: number };
+      let second: { status: number };
+      try {
+        first = await app.http().post('/v1/jobs/retag/run').set(bearer(app.adminKey));
+        for (let i = 0; i < 100 && !count.called; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+        second = await app.http().post('/v1/jobs/retag/run').set(bearer(app.adminKey));
+      } finally {
+        release();
+        count.restore();
+      }
       expect(first.status).to.equal(202);
       expect(second.status).to.equal(409);
       for (

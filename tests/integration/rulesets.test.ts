@@ -99,7 +99,7 @@ describe('Rulesets API', () => {
         matches: 'pattern',
         before: 'instant',
         withinLastDays: 'days',
-        equal: 'any',
+        equal: 'scalar',
       });
       for (const operator of res.body.operators) expect(operator.description, operator.name).to.be.a('string').and.not.empty;
     });
@@ -204,17 +204,56 @@ describe('Rulesets API', () => {
         rules: [highIncomeRule, highIncomeRule],
         path: '/rules/1/name',
       },
-      {
-        name: 'a catastrophic regular expression',
+      // '^(a+)+$', refused here before, is harmless on RE2: a back-reference is what RE2 cannot run.
+      ...[
+        { what: 'a back-reference', value: '^(a+)\\1$', message: /back-reference/ },
+        { what: 'a lookahead', value: '^(?=.*\\d)\\w+$', message: /lookahead or lookbehind, which RE2 does not support/ },
+      ].map(({ what, value, message }) => ({
+        name: `a regular expression with ${what}`,
         rules: [
           {
             name: 'r',
-            conditions: { all: [{ fact: 'basic', path: '$.occupation', operator: 'matches', value: '^(a+)+$' }] },
+            conditions: { all: [{ fact: 'basic', path: '$.occupation', operator: 'matches', value }] },
             event: { type: 'tag', params: { tag: 't' } },
           },
         ],
         path: '/rules/0/conditions/all/0/value',
+        message,
+      })),
+      {
+        name: "regular expressions past the ruleset's size budget (11 of size 92)",
+        rules: [
+          {
+            name: 'r',
+            conditions: {
+              any: Array.from({ length: 11 }, (_, index) => ({
+                fact: 'attributes',
+                path: '$.note',
+                operator: 'matches',
+                value: `(?:.{0,4}a){1,4}x${index}y`,
+              })),
+            },
+            event: { type: 'tag', params: { tag: 't' } },
+          },
+        ],
+        path: '/rules/0/conditions/any/10/value',
+        message: /total size of 10\d\d here; at most 1000 are allowed \(this pattern: 93\)/,
       },
+      ...[
+        { what: 'list', placeholder: 'activity', type: 'array' },
+        { what: 'object', placeholder: 'basic', type: 'object' },
+      ].map(({ what, placeholder, type }) => ({
+        name: `a message placeholder naming a whole ${what} ({{${placeholder}}})`,
+        rules: [
+          {
+            name: 'r',
+            conditions: { all: [{ fact: 'age', operator: 'greaterThan', value: 3 }] },
+            event: { type: 'alert', params: { code: 'X', severity: 'low', message: `seen {{${placeholder}}}` } },
+          },
+        ],
+        path: '/rules/0/event/params/message',
+        message: new RegExp(`\\{\\{${placeholder}\\}\\} names a fact of type ${type}`),
+      })),
       {
         name: 'nesting deeper than the limit',
         rules: [
@@ -266,6 +305,30 @@ describe('Rulesets API', () => {
         path: '/rules/0/event/params/message',
       },
       {
+        name: 'an operator that does not fit the fact type (contains on the string fact type)',
+        rules: [
+          {
+            name: 'r',
+            conditions: { all: [{ fact: 'type', operator: 'contains', value: 'sme' }] },
+            event: { type: 'tag', params: { tag: 't' } },
+          },
+        ],
+        path: '/rules/0/conditions/all/0/operator',
+        message: /never holds on fact "type", a string/,
+      },
+      {
+        name: 'a matches pattern written as a literal with flags',
+        rules: [
+          {
+            name: 'r',
+            conditions: { all: [{ fact: 'attributes', path: '$.segment', operator: 'matches', value: '/^vip$/i' }] },
+            event: { type: 'tag', params: { tag: 't' } },
+          },
+        ],
+        path: '/rules/0/conditions/all/0/value',
+        message: /flags such as "i" are not supported/,
+      },
+      {
         name: 'a value that is an object (a fact reference)',
         rules: [
           {
@@ -293,6 +356,45 @@ describe('Rulesets API', () => {
       const res = await saveDraft('validation', { rules });
       expect(res.status).to.equal(400);
       expect(res.body.error.details[0].path).to.equal('/rules');
+    });
+
+    it('when a ruleset holds more than 300 matches conditions, then 400 at /rules before any pattern is compiled', async () => {
+      const rules = Array.from({ length: 7 }, (_, rule) => ({
+        name: `r-${rule}`,
+        conditions: {
+          any: Array.from({ length: 50 }, (_, leaf) => ({
+            fact: 'attributes',
+            path: '$.note',
+            operator: 'matches',
+            value: `^${rule}-${leaf}$`,
+          })),
+        },
+        event: { type: 'tag', params: { tag: 't' } },
+      }));
+      const res = await saveDraft('validation', { rules });
+      expect(res.status).to.equal(400);
+      expect(res.body.error.details).to.deep.equal([
+        { path: '/rules', message: 'a ruleset may hold at most 300 "matches" conditions (has 350)' },
+      ]);
+    });
+
+    it('when patterns the old analysis refused are saved (IPv4, domains, number lists, alternatives repeated), then they are accepted', async () => {
+      const patterns = [
+        '(北京|上海)+',
+        '^((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)$',
+        '^([a-z0-9-]+\\.)+[a-z]{2,}$',
+        '^(\\d+,)*\\d+$',
+      ];
+      const rules = [
+        {
+          name: 'r',
+          conditions: { any: patterns.map((value) => ({ fact: 'attributes', path: '$.note', operator: 'matches', value })) },
+          event: { type: 'tag', params: { tag: 't', message: 'note {{attributes.note}}' } },
+        },
+      ];
+      await createRuleset('patterns');
+      const res = await saveDraft('patterns', { rules });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
     });
 
     it('when a draft is rejected, then the stored draft is unchanged', async () => {

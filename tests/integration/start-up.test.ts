@@ -49,4 +49,29 @@ describe('start-up', () => {
     expect(adminKeyWarnings(withKey)).to.deep.equal([]);
     expect(adminKeyWarnings(afterwards)).to.deep.equal([]);
   });
+
+  it('when DECISION_SEAL_KEY is unset, then the start warns that the log is evident only against whoever cannot recompute hashes; when set, it does not', async () => {
+    const sealKeyWarnings = (lines: Record<string, unknown>[]) =>
+      lines.filter((line) => line.level === 'warn' && String(line.message).startsWith('DECISION_SEAL_KEY is not set'));
+    const unkeyed = await startAndStop(freshDbName('unkeyed'));
+    const keyed = await startAndStop(freshDbName('keyed'), { DECISION_SEAL_KEY: 'start-up-test-seal-key-0123456789abcdef' });
+
+    expect(sealKeyWarnings(unkeyed)).to.have.length(1);
+    expect(sealKeyWarnings(unkeyed)[0]!.message).to.contain('cannot recompute');
+    expect(sealKeyWarnings(keyed)).to.deep.equal([]);
+  });
+
+  it('when a seal is written, then its number and hash go to the service log (to keep outside the database)', async () => {
+    // The shutdown seals the audit events of the start (the bootstrap key's creation) at once with no lag.
+    const lines = await startAndStop(freshDbName('sealline'), {
+      BOOTSTRAP_ADMIN_KEY: 'start-up-test-admin-key-0123456789',
+      DECISION_SEAL_LAG_MS: '0',
+    });
+
+    const sealed = lines.filter((line) => line.message === 'decision log sealed');
+    expect(sealed).to.have.length(1);
+    expect(sealed[0]).to.include({ level: 'info', seal: 1, entries: 0 });
+    expect(sealed[0]!.hash).to.match(/^[0-9a-f]{64}$/);
+    expect(sealed[0]!.events).to.be.above(0);
+  });
 });

@@ -50,6 +50,43 @@ describe('loadConfig()', () => {
     expect(() => loadConfig({ RESPONSE_VALIDATION: 'yes' })).to.throw(ConfigError, /RESPONSE_VALIDATION must be true or false/);
   });
 
+  it('when nothing is set for background simulations, then one runs per instance, three per key, a 30 s lease and 30 days kept; bounds are checked', () => {
+    expect(loadConfig({}).simulations).to.deep.equal({
+      inlineLimit: 10_000,
+      concurrency: 1,
+      queuePerKey: 3,
+      leaseMs: 30_000,
+      retentionDays: 30,
+    });
+    expect(loadConfig({ SIMULATION_CONCURRENCY: '0' }).simulations.concurrency).to.equal(0);
+    let error: unknown;
+    try {
+      loadConfig({
+        SIMULATION_CONCURRENCY: '17',
+        SIMULATION_QUEUE_PER_KEY: '0',
+        SIMULATION_LEASE_MS: '500',
+        SIMULATION_RETENTION_DAYS: 'x',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems.join('\n'))
+      .to.contain('SIMULATION_CONCURRENCY')
+      .and.contain('SIMULATION_QUEUE_PER_KEY')
+      .and.contain('SIMULATION_LEASE_MS')
+      .and.contain('SIMULATION_RETENTION_DAYS');
+  });
+
+  it('when DECISION_SEAL_KEY is shorter than 32 characters, then it is refused; when long enough, it is kept', () => {
+    expect(() => loadConfig({ DECISION_SEAL_KEY: 'too-short-a-secret' })).to.throw(
+      ConfigError,
+      /DECISION_SEAL_KEY must be at least 32 characters/,
+    );
+    const key = 'a-seal-key-of-at-least-32-characters-0123';
+    expect(loadConfig({ DECISION_SEAL_KEY: key }).decisionSealKey).to.equal(key);
+    expect(loadConfig({}).decisionSealKey).to.equal(undefined);
+  });
+
   it('when the review threshold exceeds the decline threshold, then it is refused', () => {
     expect(() => loadConfig({ OUTCOME_REVIEW_SCORE: '80', OUTCOME_DECLINE_SCORE: '70' })).to.throw(ConfigError, /OUTCOME_REVIEW_SCORE/);
   });

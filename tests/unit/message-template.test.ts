@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { buildFactContext, computeFacts } from '../../src/facts/fact-library.js';
-import { formatNumber, renderMessage } from '../../src/engine/message-template.js';
+import { formatNumber, MAX_MESSAGE_LENGTH, renderMessage } from '../../src/engine/message-template.js';
 
 interface TemplateFixtures {
   values: Record<string, unknown>;
@@ -31,6 +31,46 @@ describe('renderMessage', () => {
     const message = renderMessage('{{eventDistanceFromResidenceKm}} km from residence at {{eventLocalHour}}h', facts);
 
     expect(message).to.equal('1,888 km from residence at 1h');
+  });
+});
+
+describe('renderMessage: plain text, bounded', () => {
+  it('when a value holds markup, control characters and bidi controls, then they are removed and the markup stays literal text', () => {
+    const city = '<img src=x onerror=alert(1)>\u001b[2J\u202e';
+
+    const message = renderMessage('lives in {{basic.residence.city}}\u2066!', { basic: { residence: { city } } });
+
+    expect(message).to.equal('lives in <img src=x onerror=alert(1)>[2J!');
+  });
+
+  it('when C0, DEL, C1 and every bidi embedding, override and isolate appear, then none is left', () => {
+    const unsafe = ['\u0000', '\t', '\n', '\u001f', '\u007f', '\u0085', '\u009f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e'];
+    unsafe.push('\u2066', '\u2067', '\u2068', '\u2069');
+
+    expect(renderMessage('a{{note}}b', { note: unsafe.join('') })).to.equal('ab');
+  });
+
+  it('when the rendered message is longer than 500 characters, then it is cut to 500 ending with an ellipsis', () => {
+    const message = renderMessage('note: {{note}}', { note: 'x'.repeat(2000) });
+
+    expect(message).to.have.length(MAX_MESSAGE_LENGTH);
+    expect(message).to.equal(`note: ${'x'.repeat(493)}…`);
+  });
+
+  it('when a value is an object or a list of objects, then it renders as a short summary, not as JSON', () => {
+    const activity = Array.from({ length: 50_000 }, (_, index) => ({ at: '2026-11-01T00:00:00Z', kind: 'login', deviceId: `d-${index}` }));
+
+    const message = renderMessage('{{activity}} / {{basic}}', { activity, basic: { residence: {}, gender: 'f', education: 'x' } });
+
+    expect(message).to.equal('[50000 items] / {3 fields}');
+  });
+
+  it('when a list of plain values is very long, then only what fits is rendered', () => {
+    const message = renderMessage('{{interests}}', { interests: Array.from({ length: 100_000 }, () => 'travel') });
+
+    expect(message)
+      .to.have.length(MAX_MESSAGE_LENGTH)
+      .and.match(/^travel, travel, .*…$/);
   });
 });
 

@@ -14,7 +14,7 @@ import type { ruleSchema } from '../../engine/rule-schema.js';
 import type { rulesetTestSchema } from '../../features/rulesets/draft-schema.js';
 import type { factListSchema } from '../../features/facts/fact-schema.js';
 import type { auditEventSchema } from '../../features/audit/audit-schema.js';
-import type { verifyReportSchema } from '../../features/decisions/log-verification-routes.js';
+import type { verifyReportSchema } from '../../features/decisions/verify-report.js';
 import type { storedProfileSchema } from '../../features/profiles/profile-schema.js';
 import type { jobViewSchema, runSchema } from '../../jobs/job-routes.js';
 import type { overviewSchema } from '../../features/reports/overview-report.js';

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection } from '../../db/ensure-collection.js';
+import { canonicalJson } from '../../json/canonical-json.js';
 import type { AuditData, AuditEventType, AuditSubject } from './audit-events.js';
 
 /** Who did something: an API key, or the service itself (`system`) for shipped data and jobs. */
@@ -22,6 +23,9 @@ export interface AuditEventQuery {
   to?: Date;
 }
 
+/** An event as stored, with its hash (HMAC with the seal key, or SHA-256), which seals cover. */
+export type HashedAuditEvent = AuditEvent & { hash: string | null };
+
 /** As stored: every event was typed when it was recorded (insert-only), so reads give the union back. */
 interface AuditEventDoc {
   _id: string;
@@ -30,6 +34,14 @@ interface AuditEventDoc {
   at: Date;
   subject: { kind: string; id: string };
   data: object;
+  /** Null on events recorded before events were hashed. */
+  hash: string | null;
+}
+
+/** What an event's hash covers: all of it, as canonical JSON. */
+export function auditEventHashText(event: AuditEvent): string {
+  const { id, type, actor, at, subject, data } = event;
+  return canonicalJson({ id, type, actor, at: at.toISOString(), subject, data });
 }
 
 /** The audit trail of changes. Insert-only: nothing updates or deletes an event. */
@@ -45,6 +57,7 @@ export class AuditEventStore {
         at: { type: Date, required: true },
         subject: { kind: String, id: String },
         data: { type: Schema.Types.Mixed, default: {} },
+        hash: { type: String, default: null },
       },
       { versionKey: false, collection: 'audit_events', minimize: false },
     );
@@ -58,9 +71,38 @@ export class AuditEventStore {
     await ensureCollection(this.model);
   }
 
-  async insert(event: AuditEvent): Promise<void> {
+  async insert(event: AuditEvent, hash: string): Promise<void> {
     const { id, ...rest } = event;
-    await this.model.create({ _id: id, ...rest });
+    await this.model.create({ _id: id, ...rest, hash });
+  }
+
+  async get(id: string): Promise<HashedAuditEvent | undefined> {
+    const doc = await this.model.collection.findOne({ _id: id as never });
+    return doc ? fromDoc(doc as unknown as AuditEventDoc) : undefined;
+  }
+
+  /** Ids and hashes of the events of [from, to), in seal order (time, then id). */
+  async hashesBetween(from: Date, to: Date): Promise<{ id: string; hash: string }[]> {
+    const docs = await this.model
+      .find({ at: { $gte: from, $lt: to } }, { _id: 1, hash: 1 })
+      .sort({ at: 1, _id: 1 })
+      .lean();
+    return docs.map((doc) => ({ id: doc._id, hash: doc.hash ?? '' }));
+  }
+
+  async oldestAt(): Promise<Date | undefined> {
+    const doc = await this.model.findOne({}, { at: 1 }).sort({ at: 1 }).lean();
+    return doc?.at;
+  }
+
+  /** The events of [from, to), or from `from` on, in no particular order: one cursor, constant memory. */
+  async *scan(from: Date, to: Date | undefined): AsyncGenerator<HashedAuditEvent> {
+    const cursor = this.model.collection.find({ at: { $gte: from, ...(to && { $lt: to }) } }, { batchSize: 500 });
+    try {
+      for await (const doc of cursor) yield fromDoc(doc as unknown as AuditEventDoc);
+    } finally {
+      await cursor.close();
+    }
   }
 
   /** Newest first; `before` is the last item of the previous page. */
@@ -78,6 +120,10 @@ export class AuditEventStore {
       .sort({ at: -1, _id: -1 })
       .limit(limit)
       .lean();
-    return docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }) as AuditEvent);
+    return docs.map(({ _id, hash: _hash, ...rest }) => ({ id: _id, ...rest }) as AuditEvent);
   }
+}
+
+function fromDoc({ _id, hash, ...rest }: AuditEventDoc): HashedAuditEvent {
+  return { id: _id, ...rest, hash: hash ?? null } as HashedAuditEvent;
 }

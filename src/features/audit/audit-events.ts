@@ -20,11 +20,26 @@ export interface AuditEvents {
   'api-key.revoked': { subject: 'api-key'; data: { name: string } };
   /** The bootstrap key made an active admin key again because no other admin key was active. */
   'api-key.restored': { subject: 'api-key'; data: { name: string; roles: Role[]; bootstrap: true; reason: string } };
+  /**
+   * A profile's erasure began. The subject id is the profile's pseudonym (the `subject` its log entries
+   * hold), never its id: masks name this event, and verify accepts a mask only when it does.
+   */
+  'profile.erasure-started': { subject: 'profile'; data: Record<string, never> };
+  /** The erasure is done (subject id as above, or `none` when there was nothing to erase). */
   'profile.erased': { subject: 'profile'; data: { existed: boolean; velocityErased: boolean; maskedDecisions: number } };
-  /** `removedBefore`: the log's new horizon, null when no decision could be removed (nothing sealed yet). */
+  /**
+   * `removedBefore`: the log's new horizon (the end of the last seal whose entries were removed), null
+   * when no decision could be removed; `throughSeal`: that seal's number (the retirement record holds it too).
+   */
   'retention.removed': {
     subject: 'decision-log';
-    data: { decisionsRemoved: number; removedBefore: string | null; jobRunsRemoved: number };
+    data: {
+      decisionsRemoved: number;
+      removedBefore: string | null;
+      throughSeal: number | null;
+      jobRunsRemoved: number;
+      simulationsRemoved: number;
+    };
   };
 }
 

@@ -1,13 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { conflict, notFound, unavailable, validationFailed, type ErrorDetail } from '../../errors/domain-error.js';
-import { canonicalJson } from '../../json/canonical-json.js';
+import type { EvidenceKey } from '../../crypto/evidence-key.js';
+import { notFound, unavailable, validationFailed, type ErrorDetail } from '../../errors/domain-error.js';
 import type { ComposedDecision, Thresholds } from '../../engine/decision-outcome.js';
 import { evaluateDecision } from '../../engine/evaluate-decision.js';
 import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
+import type { EngineDescription } from '../../engine/semantics.js';
 import { buildFactContext, computeFacts, factsReadingHistory } from '../../facts/fact-library.js';
 import type { DecisionEvent } from '../../facts/decision-event.js';
-import { parseInstant } from '../../time/iso-time.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
+import type { ErasureStore } from '../profiles/erasure-store.js';
 import type { StoredProfile } from '../profiles/profile-schema.js';
 import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
 import type { Caller } from '../../auth/roles.js';
@@ -16,6 +16,10 @@ import type { VelocityStore } from './velocity-store.js';
 import type { Logger } from '../../logging/logger.js';
 import { type DecisionLogWriter, LogWriteRefused } from './decision-log-writer.js';
 import { decidedFields, renderedMessages, sealableRecord, type DecisionRecord, type LoggableRecord } from './decision-record.js';
+import { erasureMasking } from './log-masking.js';
+import { boundedEventTime } from './event-time.js';
+import { hashRequest, idempotentDecisionId, newDecisionId, sameRequestOrConflict } from './decision-ids.js';
+import { sha256 } from '../../crypto/evidence-key.js';
 import type { DecisionRequest } from './decision-schema.js';
 import type { ProfileTagger } from './profile-tagger.js';
 import { KeyedQueue } from './keyed-queue.js';
@@ -30,6 +34,8 @@ export interface DecideInput {
 
 export interface DecideDeps {
   profiles: ProfileStore;
+  erasures: ErasureStore;
+  key: EvidenceKey;
   runtime: RulesetRuntime;
   log: DecisionLogStore;
   velocity: VelocityStore;
@@ -38,19 +44,17 @@ export interface DecideDeps {
   thresholds: Thresholds;
   timeoutMs: number;
   logger: Logger;
-  engine: { name: string; version: string };
+  engine: EngineDescription;
 }
 
-// Event times a decision accepts: clients' clocks drift a little, but an event years ahead or back is
-// a mistake or an attempt to game the velocity history, and is refused rather than counted.
-const EARLIEST_EVENT = Date.parse('2000-01-01T00:00:00Z');
-const MAX_EVENT_LEAD_MS = 5 * 60 * 1000;
 /** Each time an application finds its slot taken, another application was logged; past this many, something is wrong. */
 const MAX_SLOT_ATTEMPTS = 100;
 
 /** What a decision settled before it evaluates; an application may evaluate more than once. */
 interface Attempt {
   input: DecideInput;
+  /** The profile's pseudonym: what the entry names, what its velocity is kept under, what erasure finds it by. */
+  subject: string;
   started: number;
   decisionId: string;
   requestHash: string;
@@ -62,6 +66,8 @@ interface Attempt {
   eventTime: Date | undefined;
   /** Aborted when the budget runs out: from then on nothing of this decision may be written. */
   signal: AbortSignal;
+  /** Whether an erasure of the subject had begun, read beside the profile (so it costs no wait): checked before logging. */
+  erasing: Promise<boolean>;
 }
 
 interface Evaluated {
@@ -108,8 +114,12 @@ export class DecideUseCase {
     const started = performance.now();
     const { request, caller, idempotencyKey } = input;
     const eventTime = boundedEventTime(request.event.at, new Date());
-    const requestHash = hashRequest(request);
-    const decisionId = idempotencyKey ? idempotentDecisionId(caller.keyId, idempotencyKey) : newDecisionId();
+    // The profile first: its subject salts the request hash and the idempotent id, so that a later
+    // profile with the same id replaying an old Idempotency-Key never gets the erased one's decision.
+    const { profile, subject } = await this.profileWithSubject(request.profileId);
+    const erasing = this.erasureBegun(subject);
+    const requestHash = hashRequest(request, subject);
+    const decisionId = idempotencyKey ? idempotentDecisionId(caller.keyId, idempotencyKey, subject) : newDecisionId();
     if (idempotencyKey) {
       const earlier = await this.deps.log.get(decisionId);
       if (earlier) return sameRequestOrConflict(earlier, requestHash);
@@ -118,15 +128,23 @@ export class DecideUseCase {
     const rulesets = await this.resolveRulesets(request);
     const factNames = new Set(rulesets.flatMap((ruleset) => [...ruleset.factNames]));
     const readsApplications = factsReadingHistory(factNames, 'applications').length > 0;
-    const attempt: Attempt = { input, started, decisionId, requestHash, rulesets, factNames, readsApplications, eventTime, signal };
+    const attempt: Attempt = {
+      input,
+      subject,
+      started,
+      decisionId,
+      requestHash,
+      rulesets,
+      factNames,
+      readsApplications,
+      eventTime,
+      signal,
+      erasing,
+    };
     if (request.event.type === 'loan_application') {
-      return this.applications.run(request.profileId, () => this.decideApplication(attempt));
+      return this.applications.run(subject, () => this.decideApplication(attempt));
     }
-    // Both reads at once: each is a round trip to the database.
-    const [profile, head] = await Promise.all([
-      this.profile(request.profileId),
-      readsApplications ? this.deps.velocity.head(request.profileId) : undefined,
-    ]);
+    const head = readsApplications ? await this.deps.velocity.head(subject) : undefined;
     const evaluated = await this.evaluate(attempt, profile, head);
     const logged = await this.log(evaluated.record, attempt);
     if (logged !== evaluated.record) return logged!;
@@ -141,20 +159,25 @@ export class DecideUseCase {
    */
   private async decideApplication(attempt: Attempt): Promise<DecisionRecord> {
     attempt.signal.throwIfAborted();
-    const { profileId } = attempt.input.request;
-    const [profile, firstHead] = await Promise.all([this.profile(profileId), this.deps.velocity.head(profileId)]);
+    const { subject } = attempt;
+    // Read again inside the queue: the application before this one may have changed the tags.
+    attempt.erasing = this.erasureBegun(subject);
+    const [{ profile }, firstHead] = await Promise.all([
+      this.profileWithSubject(attempt.input.request.profileId),
+      this.deps.velocity.head(subject),
+    ]);
     let head = firstHead;
     for (let tries = 0; tries < MAX_SLOT_ATTEMPTS; tries++) {
       const evaluated = await this.evaluate(attempt, profile, head);
       const logged = await this.log(evaluated.record, attempt);
       if (logged === undefined) {
-        head = await this.headAfterConflict(profileId, head);
+        head = await this.headAfterConflict(subject, head);
         continue;
       }
       if (logged !== evaluated.record) return logged;
       // Logged, hence counted (the log is the count): the head follows even if the budget ran out
       // meanwhile, so that decisions reading only the head see what the log holds.
-      await this.advanceHead(profileId, evaluated.next!);
+      await this.advanceHead(subject, evaluated.next!);
       await this.tag(attempt, profile, evaluated);
       return logged;
     }
@@ -173,10 +196,13 @@ export class DecideUseCase {
 
     const { evaluations, composed } = await evaluateDecision(attempt.rulesets, facts, context.eventTime, this.deps.thresholds);
     const evaluated = performance.now();
+    const next = event.type === 'loan_application' && head ? afterApplication(head, eventTime, evaluatedAt) : undefined;
+    const velocity = next && { slot: velocitySlot(attempt.subject, next.n), times: timesText(next.times) };
 
     const sealable = sealableRecord(
       {
         decisionId: attempt.decisionId,
+        subject: attempt.subject,
         createdAt: new Date().toISOString(),
         evaluatedAt: evaluatedAt.toISOString(),
         requestId,
@@ -196,12 +222,12 @@ export class DecideUseCase {
         facts,
         explanations: evaluations.flatMap((e) => e.rules),
         messages: renderedMessages(evaluations),
+        ...(next && velocity && { velocity: { n: next.n, timesDigest: sha256(velocity.times) } }),
       },
       idempotencyKey ? { keyId: caller.keyId, key: idempotencyKey, requestHash: attempt.requestHash } : null,
+      this.deps.key,
     );
-    if (event.type !== 'loan_application' || !head) return { record: sealable, composed, evaluatedAt };
-    const next = afterApplication(head, eventTime, evaluatedAt);
-    const velocity = { slot: velocitySlot(request.profileId, next.n), times: timesText(next.times) };
+    if (!next) return { record: sealable, composed, evaluatedAt };
     return { record: { ...sealable, velocity }, composed, evaluatedAt, next };
   }
 
@@ -211,19 +237,44 @@ export class DecideUseCase {
    */
   private async log(record: LoggableRecord, attempt: Attempt): Promise<DecisionRecord | undefined> {
     attempt.signal.throwIfAborted();
+    await this.refuseIfErased(attempt);
     try {
       await this.deps.writer.write(record, attempt.signal);
-      return record;
     } catch (error) {
-      if (!(error instanceof LogWriteRefused && error.code === 11000)) throw error;
-      if (attempt.input.idempotencyKey) {
-        const winner = await this.deps.log.get(attempt.decisionId);
-        if (winner) return sameRequestOrConflict(winner, attempt.requestHash);
-      }
-      // A random decision id does not collide: what was taken is the slot, by another application.
-      if (record.velocity) return undefined;
-      throw error;
+      return this.afterRefusal(error, attempt, record);
     }
+    // An erasure that began while this entry was being written may have masked before it landed: the
+    // entry masks itself, and the velocity head is not advanced.
+    const erasure = await this.deps.erasures.get(attempt.subject);
+    if (erasure) {
+      await this.deps.log.maskOne(record.core.decisionId, erasureMasking(erasure));
+      throw erased(attempt.input.request.profileId);
+    }
+    return record;
+  }
+
+  /** Before logging: an erasure of this subject has begun, so nothing more is logged about it. */
+  private async refuseIfErased(attempt: Attempt): Promise<void> {
+    if (await attempt.erasing) throw erased(attempt.input.request.profileId);
+  }
+
+  /** The read of the subject's erasure record, started now and awaited later (a failure surfaces where it is awaited). */
+  private erasureBegun(subject: string): Promise<boolean> {
+    const begun = this.deps.erasures.get(subject).then((erasure) => erasure !== undefined);
+    begun.catch(() => undefined);
+    return begun;
+  }
+
+  /** The decision to return when the log refused the entry: the earlier one of a concurrent retry, or undefined for a taken slot. */
+  private async afterRefusal(error: unknown, attempt: Attempt, record: LoggableRecord): Promise<DecisionRecord | undefined> {
+    if (!(error instanceof LogWriteRefused && error.code === 11000)) throw error;
+    if (attempt.input.idempotencyKey) {
+      const winner = await this.deps.log.get(attempt.decisionId);
+      if (winner) return sameRequestOrConflict(winner, attempt.requestHash);
+    }
+    // A random decision id does not collide: what was taken is the slot, by another application.
+    if (record.velocity) return undefined;
+    throw error;
   }
 
   /**
@@ -231,21 +282,21 @@ export class DecideUseCase {
    * the head has moved on; when it has not (its writer has not advanced it yet, or died first), the
    * log entry holding the slot has the state, and the head is repaired from it.
    */
-  private async headAfterConflict(profileId: string, previous: VelocityHead): Promise<VelocityHead> {
-    const head = await this.deps.velocity.head(profileId);
+  private async headAfterConflict(subject: string, previous: VelocityHead): Promise<VelocityHead> {
+    const head = await this.deps.velocity.head(subject);
     if (head.n > previous.n) return head;
     const n = previous.n + 1;
-    const times = await this.deps.log.velocityAt(velocitySlot(profileId, n));
+    const times = await this.deps.log.velocityAt(velocitySlot(subject, n));
     if (!times) return head;
     const repaired = { n, times };
-    await this.advanceHead(profileId, repaired);
+    await this.advanceHead(subject, repaired);
     return repaired;
   }
 
   /** The application is logged and counted whatever happens here: a head left behind is repaired by the next one. */
-  private async advanceHead(profileId: string, head: VelocityHead): Promise<void> {
+  private async advanceHead(subject: string, head: VelocityHead): Promise<void> {
     try {
-      await this.deps.velocity.advance(profileId, head);
+      await this.deps.velocity.advance(subject, head);
     } catch (error) {
       this.deps.logger.warn('velocity head not advanced', { message: (error as Error).message });
     }
@@ -254,13 +305,20 @@ export class DecideUseCase {
   /** Stores the tags the decision yielded, unless the budget ran out: then the caller was told nothing was decided. */
   private async tag(attempt: Attempt, profile: StoredProfile, { composed, evaluatedAt }: Evaluated): Promise<void> {
     if (attempt.signal.aborted) return;
-    await this.deps.tagger.apply(attempt.input.request.profileId, profile.tagDetails, composed.tagSources, attempt.rulesets, evaluatedAt);
+    await this.deps.tagger.apply(
+      attempt.input.request.profileId,
+      attempt.subject,
+      profile.tagDetails,
+      composed.tagSources,
+      attempt.rulesets,
+      evaluatedAt,
+    );
   }
 
-  private async profile(profileId: string): Promise<StoredProfile> {
-    const profile = await this.deps.profiles.get(profileId);
-    if (!profile) throw notFound(`No profile with id ${profileId}.`);
-    return profile;
+  private async profileWithSubject(profileId: string): Promise<{ profile: StoredProfile; subject: string }> {
+    const found = await this.deps.profiles.withSubject(profileId);
+    if (!found) throw notFound(`No profile with id ${profileId}.`);
+    return found;
   }
 
   /** The requested rulesets (default: every active one), each at its pinned or active version. */
@@ -285,37 +343,6 @@ export class DecideUseCase {
   }
 }
 
-/** The client's event time, when it sent one; a 400 at /event/at when it cannot be read or is out of bounds. */
-function boundedEventTime(at: string | undefined, now: Date): Date | undefined {
-  if (at === undefined) return undefined;
-  const instant = parseInstant(at);
-  let problem: string | undefined;
-  if (instant === undefined) problem = 'must be an ISO 8601 date-time with an offset or Z';
-  else if (instant.getTime() < EARLIEST_EVENT) problem = 'must not be before 2000-01-01T00:00:00Z';
-  else if (instant.getTime() > now.getTime() + MAX_EVENT_LEAD_MS) problem = "must not be more than 5 minutes after the service's clock";
-  if (problem) throw validationFailed('The event time is out of range.', [{ path: '/event/at', message: problem }]);
-  return instant;
-}
-
-function sameRequestOrConflict(earlier: DecisionRecord, requestHash: string): DecisionRecord {
-  if (earlier.idempotency?.requestHash !== requestHash) {
-    throw conflict('This Idempotency-Key was already used with a different request body.');
-  }
-  return earlier;
-}
-
-function hashRequest(request: DecisionRequest): string {
-  return createHash('sha256').update(canonicalJson(request), 'utf8').digest('hex');
-}
-
-/** One id per (caller, key): a retry can never create a second decision, even when racing. */
-function idempotentDecisionId(keyId: string, idempotencyKey: string): string {
-  return `dec_${createHash('sha256').update(`${keyId}\n${idempotencyKey}`, 'utf8').digest('hex').slice(0, 32)}`;
-}
-
-/** Time-ordered, so ids sort roughly by creation. */
-function newDecisionId(): string {
-  return `dec_${Date.now().toString(36).padStart(9, '0')}${randomBytes(10).toString('hex')}`;
-}
+const erased = (profileId: string) => notFound(`No profile with id ${profileId}: it is being erased.`);
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;

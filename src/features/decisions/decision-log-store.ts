@@ -1,9 +1,9 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection } from '../../db/ensure-collection.js';
 import { acknowledgedInsert, failedInsert, type InsertAcknowledgement } from '../../db/insert-acknowledgement.js';
-import { parseInstant } from '../../time/iso-time.js';
 import { parseTimes, type ApplicationTime } from './velocity-history.js';
-import type { DecisionCore, DecisionPersonal, DecisionRecord, LoggableRecord, Masking } from './decision-record.js';
+import type { DecisionCore, DecisionRecord, LoggableRecord, Masking } from './decision-record.js';
+import { coreNamesSubject, fromDoc, type LogDoc, type StoredEntry, storedEntryOf, toDoc } from './log-entry-doc.js';
 
 export interface DecisionFilter {
   profileId?: string;
@@ -20,32 +20,8 @@ export interface LogPosition {
   id: string;
 }
 
-interface LogDoc extends Omit<DecisionRecord, 'core' | 'personal'> {
-  _id: string;
-  /**
-   * The canonical JSON texts the hash covers, stored as text: what was hashed is what is kept, byte
-   * for byte, and the embedded database stores one string ~7× faster than the same content as nested
-   * fields.
-   */
-  core: string;
-  /** Null once erasure masked it. */
-  personal: string | null;
-  createdAt: Date;
-  /** Query copies of what the record holds; profileId is cleared on erasure. */
-  profileId: string | null;
-  outcome: string;
-  alertCodes: string[];
-  rulesetIds: string[];
-  eventType: string;
-  eventAt: Date | null;
-  /**
-   * A loan application's velocity slot ("<profileId>#<n>", unique: two decisions can never log the
-   * same slot, on any instance) and the state it leaves (JSON text). Outside the hash, like the
-   * masking; absent on other entries and removed on erasure.
-   */
-  velocitySlot?: string;
-  velocityTimes?: string;
-}
+/** Entries an ordered read holds back to put them in time order (entries are inserted in about that order). */
+const REORDER_WINDOW = 1000;
 
 /**
  * The decision log: insert-only. The only update there is, erasure's masking, removes the
@@ -60,6 +36,7 @@ export class DecisionLogStore {
         _id: String,
         createdAt: Date,
         profileId: { type: String, default: null },
+        subject: String,
         outcome: String,
         alertCodes: [String],
         rulesetIds: [String],
@@ -79,6 +56,7 @@ export class DecisionLogStore {
     schema.index({ createdAt: -1, _id: -1 });
     schema.index({ profileId: 1, createdAt: -1 });
     schema.index({ profileId: 1, eventType: 1, eventAt: 1 });
+    schema.index({ subject: 1 });
     // Sparse, as only applications hold a slot: MongoDB indexes only entries that have one; the embedded
     // database ignores the option, and SQLite's unique index lets any number of entries lack the field.
     schema.index({ velocitySlot: 1 }, { unique: true, sparse: true });
@@ -129,11 +107,23 @@ export class DecisionLogStore {
     return docs.map((doc) => fromDoc(doc as LogDoc));
   }
 
-  /** Streams entries oldest first, one at a time (constant memory). */
+  /**
+   * Streams entries oldest first, in constant memory: one cursor without a sort (the embedded database
+   * sorts in memory, so a sorted read holds the whole result there), put in time order through a window
+   * of REORDER_WINDOW entries. Entries are inserted within a decision's budget of their creation time,
+   * so only an entry inserted more than that many entries late (e.g. by an instance whose clock is far
+   * off) comes out where it was inserted rather than where its time puts it.
+   */
   async *stream(filter: DecisionFilter): AsyncGenerator<DecisionRecord> {
-    const cursor = this.model.find(this.query(filter)).sort({ createdAt: 1, _id: 1 }).lean().cursor({ batchSize: 200 });
+    const cursor = this.model.collection.find(this.query(filter), { batchSize: 200 });
+    const window: LogDoc[] = [];
     try {
-      for await (const doc of cursor) yield fromDoc(doc as LogDoc);
+      for await (const raw of cursor) {
+        const doc = raw as unknown as LogDoc;
+        window.splice(insertionPoint(window, doc), 0, doc);
+        if (window.length > REORDER_WINDOW) yield fromDoc(window.shift()!);
+      }
+      for (const doc of window) yield fromDoc(doc);
     } finally {
       await cursor.close();
     }
@@ -149,20 +139,64 @@ export class DecisionLogStore {
     }
   }
 
+  /**
+   * The entries created in [from, to) (from `from` on when `to` is undefined), with their copies, in no
+   * particular order: one cursor, constant memory, what verify reads.
+   */
+  async *scan(from: Date, to: Date | undefined): AsyncGenerator<StoredEntry> {
+    const cursor = this.model.collection.find({ createdAt: { $gte: from, ...(to && { $lt: to }) } }, { batchSize: 500 });
+    try {
+      for await (const doc of cursor) yield storedEntryOf(doc as unknown as LogDoc);
+    } finally {
+      await cursor.close();
+    }
+  }
+
+  /** The entry with its copies, or undefined. */
+  async stored(decisionId: string): Promise<StoredEntry | undefined> {
+    const doc = await this.model.collection.findOne({ _id: decisionId as never });
+    return doc ? storedEntryOf(doc as unknown as LogDoc) : undefined;
+  }
+
   countBetween(from: Date, to: Date): Promise<number> {
     return this.model.countDocuments({ createdAt: { $gte: from, $lt: to } });
   }
 
-  /** Erasure: drops the personal part of every entry of a profile; answers how many were masked. */
-  async maskProfile(profileId: string, masking: Masking): Promise<number> {
-    const result = await this.model.updateMany(
-      { profileId },
-      { $set: { personal: null, profileId: null, masked: masking }, $unset: { velocitySlot: '', velocityTimes: '' } },
-    );
+  /**
+   * Erasure, by the copies (indexed on MongoDB): masks every unmasked entry whose subject copy is the
+   * subject or whose profile id copy is the profile (entries logged before subjects existed). Answers how many.
+   */
+  async maskByCopies(subject: string | undefined, profileId: string, masking: Masking): Promise<number> {
+    // By profile id only the entries without a subject: a profile created anew with the same id has its own.
+    const legacy = { profileId, subject: { $exists: false } };
+    const who = subject === undefined ? [legacy] : [{ subject }, legacy];
+    const result = await this.model.collection.updateMany({ $or: who, personal: { $ne: null } }, maskUpdate(masking));
     return result.modifiedCount;
   }
 
-  /** Retention: removes entries created before `cutoff`; answers how many. */
+  /**
+   * Erasure, by what is hashed: masks every unmasked entry whose core names the subject, whatever its
+   * copies say (a copy may have been edited). One scan of the unmasked entries; answers how many it masked.
+   */
+  async maskByCore(subject: string, masking: Masking): Promise<number> {
+    const ids: string[] = [];
+    const cursor = this.model.collection.find({ personal: { $ne: null } }, { projection: { core: 1 }, batchSize: 1000 });
+    for await (const doc of cursor) if (coreNamesSubject(String(doc.core), subject)) ids.push(String(doc._id));
+    let masked = 0;
+    for (const id of ids) {
+      const result = await this.model.collection.updateOne({ _id: id as never, personal: { $ne: null } }, maskUpdate(masking));
+      masked += result.modifiedCount;
+    }
+    return masked;
+  }
+
+  /** Masks one entry: a decision that finds its profile erased once it logged masks its own entry. */
+  async maskOne(decisionId: string, masking: Masking): Promise<boolean> {
+    const result = await this.model.collection.updateOne({ _id: decisionId as never, personal: { $ne: null } }, maskUpdate(masking));
+    return result.modifiedCount === 1;
+  }
+
+  /** Retention: removes entries created before `cutoff` (the end of a seal); answers how many. */
   async deleteBefore(cutoff: Date): Promise<number> {
     return (await this.model.deleteMany({ createdAt: { $lt: cutoff } })).deletedCount;
   }
@@ -197,35 +231,23 @@ export class DecisionLogStore {
   }
 }
 
-function toDoc({ core, personal, texts, personalDigest, hash, masked, idempotency, velocity }: LoggableRecord): LogDoc {
-  const event = personal.request.event;
+/** What masking sets: the personal part and every copy of it go; the core, digest and hash stay. */
+function maskUpdate(masking: Masking) {
   return {
-    _id: core.decisionId,
-    createdAt: new Date(core.createdAt),
-    profileId: personal.profileId,
-    outcome: core.outcome,
-    alertCodes: [...new Set(core.alerts.map((alert) => alert.code))],
-    rulesetIds: core.rulesets.map((ruleset) => ruleset.id),
-    eventType: String(event.type),
-    // Read as the facts read it; never an invalid Date, which the driver would store as 1970-01-01.
-    eventAt: parseInstant(event.at) ?? null,
-    core: texts.core,
-    personal: texts.personal,
-    personalDigest,
-    hash,
-    masked,
-    idempotency,
-    ...(velocity && { velocitySlot: velocity.slot, velocityTimes: velocity.times }),
+    $set: { personal: null, profileId: null, eventType: null, eventAt: null, idempotency: null, masked: masking },
+    $unset: { velocitySlot: '', velocityTimes: '' },
   };
 }
 
-function fromDoc(doc: LogDoc): DecisionRecord {
-  return {
-    core: JSON.parse(doc.core) as DecisionCore,
-    personal: doc.personal === null ? null : (JSON.parse(doc.personal) as DecisionPersonal),
-    personalDigest: doc.personalDigest,
-    hash: doc.hash,
-    masked: doc.masked,
-    idempotency: doc.idempotency,
-  };
+/** Where a doc goes in a window kept in (createdAt, _id) order. */
+function insertionPoint(window: LogDoc[], doc: LogDoc): number {
+  let [lo, hi] = [0, window.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const other = window[mid]!;
+    const before = other.createdAt < doc.createdAt || (other.createdAt.getTime() === doc.createdAt.getTime() && other._id < doc._id);
+    if (before) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../json/canonical-json.js';
 import { keyedByClient } from '../../json/object-keys.js';
 import type { RuleExplanation, RulesetEvaluation } from '../../engine/ruleset-evaluation.js';
 import type { AlertYield, ComposedDecision, ProductYield, TagYield } from '../../engine/decision-outcome.js';
 import type { Outcome } from '../../engine/rule-schema.js';
+import type { EngineDescription } from '../../engine/semantics.js';
+import { type EvidenceKey, type HashKind, sha256 } from '../../crypto/evidence-key.js';
 
 /**
  * What a logged decision holds that does not identify a person: what was decided, by which rule
@@ -11,12 +12,19 @@ import type { Outcome } from '../../engine/rule-schema.js';
  */
 export interface DecisionCore {
   decisionId: string;
+  /**
+   * Whom the decision is about, without saying who: sha256(salt ':' profileId), the salt drawn when the
+   * profile was created and deleted with it. Erasure finds the entries by it and records it; nothing
+   * links it to a later profile with the same id. Absent on entries logged before subjects existed.
+   */
+  subject?: string;
   createdAt: string;
   evaluatedAt: string;
   requestId: string;
   caller: { keyId: string; name: string };
   rulesets: { id: string; version: number; checksum: string }[];
-  engine: { name: string; version: string };
+  /** The evaluator and, since the semantics have a name, `semantics` (older entries: see loggedSemantics). */
+  engine: EngineDescription;
   outcome: Outcome;
   score: number;
   tags: string[];
@@ -61,13 +69,20 @@ export interface DecisionPersonal {
   explanations: RuleExplanation[];
   /** Rendered messages, which may quote customer data, keyed by "ruleset/rule". */
   messages: Record<string, string>;
+  /** A loan application's velocity slot number and the digest of the state it leaves (the copies beside the entry must match). */
+  velocity?: { n: number; timesDigest: string };
 }
 
-/** What erasure did to an entry; outside the hash, and verify accepts it only with the digest intact. */
+/**
+ * What erasure did to an entry; outside the hash. Verify accepts it only with the digest intact and
+ * when `erasure` names an audit event that erased this entry's subject.
+ */
 export interface Masking {
   at: string;
   by: string;
   fields: string[];
+  /** The id of the audit event of the erasure (absent on masks made before erasures were linked). */
+  erasure?: string;
 }
 
 /** One immutable entry of the decision log. */
@@ -76,25 +91,19 @@ export interface DecisionRecord {
   personal: DecisionPersonal | null;
   /** sha256 of the canonical personal part, kept when the part itself is masked. */
   personalDigest: string;
-  /** sha256 over the canonical core and the personal digest: what seals chain. */
+  /** HMAC-SHA-256 with the seal key (SHA-256 without one) over the canonical core and the personal digest: what seals chain. */
   hash: string;
   masked: Masking | null;
   idempotency: { keyId: string; key: string; requestHash: string } | null;
 }
 
-const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
-
 export function digestPersonal(personal: DecisionPersonal): string {
   return sha256(canonicalJson(personal));
 }
 
-export function hashEntry(core: DecisionCore, personalDigest: string): string {
-  return hashEntryText(canonicalJson(core), personalDigest);
-}
-
-/** The same hash from the core's canonical text: canonicalJson({ core, personalDigest }), keys already in order. */
-function hashEntryText(coreText: string, personalDigest: string): string {
-  return sha256(`{"core":${coreText},"personalDigest":${JSON.stringify(personalDigest)}}`);
+/** What an entry's hash covers: canonicalJson({ core, personalDigest }), from the core's canonical text (keys already in order). */
+function entryHashText(coreText: string, personalDigest: string): string {
+  return `{"core":${coreText},"personalDigest":${JSON.stringify(personalDigest)}}`;
 }
 
 /**
@@ -104,7 +113,7 @@ function hashEntryText(coreText: string, personalDigest: string): string {
 export interface LoggableRecord extends DecisionRecord {
   personal: DecisionPersonal;
   texts: { core: string; personal: string };
-  /** A loan application's velocity slot and the state it leaves (JSON text), stored beside the entry. */
+  /** A loan application's velocity slot and the state it leaves (JSON text), stored beside the entry (personal.velocity holds their digest). */
   velocity?: { slot: string; times: string };
 }
 
@@ -113,21 +122,28 @@ export interface LoggableRecord extends DecisionRecord {
  * `undefined` (an absent fact's value), so the texts, not the objects, are what is hashed and stored,
  * and what reads back parses to exactly the content the hash covers.
  */
-export function sealableRecord(core: DecisionCore, personal: DecisionPersonal, idempotency: DecisionRecord['idempotency']): LoggableRecord {
+export function sealableRecord(
+  core: DecisionCore,
+  personal: DecisionPersonal,
+  idempotency: DecisionRecord['idempotency'],
+  key: EvidenceKey,
+): LoggableRecord {
   const texts = { core: canonicalJson(core), personal: canonicalJson(personal) };
   const personalDigest = sha256(texts.personal);
-  return { core, personal, personalDigest, hash: hashEntryText(texts.core, personalDigest), masked: null, idempotency, texts };
+  return { core, personal, personalDigest, hash: key.hash(entryHashText(texts.core, personalDigest)), masked: null, idempotency, texts };
 }
 
 /**
- * Why a stored record no longer matches its own hash, or undefined when it does. A masked record
- * is checked on its core and stored digest; an unmasked one on its personal part too.
+ * Checks a stored record against its own hash: answers why it no longer matches, or how its hash was
+ * made (keyed or plain). A masked record is checked on its core and stored digest; an unmasked one on
+ * its personal part too. Whether a mask is backed by an erasure is the verifier's question.
  */
-export function recordProblem(record: DecisionRecord): string | undefined {
-  if (hashEntry(record.core, record.personalDigest) !== record.hash) return 'content does not match its hash';
+export function checkRecord(record: DecisionRecord, key: EvidenceKey): { problem: string } | { kind: HashKind } {
+  const kind = key.check(record.hash, entryHashText(canonicalJson(record.core), record.personalDigest));
+  if (kind === undefined) return { problem: 'content does not match its hash' };
   if (record.personal !== null && digestPersonal(record.personal) !== record.personalDigest) {
-    return 'personal data does not match its digest';
+    return { problem: 'personal data does not match its digest' };
   }
-  if (record.personal === null && record.masked === null) return 'personal data removed without an erasure';
-  return undefined;
+  if (record.personal === null && record.masked === null) return { problem: 'personal data removed without an erasure' };
+  return { kind };
 }

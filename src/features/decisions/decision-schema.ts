@@ -25,6 +25,16 @@ export const decisionRequestSchema = {
   additionalProperties: false,
 } as const;
 
+/** A rule's rendered `params.message`: what a reader must know to display it safely. */
+const messageSchema = {
+  type: 'string',
+  maxLength: 500,
+  description:
+    "the rule's message with its placeholders filled: plain text (not HTML or Markdown: markup in it is literal text " +
+    'to be escaped by whoever displays it), one line, at most 500 characters (a longer one ends with "…"), without ' +
+    'control characters or bidi controls',
+} as const;
+
 const sourceProperties = { ruleset: { type: 'string' }, version: { type: 'integer' }, rule: { type: 'string' } } as const;
 const sourceRequired = ['ruleset', 'version', 'rule'] as const;
 const versionsByRuleset = { type: 'object', additionalProperties: { type: 'integer' } } as const;
@@ -56,7 +66,7 @@ export const decisionResponseSchema = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { product: { type: 'string' }, rank: { type: 'integer' }, message: { type: 'string' }, ...sourceProperties },
+        properties: { product: { type: 'string' }, rank: { type: 'integer' }, message: messageSchema, ...sourceProperties },
         required: ['product', 'rank', ...sourceRequired],
         additionalProperties: false,
       },
@@ -68,7 +78,7 @@ export const decisionResponseSchema = {
         properties: {
           code: { type: 'string' },
           severity: { type: 'string', enum: SEVERITIES },
-          message: { type: 'string' },
+          message: messageSchema,
           ...sourceProperties,
         },
         required: ['code', 'severity', ...sourceRequired],
@@ -142,7 +152,15 @@ export const loggedDecisionSchema = {
     },
     engine: {
       type: 'object',
-      properties: { name: { type: 'string' }, version: { type: 'string' } },
+      properties: {
+        name: { type: 'string' },
+        version: { type: 'string' },
+        semantics: {
+          type: 'string',
+          description:
+            'The rule semantics the decision was evaluated with, e.g. lender-rules/1 (absent on entries logged before it had a name)',
+        },
+      },
       required: ['name', 'version'],
       additionalProperties: false,
     },
@@ -192,8 +210,9 @@ export const replayReportSchema = {
       },
     },
     rulesetVersions: versionsByRuleset,
+    semantics: { type: 'string', description: 'The rule semantics the logged decision names, which the replay evaluated with' },
   },
-  required: ['decisionId', 'identical', 'differences', 'rulesetVersions'],
+  required: ['decisionId', 'identical', 'differences', 'rulesetVersions', 'semantics'],
   additionalProperties: false,
 } as const;
 

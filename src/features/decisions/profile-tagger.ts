@@ -33,8 +33,10 @@ export class ProfileTagger {
     private readonly logger: Logger,
   ) {}
 
+  /** `subject` pins the profile the decision read: a profile erased meanwhile, or created anew with the same id, gets nothing. */
   async apply(
     profileId: string,
+    subject: string,
     current: readonly TagDetail[],
     yielded: readonly TagYield[],
     rulesets: readonly RulesetEvaluator[],
@@ -43,7 +45,7 @@ export class ProfileTagger {
     const next = nextTags(current, yielded, new Set(rulesets.map((ruleset) => ruleset.identity.id)), at);
     if (!next) return;
     try {
-      await this.profiles.setTags(profileId, next);
+      await this.profiles.setTags(profileId, next, subject);
     } catch (error) {
       // The decision is logged and stands; the tags catch up on the next decision or re-tagging run.
       this.logger.warn('profile tags not updated', { message: (error as Error).message });

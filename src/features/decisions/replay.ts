@@ -4,6 +4,7 @@ import type { DecisionEvent } from '../../facts/decision-event.js';
 import type { Thresholds } from '../../engine/decision-outcome.js';
 import { evaluateDecision } from '../../engine/evaluate-decision.js';
 import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
+import { loggedSemantics, SEMANTICS } from '../../engine/semantics.js';
 import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
 import { conflict, notFound } from '../../errors/domain-error.js';
 import type { DecisionLogStore } from './decision-log-store.js';
@@ -14,8 +15,10 @@ import type { ReplayReport } from './decision-schema.js';
 type Difference = ReplayReport['differences'][number];
 
 /**
- * Re-evaluates a logged decision from its logged facts with its logged ruleset versions, and
- * compares everything the decision said: outcome, score, tags, products, alerts and explanations.
+ * Re-evaluates a logged decision from its logged facts with its logged ruleset versions and the
+ * semantics its log entry names, and compares everything the decision said: outcome, score, tags,
+ * products, alerts and explanations. A decision logged with semantics this service does not evaluate is
+ * refused: evaluating it with other semantics would report differences that are no change of its rules.
  * Writes nothing.
  */
 export class ReplayUseCase {
@@ -29,6 +32,12 @@ export class ReplayUseCase {
     const logged = await this.log.get(decisionId);
     if (!logged) throw notFound(`No decision with id ${decisionId}.`);
     if (!logged.personal) throw conflict('This decision was erased: its facts are masked, so it cannot be replayed.');
+    const semantics = loggedSemantics(logged.core.engine);
+    if (semantics !== SEMANTICS) {
+      throw conflict(
+        `This decision was logged with the rule semantics ${JSON.stringify(semantics ?? 'unknown')}; this service evaluates ${SEMANTICS} only, so it cannot replay it.`,
+      );
+    }
     const differences: Difference[] = [];
     // The live decision's reading of its event time, so that replay compares like with like.
     const eventTime = eventTimeOf(logged.personal.request.event as DecisionEvent);
@@ -64,6 +73,7 @@ export class ReplayUseCase {
       identical: differences.length === 0,
       differences,
       rulesetVersions: before.rulesetVersions,
+      semantics,
     };
   }
 }

@@ -21,9 +21,9 @@ export const NO_APPLICATIONS: VelocityHead = Object.freeze({ n: 0, times: [] }) 
 const KEEP_MS = 8 * DAY_MS;
 const MAX_KEPT = 1000;
 
-/** The log entry field value that makes the n-th application of a profile unique across instances. */
-export function velocitySlot(profileId: string, n: number): string {
-  return `${profileId}#${n}`;
+/** The log entry field value that makes the n-th application of a profile (named by its subject) unique across instances. */
+export function velocitySlot(subject: string, n: number): string {
+  return `${subject}#${n}`;
 }
 
 /** applicationsLast24h: logged applications with an event time in the 24 h before the event, [event − 24 h, event). */

@@ -12,7 +12,7 @@ interface HeadDoc {
 }
 
 /**
- * Each profile's velocity head: the state of its latest logged loan application, one small document
+ * Each subject's (a profile's pseudonym's) velocity head: the state of its latest logged loan application, one small document
  * read by _id, so that `applicationsLast24h` never scans the decision log (a filter on anything but
  * _id scans its collection on the embedded database). The decision log is the truth: each logged
  * application holds a unique slot and its state, and the head is a copy that can lag behind it (a
@@ -33,9 +33,9 @@ export class VelocityStore {
   }
 
   /** The profile's head; no applications when it has none. */
-  async head(profileId: string): Promise<VelocityHead> {
+  async head(subject: string): Promise<VelocityHead> {
     // On every decision that needs it: the driver's collection directly, without mongoose's query casting.
-    const doc = (await this.model.collection.findOne({ _id: profileId as never })) as HeadDoc | null;
+    const doc = (await this.model.collection.findOne({ _id: subject as never })) as HeadDoc | null;
     return doc ? { n: doc.n, times: parseTimes(doc.times) } : NO_APPLICATIONS;
   }
 
@@ -46,8 +46,8 @@ export class VelocityStore {
    * two instances advancing one profile in the same instant can leave it one slot behind; the next
    * application finds its slot taken and repairs it from the log.
    */
-  async advance(profileId: string, head: VelocityHead): Promise<void> {
-    const filter = { _id: profileId as never, n: { $lt: head.n } };
+  async advance(subject: string, head: VelocityHead): Promise<void> {
+    const filter = { _id: subject as never, n: { $lt: head.n } };
     const update = { $set: { n: head.n, times: timesText(head.times) } };
     try {
       await this.model.collection.updateOne(filter, update, { upsert: true });
@@ -59,7 +59,7 @@ export class VelocityStore {
     }
   }
 
-  async erase(profileId: string): Promise<number> {
-    return (await this.model.deleteOne({ _id: profileId })).deletedCount;
+  async erase(subject: string): Promise<number> {
+    return (await this.model.deleteOne({ _id: subject })).deletedCount;
   }
 }

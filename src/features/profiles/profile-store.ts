@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection } from '../../db/ensure-collection.js';
 import { isDuplicateKey } from '../../db/database-errors.js';
@@ -19,7 +20,16 @@ interface ProfileDoc {
   tags?: (Omit<TagDetail, 'at'> & { at: Date })[];
   createdAt: Date;
   updatedAt: Date;
+  /**
+   * A random pseudonym drawn when the profile is created, never returned by the API: log entries name
+   * their subject by it (not by the profile id), erasure finds them by it, and it dies with the profile,
+   * so nothing links a later profile with the same id to this one. Absent on profiles created before.
+   */
+  subject?: string;
 }
+
+/** A new pseudonym: 256 random bits. */
+export const newSubject = (): string => randomBytes(32).toString('hex');
 
 export interface ProfileFilter {
   tag?: string;
@@ -42,11 +52,13 @@ export class ProfileStore {
         tags: { type: Schema.Types.Mixed, default: [] },
         createdAt: { type: Date, required: true },
         updatedAt: { type: Date, required: true },
+        subject: String,
       },
       { versionKey: false, collection: 'profiles', minimize: false },
     );
     schema.index({ 'tags.tag': 1, _id: 1 });
     schema.index({ type: 1, _id: 1 });
+    schema.index({ subject: 1 });
     this.model = connection.model<ProfileDoc>('Profile', schema);
   }
 
@@ -82,13 +94,39 @@ export class ProfileStore {
   }
 
   async get(profileId: string): Promise<StoredProfile | undefined> {
+    return (await this.withSubject(profileId))?.profile;
+  }
+
+  /** The profile and its subject (the pseudonym its decisions are logged under), in one read; a subject is drawn for a profile that has none. */
+  async withSubject(profileId: string): Promise<{ profile: StoredProfile; subject: string } | undefined> {
     // On every decision: the driver's collection directly, without mongoose's query casting.
-    const doc = await this.model.collection.findOne({ _id: profileId as never });
-    return doc ? toStoredProfile(doc as unknown as ProfileDoc) : undefined;
+    const doc = (await this.model.collection.findOne({ _id: profileId as never })) as unknown as ProfileDoc | null;
+    if (!doc) return undefined;
+    if (doc.subject !== undefined) return { profile: toStoredProfile(doc), subject: doc.subject };
+    // Created before subjects existed: the first writer's draw wins, so every instance logs it under one subject.
+    await this.model.collection.updateOne({ _id: profileId as never, subject: { $exists: false } }, { $set: { subject: newSubject() } });
+    const drawn = (await this.model.collection.findOne({ _id: profileId as never })) as unknown as ProfileDoc | null;
+    return drawn?.subject === undefined ? undefined : { profile: toStoredProfile(drawn), subject: drawn.subject };
+  }
+
+  /** The subject of a profile, or undefined when it does not exist (or predates subjects). */
+  async subjectOf(profileId: string): Promise<string | undefined> {
+    const doc = await this.model.collection.findOne({ _id: profileId as never }, { projection: { subject: 1 } });
+    return typeof doc?.subject === 'string' ? doc.subject : undefined;
+  }
+
+  /** Whether a profile with this subject exists: a scan on the embedded database, for verify's rare question. */
+  async subjectExists(subject: string): Promise<boolean> {
+    return (await this.model.collection.findOne({ subject }, { projection: { _id: 1 } })) !== null;
   }
 
   async delete(profileId: string): Promise<boolean> {
     return (await this.model.deleteOne({ _id: profileId })).deletedCount === 1;
+  }
+
+  /** Deletes the profile only if it is still the one with this subject (not one created anew with the same id). */
+  async deleteIfSubject(profileId: string, subject: string): Promise<boolean> {
+    return (await this.model.collection.deleteOne({ _id: profileId as never, subject })).deletedCount === 1;
   }
 
   /** Profiles in profileId order after `afterId`. */
@@ -102,28 +140,34 @@ export class ProfileStore {
   }
 
   /**
-   * Profiles after `afterId` in id order, in batches, from one cursor: one query for the whole sweep
-   * (the embedded database sorts in memory on every query, so paging would sort once per page).
+   * Profiles after `afterId` in id order, one at a time, from one cursor reading `batchSize` at once:
+   * one query for the whole sweep (the embedded database sorts in memory on every query, so paging
+   * would sort once per page).
    */
-  async *batchesAfter(afterId: string | undefined, batchSize: number): AsyncGenerator<StoredProfile[]> {
+  async *streamAfter(afterId: string | undefined, batchSize: number): AsyncGenerator<StoredProfile> {
     const cursor = this.model
       .find(afterId === undefined ? {} : { _id: { $gt: afterId } })
       .sort({ _id: 1 })
       .lean()
       .cursor({ batchSize });
-    let batch: StoredProfile[] = [];
     try {
-      for await (const doc of cursor) {
-        batch.push(toStoredProfile(doc as ProfileDoc));
-        if (batch.length === batchSize) {
-          yield batch;
-          batch = [];
-        }
-      }
-      if (batch.length > 0) yield batch;
+      for await (const doc of cursor) yield toStoredProfile(doc as ProfileDoc);
     } finally {
       await cursor.close();
     }
+  }
+
+  /** The same sweep as streamAfter, in batches of `batchSize`. */
+  async *batchesAfter(afterId: string | undefined, batchSize: number): AsyncGenerator<StoredProfile[]> {
+    let batch: StoredProfile[] = [];
+    for await (const profile of this.streamAfter(afterId, batchSize)) {
+      batch.push(profile);
+      if (batch.length === batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
   }
 
   count(): Promise<number> {
@@ -154,10 +198,10 @@ export class ProfileStore {
     if (failed.size > 0) throw new Error(`ProfileStore: bulkSetTags() failed for ${failed.size} profile(s): ${[...failed.values()][0]}`);
   }
 
-  /** Replaces the service-owned tags of a profile; a no-op when the profile is gone. */
-  async setTags(profileId: string, tags: TagDetail[]): Promise<void> {
+  /** Replaces the service-owned tags of a profile; a no-op when the profile is gone, or (given `subject`) is no longer that one. */
+  async setTags(profileId: string, tags: TagDetail[], subject?: string): Promise<void> {
     await this.model.collection.updateOne(
-      { _id: profileId as never },
+      { _id: profileId as never, ...(subject !== undefined && { subject }) },
       { $set: { tags: tags.map((tag) => ({ ...tag, at: new Date(tag.at) })) } },
     );
   }
@@ -173,11 +217,11 @@ function storedSections({ type, ...sections }: ProfileDocument): Pick<ProfileDoc
 
 /** A new profile's document as the store keeps it, for loading many with one insert (the benchmark does). */
 export function newProfileDocument(profileId: string, document: ProfileDocument, now: Date): Record<string, unknown> {
-  return { _id: profileId, ...storedSections(document), tags: [], createdAt: now, updatedAt: now };
+  return { _id: profileId, ...storedSections(document), tags: [], createdAt: now, updatedAt: now, subject: newSubject() };
 }
 
 function upsertUpdate(document: ProfileDocument, now: Date): Record<string, object> {
-  return { $set: { ...storedSections(document), updatedAt: now }, $setOnInsert: { createdAt: now, tags: [] } };
+  return { $set: { ...storedSections(document), updatedAt: now }, $setOnInsert: { createdAt: now, tags: [], subject: newSubject() } };
 }
 
 function toStoredProfile(doc: ProfileDoc): StoredProfile {

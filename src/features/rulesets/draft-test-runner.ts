@@ -5,6 +5,7 @@ import { yieldedNames, type Thresholds } from '../../engine/decision-outcome.js'
 import { evaluateDecision } from '../../engine/evaluate-decision.js';
 import type { RulesetTest } from './draft-schema.js';
 import type { TestReport } from './ruleset-schema.js';
+import { TimeSlice } from '../../time/time-slice.js';
 
 type TestResult = TestReport['results'][number];
 type TestActual = TestResult['actual'];
@@ -12,7 +13,8 @@ type TestActual = TestResult['actual'];
 /**
  * Runs a ruleset's tests: each test's profile and event through this ruleset alone, compared with
  * `expect` (tags, products and alerts as exact sets; outcome as a value). A test without `event.at`
- * is evaluated at `now`.
+ * is evaluated at `now`. Up to 100 tests run inside a request: the loop yields to the event loop
+ * every few milliseconds (time-slice.ts), so decisions keep their budget while an editor tests.
  */
 export async function runRulesetTests(
   ruleset: RulesetEvaluator,
@@ -21,10 +23,13 @@ export async function runRulesetTests(
   now = new Date(),
 ): Promise<TestReport> {
   const results: TestResult[] = [];
+  const slice = new TimeSlice();
   for (const test of tests) {
+    await slice.pause();
     const event = { ...test.event, at: test.event.at ?? now.toISOString() } as DecisionEvent;
     const context = buildFactContext(test.profile, event, test.history ?? {});
     const facts = computeFacts(context, ruleset.factNames);
+    await slice.pause();
     const { evaluations, composed } = await evaluateDecision([ruleset], facts, context.eventTime, thresholds);
     const actual: TestActual = {
       ...yieldedNames(composed),

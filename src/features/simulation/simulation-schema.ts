@@ -1,6 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { decisionEventSchema } from '../../facts/decision-event.js';
 import { OUTCOMES } from '../../engine/rule-schema.js';
+import { actorSchema } from '../audit/audit-schema.js';
 
 /** POST /v1/rulesets/{id}/simulate: what to compare (candidate, baseline) and on which inputs. */
 export const simulateSchema = {
@@ -183,32 +184,54 @@ export const simulationReportSchema = {
   additionalProperties: false,
 } as const;
 
-/** 202: a larger run started in the background; fetch it by id. */
-export const simulationStartedSchema = {
+export const SIMULATION_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+
+const dateTime = { type: 'string', format: 'date-time' } as const;
+const maybeDateTime = { type: ['string', 'null'], format: 'date-time' } as const;
+const errorProperty = { type: ['string', 'null'], description: 'Why it failed (null unless it failed)' } as const;
+
+/** What a background run shows of itself, whatever its state. */
+const stateProperties = {
+  simulationId,
+  status: { type: 'string', enum: SIMULATION_STATUSES },
+  progress,
+  requestedBy: { ...actorSchema, description: 'The API key that started it (absent on runs stored before runs had requesters)' },
+  createdAt: { ...dateTime, description: 'When it was queued' },
+  startedAt: maybeDateTime,
+  endedAt: maybeDateTime,
+  restarts: { type: 'integer', minimum: 0, description: 'How many times another instance took it over after its instance died' },
+  ahead: { type: 'integer', minimum: 0, description: 'While queued: how many unfinished runs were queued before it' },
+  cancelledBy: { ...actorSchema, type: ['object', 'null'], description: 'Once cancelled: who cancelled it' },
+} as const;
+const stateRequired = ['simulationId', 'status', 'progress', 'createdAt', 'startedAt', 'endedAt', 'restarts'] as const;
+const { ruleset, candidate, baseline, against } = reportProperties;
+const headerRequired = ['ruleset', 'candidate', 'baseline', 'against'] as const;
+
+/** A background run without its report: what a list shows of every run, and GET of one not succeeded. */
+export const simulationSummarySchema = {
   type: 'object',
-  properties: { simulationId, status: { type: 'string', const: 'running' }, progress },
-  required: ['simulationId', 'status', 'progress'],
+  properties: { ...stateProperties, ruleset, candidate, baseline, against, error: errorProperty },
+  required: [...stateRequired, ...headerRequired, 'error'],
   additionalProperties: false,
 } as const;
 
-const errorProperty = { type: ['string', 'null'], description: 'Why it failed (running and failed runs)' } as const;
+/** 202: a larger run, queued; follow it by its id. */
+export const simulationQueuedSchema = {
+  ...simulationSummarySchema,
+  properties: { ...simulationSummarySchema.properties, status: { type: 'string', const: 'queued' } },
+  required: [...simulationSummarySchema.required, 'ahead'],
+} as const;
 
-/** A background run: running or failed (with its error), or succeeded with the comparison. */
-export const simulationStateSchema = {
+/** A background run that succeeded, with its comparison as the caller may see it. */
+const succeededSchema = {
   type: 'object',
-  properties: {
-    simulationId,
-    status: { type: 'string', enum: ['running', 'succeeded', 'failed'] },
-    progress,
-    error: errorProperty,
-    ...reportProperties,
-  },
-  required: ['simulationId', 'status', 'progress'],
+  properties: { ...stateProperties, status: { type: 'string', const: 'succeeded' }, ...reportProperties },
+  required: [...stateRequired, ...reportRequired],
   additionalProperties: false,
-  description: "The comparison's fields come with status succeeded; error with running and failed",
-  // Each branch names the properties it requires (ajv's strict mode checks that a required property is defined).
-  oneOf: [
-    { type: 'object', properties: { status: { enum: ['running', 'failed'] }, error: errorProperty }, required: ['status', 'error'] },
-    { type: 'object', properties: { status: { const: 'succeeded' }, ...reportProperties }, required: ['status', ...reportRequired] },
-  ],
+} as const;
+
+/** GET of one background run: its state, with the comparison (the fields of simulate's 200) once it succeeded. */
+export const simulationStateSchema = {
+  oneOf: [simulationSummarySchema, succeededSchema],
+  description: 'Queued, running, failed or cancelled (with error, or who cancelled it), or succeeded with the comparison',
 } as const;

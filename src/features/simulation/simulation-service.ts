@@ -1,65 +1,46 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../../logging/logger.js';
-import { conflict, notFound, validationFailed } from '../../errors/domain-error.js';
-import { buildFactContext, computeFacts, eventTimeOf, factsReadingHistory } from '../../facts/fact-library.js';
-import type { DecisionEvent } from '../../facts/decision-event.js';
-import type { Thresholds } from '../../engine/decision-outcome.js';
-import type { EvaluatorFactory, RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
-import type { ProfileStore } from '../profiles/profile-store.js';
-import type { DecisionLogStore } from '../decisions/decision-log-store.js';
-import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
+import { conflict, forbidden, notFound } from '../../errors/domain-error.js';
+import { hasAnyRole, type Caller } from '../../auth/roles.js';
+import { actorOf } from '../audit/audit-trail.js';
 import type { RulesetService } from '../rulesets/ruleset-service.js';
-import { parseInstant } from '../../time/iso-time.js';
-import { Simulator, type SimulationInput, type SimulationResult } from './simulator.js';
-import type { SimulationStore } from './simulation-store.js';
-import { discloseReport, type FullReport } from './simulation-disclosure.js';
-import type { Caller } from '../../auth/roles.js';
+import type { SimulationPlanner } from './simulation-plan.js';
 import type { SimulateRequest } from './simulation-schema.js';
+import type { SimulationRunner } from './simulation-runner.js';
+import { isStaleEntry, type SimulationQueueStore } from './simulation-queue-store.js';
+import { isFinished, type SimulationRecord, type SimulationStore, type SimulationSummary } from './simulation-store.js';
+import { discloseReport, type FullReport } from './simulation-disclosure.js';
 
-const PAGE = 500;
-
-/** Profiles as inputs: the first `limit` in id order, each with the same event (default: a loan application now). */
-type ProfileInputs = Extract<SimulateRequest['against'], { profiles: unknown }>['profiles'];
-
-/** The logged decisions' time range, read by the one parser of instants; `from` must be before `to` (400). */
-function decisionRange(range: { from: string; to: string }): { from: Date; to: Date } {
-  const from = parseInstant(range.from);
-  const to = parseInstant(range.to);
-  if (!from || !to || from >= to)
-    throw validationFailed('from must be before to.', [{ path: '/against/decisions/from', message: 'must be before to' }]);
-  return { from, to };
-}
-
-interface Sides {
-  candidate: RulesetEvaluator;
-  baseline: RulesetEvaluator;
-  described: { candidate: { version: number | 'draft'; checksum: string }; baseline: { version: number; checksum: string } };
+/** What the service needs of the worker: to look for work now, and to stop a run it executes. */
+export interface SimulationExecutor {
+  kick(): void;
+  cancelHere(simulationId: string): void;
 }
 
 /**
  * "What would this draft change?": evaluates a candidate (the draft or a version) and a baseline
- * (the active or a version) on the same inputs, profiles or logged decisions, and compares.
- * Read-only: nothing a customer would see is written (background runs keep only their own report).
+ * (the active or a version) on the same inputs, profiles or logged decisions, and compares. Small
+ * runs answer in the request; larger ones are queued (a bounded quota per API key) and executed by
+ * the instances' workers (simulation-worker.ts). Read-only: nothing a customer would see is written.
  */
 export class SimulationService {
   constructor(
     private readonly deps: {
       rulesets: RulesetService;
-      runtime: RulesetRuntime;
-      profiles: ProfileStore;
-      log: DecisionLogStore;
+      planner: SimulationPlanner;
+      runner: SimulationRunner;
       store: SimulationStore;
-      createEvaluator: EvaluatorFactory;
-      thresholds: Thresholds;
-      logger: Logger;
+      queue: SimulationQueueStore;
+      executor: SimulationExecutor;
       /** Above this many inputs a simulation runs in the background and its result is fetched later. */
       inlineLimit: number;
+      /** Unfinished background runs one API key may have. */
+      queuePerKey: number;
     },
   ) {}
 
   /**
-   * Answers the report inline, or { simulationId, status: 'running' } when the run is too large.
-   * The report shows the caller what simulation-disclosure allows; a stored one keeps everything.
+   * Answers the report inline, or the queued run (202) when it is too large. The report shows the
+   * caller what simulation-disclosure allows; a stored one keeps everything.
    */
   async simulate(
     rulesetId: string,
@@ -67,153 +48,133 @@ export class SimulationService {
     caller: Caller,
     now = new Date(),
   ): Promise<{ inline: boolean; body: object }> {
-    const sides = await this.sides(rulesetId, request);
-    const total = await this.countInputs(request);
-    const header = { ruleset: rulesetId, ...sides.described, against: 'profiles' in request.against ? 'profiles' : 'decisions' };
+    const { planner, runner, store, queue, executor } = this.deps;
+    const { plan, sides, header } = await planner.plan(rulesetId, request, now);
+    const total = await runner.countInputs(plan);
     if (total <= this.deps.inlineLimit) {
-      const { result, notes } = await this.run(sides, request, now);
+      const { result, notes } = await runner.run(plan, sides);
       return { inline: true, body: discloseReport({ ...header, ...result, notes }, caller) };
     }
-    const simulationId = `sim_${randomUUID()}`;
-    await this.deps.store.create({
-      id: simulationId,
+    const id = `sim_${randomUUID()}`;
+    const queueSlot = await this.takeQueueSlot(caller, id, now);
+    const record: SimulationRecord = {
+      id,
       rulesetId,
-      status: 'running',
+      status: 'queued',
       progress: { done: 0, total },
       header,
+      plan,
+      requestedBy: actorOf(caller),
+      queueSlot,
+      restarts: 0,
+      instance: null,
+      createdAt: now,
+      startedAt: null,
+      heartbeatAt: null,
+      endedAt: null,
+      cancelledBy: null,
       result: null,
       error: null,
-      createdAt: now,
-    });
-    void this.run(sides, request, now, async (done) => this.deps.store.progress(simulationId, { done, total })).then(
-      // Every input was run: done is the count of inputs, which is also the total (inputs may have come or gone since they were counted).
-      ({ result, notes }) =>
-        this.deps.store.finish(simulationId, { ...header, ...result, notes }, { done: result.inputs, total: result.inputs }),
-      (error: Error) => {
-        this.deps.logger.error('simulation failed', { simulationId, message: error.message });
-        return this.deps.store.fail(simulationId, error.message);
-      },
-    );
-    return { inline: false, body: { simulationId, status: 'running', progress: { done: 0, total } } };
+    };
+    try {
+      await store.create(record);
+    } catch (error) {
+      await queue.free(queueSlot, id).catch(() => undefined);
+      throw error;
+    }
+    executor.kick();
+    return { inline: false, body: await this.view(record, caller) };
   }
 
   async get(rulesetId: string, simulationId: string, caller: Caller): Promise<object> {
-    const simulation = await this.deps.store.get(simulationId);
-    if (!simulation || simulation.rulesetId !== rulesetId) throw notFound(`No simulation ${simulationId} of ruleset ${rulesetId}.`);
-    return simulation.status === 'succeeded'
-      ? {
-          simulationId,
-          status: simulation.status,
-          progress: simulation.progress,
-          ...discloseReport(simulation.result as FullReport, caller),
-        }
-      : { simulationId, status: simulation.status, progress: simulation.progress, error: simulation.error };
+    return this.view(await this.require(rulesetId, simulationId), caller);
   }
 
-  private async sides(rulesetId: string, request: SimulateRequest): Promise<Sides> {
-    const ruleset = await this.deps.rulesets.require(rulesetId);
-    const version = async (number: number, path: string) => {
-      const evaluator = await this.deps.runtime.version(rulesetId, number);
-      if (!evaluator) throw validationFailed(`Ruleset ${rulesetId} has no version ${number}.`, [{ path, message: 'no such version' }]);
-      return evaluator;
+  /** A ruleset's background runs, newest first, without reports (GET one for its report). */
+  async list(rulesetId: string, limit: number, before?: { createdAt: Date; id: string }): Promise<SimulationSummary[]> {
+    await this.deps.rulesets.require(rulesetId);
+    return this.deps.store.list(rulesetId, limit, before);
+  }
+
+  /** How many unfinished runs were queued before each queued one (one read of the queue for a whole list). */
+  async aheadOf(runs: SimulationSummary[]): Promise<Map<string, number>> {
+    const ahead = new Map<string, number>();
+    if (!runs.some((run) => run.status === 'queued')) return ahead;
+    const entries = await this.deps.queue.entries();
+    for (const run of runs) {
+      if (run.status === 'queued') ahead.set(run.id, entries.filter((entry) => entry.createdAt < run.createdAt).length);
+    }
+    return ahead;
+  }
+
+  /**
+   * Cancels a queued or running run: the API key that started it or an admin may. A queued run never
+   * starts; a running one stops at its next yield (on another instance, within a heartbeat).
+   * Cancelling a cancelled run again is a no-op; a finished one is a 409.
+   */
+  async cancel(rulesetId: string, simulationId: string, caller: Caller, now = new Date()): Promise<void> {
+    const record = await this.require(rulesetId, simulationId);
+    // Runs stored before runs had requesters have none: only an admin may touch them.
+    if (record.requestedBy?.keyId !== caller.keyId && !hasAnyRole(caller, ['admin'])) {
+      throw forbidden('Only the API key that started this simulation, or an admin, may cancel it.');
+    }
+    if (record.status === 'cancelled') return;
+    if (!isFinished(record.status) && (await this.deps.store.cancel(simulationId, actorOf(caller), now))) {
+      this.deps.executor.cancelHere(simulationId);
+      // A running run frees its place when it stops; a queued one has nobody else to do it.
+      if (record.status === 'queued') await this.deps.queue.free(record.queueSlot, simulationId);
+      return;
+    }
+    const latest = (await this.deps.store.get(simulationId)) ?? record;
+    if (latest.status === 'cancelled') return;
+    throw conflict(`Simulation ${simulationId} has already ${latest.status}: there is nothing to cancel.`);
+  }
+
+  /** What a caller sees of a run: its state, and its report (as disclosed to this caller) once it succeeded. */
+  async view(run: SimulationSummary & { result?: object | null }, caller: Caller, ahead?: number): Promise<object> {
+    const { id, status, progress, header, requestedBy, restarts, createdAt, startedAt, endedAt, cancelledBy, error } = run;
+    const state = {
+      simulationId: id,
+      status,
+      progress,
+      requestedBy,
+      createdAt: createdAt.toISOString(),
+      startedAt: startedAt?.toISOString() ?? null,
+      endedAt: endedAt?.toISOString() ?? null,
+      restarts,
+      ...(status === 'queued' ? { ahead: ahead ?? (await this.aheadOf([run])).get(id) ?? 0 } : {}),
+      ...(status === 'cancelled' ? { cancelledBy } : {}),
     };
-    const candidate =
-      request.candidate === 'draft'
-        ? this.deps.createEvaluator(
-            { id: rulesetId, version: 0, kind: ruleset.kind, checksum: ruleset.draft.checksum },
-            ruleset.draft.rules,
-          )
-        : await version(request.candidate, '/candidate');
-    let baseline: RulesetEvaluator;
-    if (request.baseline === 'active') {
-      const active = this.deps.runtime.activeVersionOf(rulesetId);
-      if (!active) throw conflict(`Ruleset ${rulesetId} has no active version to compare with; name a baseline version.`);
-      baseline = active;
-    } else {
-      baseline = await version(request.baseline, '/baseline');
-    }
-    return {
-      candidate,
-      baseline,
-      described: {
-        candidate: { version: request.candidate === 'draft' ? 'draft' : candidate.identity.version, checksum: candidate.identity.checksum },
-        baseline: { version: baseline.identity.version, checksum: baseline.identity.checksum },
-      },
-    };
+    if (status === 'succeeded' && run.result) return { ...state, ...discloseReport(run.result as FullReport, caller) };
+    return { ...state, ...header, error };
   }
 
-  private async countInputs(request: SimulateRequest): Promise<number> {
-    if ('profiles' in request.against) return Math.min(request.against.profiles.limit, await this.deps.profiles.count());
-    const { from, to } = decisionRange(request.against.decisions);
-    return this.deps.log.countBetween(from, to);
+  private async require(rulesetId: string, simulationId: string): Promise<SimulationRecord> {
+    const record = await this.deps.store.get(simulationId);
+    if (!record || record.rulesetId !== rulesetId) throw notFound(`No simulation ${simulationId} of ruleset ${rulesetId}.`);
+    return record;
   }
 
-  private async run(
-    sides: Sides,
-    request: SimulateRequest,
-    now: Date,
-    onProgress?: (done: number) => Promise<void>,
-  ): Promise<{ result: SimulationResult; notes: string[] }> {
-    const simulator = new Simulator(sides.candidate, sides.baseline, this.deps.thresholds);
-    const factNames = simulator.factNames();
-    const notes: string[] = [];
-    const inputs =
-      'profiles' in request.against
-        ? this.profileInputs(request.against.profiles, factNames, now, notes)
-        : this.decisionInputs(request.against.decisions, factNames, notes);
-    for await (const input of inputs) {
-      await simulator.add(input);
-      if (onProgress && simulator.count % PAGE === 0) await onProgress(simulator.count);
+  /**
+   * A place in the caller's quota of unfinished runs, or 409. Places still held by runs that ended
+   * without freeing them (their instance died at that moment) are freed first.
+   */
+  private async takeQueueSlot(caller: Caller, simulationId: string, now: Date): Promise<string> {
+    const { queue, store, queuePerKey } = this.deps;
+    const slot = await queue.take(caller.keyId, queuePerKey, simulationId, now);
+    if (slot) return slot;
+    const unfinished: string[] = [];
+    for (const entry of (await queue.entries()).filter((held) => held.keyId === caller.keyId)) {
+      const run = await store.get(entry.simulationId);
+      if (isStaleEntry(entry, run, now)) await queue.free(entry.slot, entry.simulationId);
+      else unfinished.push(run ? `${run.id} (${run.rulesetId}, ${run.status})` : entry.simulationId);
     }
-    return { result: simulator.finish(), notes };
-  }
-
-  private async *profileInputs(
-    options: ProfileInputs,
-    factNames: Set<string>,
-    now: Date,
-    notes: string[],
-  ): AsyncGenerator<SimulationInput> {
-    const event = { type: 'loan_application', ...options.event, at: options.event?.at ?? now.toISOString() } as DecisionEvent;
-    const unknowable = factsReadingHistory(factNames);
-    if (unknowable.length > 0) {
-      notes.push(
-        `${unknowable.join(', ')} ${unknowable.length === 1 ? 'is' : 'are'} absent for profile inputs (no decision history is consulted).`,
-      );
-    }
-    let remaining = options.limit;
-    for await (const profiles of this.deps.profiles.batchesAfter(undefined, PAGE)) {
-      for (const profile of profiles.slice(0, remaining)) {
-        const context = buildFactContext(profile, event, {});
-        yield { ref: { profileId: profile.profileId }, facts: computeFacts(context, factNames), eventTime: context.eventTime };
-      }
-      remaining -= profiles.length;
-      if (remaining <= 0) return;
-    }
-  }
-
-  /** Logged decisions reuse their logged facts, so the comparison is exact for the facts that were logged. */
-  private async *decisionInputs(
-    range: { from: string; to: string },
-    factNames: Set<string>,
-    notes: string[],
-  ): AsyncGenerator<SimulationInput> {
-    let masked = 0;
-    const seen = new Set<string>();
-    for await (const record of this.deps.log.stream(decisionRange(range))) {
-      if (!record.personal) {
-        masked += 1;
-        continue;
-      }
-      for (const name of Object.keys(record.personal.facts)) seen.add(name);
-      yield {
-        ref: { decisionId: record.core.decisionId, profileId: record.personal.profileId },
-        facts: record.personal.facts,
-        eventTime: eventTimeOf(record.personal.request.event as DecisionEvent),
-      };
-    }
-    if (masked > 0) notes.push(`${masked} erased decision(s) skipped: their facts are masked.`);
-    const neverLogged = [...factNames].filter((name) => !seen.has(name));
-    if (neverLogged.length > 0) notes.push(`Facts never present in the logged inputs (treated as absent): ${neverLogged.join(', ')}.`);
+    const retried = await queue.take(caller.keyId, queuePerKey, simulationId, now);
+    if (retried) return retried;
+    throw conflict(
+      `This API key already has ${queuePerKey} background simulations queued or running, the most it may have ` +
+        `(SIMULATION_QUEUE_PER_KEY): ${unfinished.join(', ')}. Wait for one to finish or cancel one ` +
+        '(DELETE /v1/rulesets/{id}/simulations/{simulationId}).',
+    );
   }
 }
