@@ -171,6 +171,7 @@ export const loggedDecisionSchema = {
         at: { type: 'string', format: 'date-time' },
         by: { type: 'string' },
         fields: { type: 'array', items: { type: 'string' } },
+        erasure: { type: 'string', description: "The erasure's audit event (absent on masks made before erasures were linked)" },
       },
       required: ['at', 'by', 'fields'],
       additionalProperties: false,
