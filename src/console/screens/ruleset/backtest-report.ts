@@ -23,8 +23,10 @@ export interface BacktestExample {
 
 export interface BacktestReport {
   simulationId?: string;
-  status?: 'running' | 'succeeded' | 'failed';
+  status?: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
   progress?: { done: number; total: number };
+  /** While queued: unfinished runs queued before it. */
+  ahead?: number;
   error?: string | null;
   candidate?: { version: number | 'draft'; checksum?: string };
   baseline?: { version: number; checksum?: string };

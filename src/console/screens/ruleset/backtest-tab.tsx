@@ -12,7 +12,7 @@ const WEEK_MS = 7 * 24 * 3600 * 1000;
 
 type Run =
   | { state: 'idle' }
-  | { state: 'running'; progress?: { done: number; total: number } }
+  | { state: 'running'; progress?: { done: number; total: number }; ahead?: number }
   | { state: 'done'; report: BacktestReport }
   | { state: 'failed'; error: unknown };
 
@@ -21,7 +21,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Backtest this draft: what would the draft (or a version) change against the active version (or
  * another) over stored profiles or a range of logged decisions? Large runs continue on the service
- * and are polled until they finish.
+ * and are queued on the service, polled until they finish.
  */
 export function BacktestTab() {
   const { ruleset } = useRuleset();
@@ -63,15 +63,16 @@ export function BacktestTab() {
     };
     try {
       let report = await api.post<BacktestReport>(`${path}/simulate`, body);
-      while (report.status === 'running' && report.simulationId) {
+      while ((report.status === 'queued' || report.status === 'running') && report.simulationId) {
         if (mine !== current.current) return;
-        setRun({ state: 'running', progress: report.progress });
+        setRun({ state: 'running', progress: report.progress, ahead: report.status === 'queued' ? report.ahead : undefined });
         await sleep(POLL_MS);
         if (mine !== current.current) return;
         report = await api.get<BacktestReport>(`${path}/simulations/${report.simulationId}`);
       }
       if (mine !== current.current) return;
       if (report.status === 'failed') throw new Error(`The backtest failed on the service: ${report.error ?? 'no reason given'}.`);
+      if (report.status === 'cancelled') throw new Error('The backtest was cancelled on the service.');
       setRun({ state: 'done', report });
     } catch (error) {
       if (mine === current.current) setRun({ state: 'failed', error });
@@ -183,9 +184,11 @@ export function BacktestTab() {
       )}
       {run.state === 'running' && (
         <p role="status">
-          {run.progress
-            ? `Running on the service: ${run.progress.done.toLocaleString('en')} of ${run.progress.total.toLocaleString('en')} inputs evaluated…`
-            : 'Running the backtest…'}
+          {run.ahead !== undefined
+            ? `Queued on the service behind ${run.ahead.toLocaleString('en')} other runs…`
+            : run.progress
+              ? `Running on the service: ${run.progress.done.toLocaleString('en')} of ${run.progress.total.toLocaleString('en')} inputs evaluated…`
+              : 'Running the backtest…'}
         </p>
       )}
       {run.state === 'failed' && <ErrorMessage error={run.error} />}
