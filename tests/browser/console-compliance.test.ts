@@ -410,7 +410,9 @@ describe('console: compliance, profiles, jobs and overview', () => {
   });
 
   // Last in this file: its decision comes after the set-up's seal, and the other tests count the set-up's decisions.
-  it('when the profile of a decision was erased, then the decision shows the erasure mask (when, by whom, which fields), no profile id or facts, and says a replay is refused', async () => {
+  it('when the profile of a decision was erased, then the decision shows the erasure mask (when, by whom, which fields), no profile id or facts, and says a replay is refused', async function () {
+    // The erasure answers once decisions in flight can no longer land: twice the (roomy) decision budget.
+    this.timeout(2 * Number(ROOMY_BUDGET.DECISION_TIMEOUT_MS) + 30_000);
     const feed = bearer(await issueKey(app, ['profiles:write'], 'crm-feed-erasing'));
     const loans = bearer(await issueKey(app, ['decide'], 'loan-origination-erasing'));
     await app.http().put('/v1/profiles/C-ERASED').set(feed).send(fixtureProfile('individual-guangzhou')).expect(201);
