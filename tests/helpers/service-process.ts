@@ -94,6 +94,11 @@ export async function waitUntilGone(pids: number[], timeoutMs: number): Promise<
 }
 
 /** Kills whatever a test started and left running (only on failure paths). */
+/** Holds a service and everything it started (SIGSTOP: nothing in it runs, timers included) or lets it go on (SIGCONT). */
+export function holdGroup(service: ServiceProcess, held: boolean): void {
+  process.kill(-service.child.pid!, held ? 'SIGSTOP' : 'SIGCONT');
+}
+
 export function killGroup(service: ServiceProcess): void {
   try {
     process.kill(-service.child.pid!, 'SIGKILL');
