@@ -6,6 +6,7 @@ import { rulesetIdParam } from '../rulesets/ruleset-schema.js';
 import type { SimulationService } from './simulation-service.js';
 import {
   simulateSchema,
+  simulationIdSchema,
   simulationQueuedSchema,
   simulationReportSchema,
   simulationStateSchema,
@@ -14,7 +15,7 @@ import {
 import { listOf } from '../../http/list-schema.js';
 
 const STAFF: Role[] = ['rules:edit', 'rules:publish'];
-const simulationParams = { ...rulesetIdParam, simulationId: { type: 'string', pattern: '^sim_[0-9a-f-]{36}$' } } as const;
+const simulationParams = { ...rulesetIdParam, simulationId: simulationIdSchema } as const;
 
 /** Backtesting for business staff: what would this draft (or version) change against reality? */
 export function simulationRoutes(simulations: SimulationService): Router {

@@ -86,7 +86,8 @@ const progress = {
   required: ['done', 'total'],
   additionalProperties: false,
 } as const;
-const simulationId = { type: 'string', pattern: '^sim_[0-9a-f-]{36}$' } as const;
+/** A background run's id, in paths and answers. */
+export const simulationIdSchema = { type: 'string', pattern: '^sim_[0-9a-f-]{36}$' } as const;
 
 /** The comparison, as the caller may see it. */
 const reportProperties = {
@@ -192,7 +193,7 @@ const errorProperty = { type: ['string', 'null'], description: 'Why it failed (n
 
 /** What a background run shows of itself, whatever its state. */
 const stateProperties = {
-  simulationId,
+  simulationId: simulationIdSchema,
   status: { type: 'string', enum: SIMULATION_STATUSES },
   progress,
   requestedBy: { ...actorSchema, description: 'The API key that started it (absent on runs stored before runs had requesters)' },
