@@ -3,12 +3,17 @@ import fs from 'node:fs';
 import sinon from 'sinon';
 import supertest from 'supertest';
 import { connectDatabase } from '../../src/db/database.js';
-import { SimulationRunner } from '../../src/features/simulation/simulation-runner.js';
-import { Simulator } from '../../src/features/simulation/simulator.js';
 import { freshDataDir } from '../helpers/embedded-server.js';
 import { holdGroup, killGroup, spawnService, waitUntilGone, type ServiceProcess } from '../helpers/service-process.js';
 import { bearer, freshDbName, openTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { simulateProfiles, sleep, storeBigProfiles, waitForSimulation, type Http } from '../helpers/simulations.js';
+import {
+  holdRunsAfterFirstInput,
+  simulateProfiles,
+  sleep,
+  storeBigProfiles,
+  waitForSimulation,
+  type Http,
+} from '../helpers/simulations.js';
 
 const ADMIN = 'simulation-restart-admin-key-0123456789';
 const PROFILES = 16;
@@ -23,29 +28,6 @@ async function startRun(http: Http): Promise<string> {
 
 const runningWithProgress = (body: Body) => body.status === 'running' && body.progress.done > 0;
 const hasEnded = (body: Body) => ['succeeded', 'failed', 'cancelled'].includes(body.status);
-
-/**
- * Holds background runs of this process after their first input until they are stopped (a real run,
- * held in Simulator.add): such a run has progress to show and cannot end before the test stops it,
- * however fast the machine is (16 profiles take about a second, two heartbeats).
- */
-function holdRunsAfterFirstInput(): void {
-  let signal: AbortSignal | undefined;
-  const run = SimulationRunner.prototype.run;
-  sinon.stub(SimulationRunner.prototype, 'run').callsFake(function (this: SimulationRunner, plan, sides, options) {
-    signal = options?.signal;
-    return run.call(this, plan, sides, options);
-  });
-  const add = Simulator.prototype.add;
-  let inputs = 0;
-  sinon.stub(Simulator.prototype, 'add').callsFake(async function (this: Simulator, input) {
-    inputs += 1;
-    const stopped = signal;
-    if (inputs > 1 && stopped && !stopped.aborted)
-      await new Promise((resolve) => stopped.addEventListener('abort', resolve, { once: true }));
-    return add.call(this, input);
-  });
-}
 
 describe('background simulations across restarts', function () {
   this.timeout(240_000);
