@@ -1,5 +1,6 @@
 import { openApiDocument, openApiRoutes } from '../../src/http/openapi.js';
 import { healthRoutes } from '../../src/http/health-routes.js';
+import { metricsRoutes } from '../../src/http/metrics-routes.js';
 import { factRoutes } from '../../src/features/facts/fact-routes.js';
 import { apiKeyRoutes } from '../../src/features/api-keys/api-key-routes.js';
 import { profileRoutes } from '../../src/features/profiles/profile-routes.js';
@@ -25,6 +26,7 @@ export function routeDocument(): OpenApiDocument {
   healthRoutes([]);
   openApiRoutes();
   factRoutes();
+  metricsRoutes(none, { isPublic: false });
   apiKeyRoutes(none);
   profileRoutes(none);
   erasureRoutes(none);

@@ -1,5 +1,6 @@
 import express, { type Express, type Router } from 'express';
 import type { Logger } from '../logging/logger.js';
+import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { accessLog, authenticate, refuseWhileDatabaseDown, requestId, type Authenticator } from './middleware.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { openApiRoutes } from './openapi.js';
@@ -15,6 +16,8 @@ export interface AppDeps {
   routers: Router[];
   /** Why the database is known to be down, if it is: every other route answers 503 at once then. */
   databaseUnavailable: () => string | undefined;
+  /** Counts requests that failed on a database error. */
+  metrics?: ServiceMetrics;
 }
 
 /** Builds the Express app. It never listens by itself: the server (or a test) decides where. */
@@ -25,6 +28,7 @@ export function createApp({
   databaseFreeRouters,
   routers,
   databaseUnavailable,
+  metrics,
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -41,6 +45,6 @@ export function createApp({
   app.use(refuseWhileDatabaseDown(databaseUnavailable));
   for (const router of routers) app.use(router);
   app.use(notFoundHandler());
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, metrics?.database));
   return app;
 }
