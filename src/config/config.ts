@@ -163,11 +163,11 @@ export function loadConfig(env: Env = process.env): Config {
   const decisionTimeoutMs = int('DECISION_TIMEOUT_MS', 200, 10, 60_000);
   const admission: AdmissionSettings = {
     enabled: bool('ADMISSION_CONTROL', true),
-    minLimit: int('ADMISSION_MIN_LIMIT', 4, 1, 10_000),
+    minLimit: int('ADMISSION_MIN_LIMIT', 2, 1, 10_000),
     maxLimit: int('ADMISSION_MAX_LIMIT', 256, 1, 10_000),
-    queueMs: int('ADMISSION_QUEUE_MS', Math.floor(decisionTimeoutMs / 4), 0, 60_000),
+    queueMs: int('ADMISSION_QUEUE_MS', Math.floor(decisionTimeoutMs / 2), 0, 60_000),
     maxQueue: int('ADMISSION_MAX_QUEUE', 256, 0, 100_000),
-    latencyTargetMs: int('ADMISSION_LATENCY_TARGET_MS', Math.floor(decisionTimeoutMs / 4), 1, 60_000),
+    latencyTargetMs: int('ADMISSION_LATENCY_TARGET_MS', Math.floor(decisionTimeoutMs / 2), 1, 60_000),
   };
   if (admission.minLimit > admission.maxLimit) problems.push('ADMISSION_MIN_LIMIT must not exceed ADMISSION_MAX_LIMIT');
 
