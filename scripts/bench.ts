@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: in one run on one machine, (1) the evaluators in-process (`compiled`, ours, against
- * `jre-default`, `jre-dot-path` and `zen`), (2) POST /v1/decisions over HTTP against an Express
- * hello-world, (3) the retag job against a raw scan, each against its baseline measured in the same
- * run. Prints a table per section and writes every figure, with the machine and date, to
+ * `jre-default`, `jre-dot-path` and `zen`), (2) POST /v1/decisions over HTTP, ours beside a naive
+ * Express + mongoose + json-rules-engine service and an Express hello-world, hot and cold profiles, 32
+ * and 256 connections, (3) the retag job against a raw scan, each against its baseline measured in the
+ * same run; then issue 15's targets, met or missed. Prints a table per section and writes every figure, with the machine and date, to
  * scripts/bench/results.json (and the tables to results.md). Diagnostics that explain the figures
  * (CPU profile, database commands, query plans, a run without the history read) are in bench/diagnostics.
  *

@@ -63,7 +63,7 @@ export function httpTables(results: HttpResults): Table[] {
   const kb = (bytes: number | undefined) => (bytes === undefined || Number.isNaN(bytes) ? 'n/a' : `${(bytes / 1024).toFixed(1)} KB`);
   return [
     {
-      title: `HTTP: POST /v1/decisions, reference workload (4 shipped rulesets, half the events loan applications), autocannon, ${ourRuns[0]?.load.seconds ?? '?'} s a run`,
+      title: `HTTP: POST /v1/decisions, reference workload (4 shipped rulesets, half the events loan applications), closed-loop clients, ${ourRuns[0]?.load.seconds ?? '?'} s a run`,
       columns: [
         'server',
         'profiles',

@@ -94,7 +94,7 @@ function httpTargets(
   const overloaded = overload === undefined ? undefined : findRun(http, 'ours', 'hot', overload, true);
   if (overloaded) {
     atLeast(
-      `overload, ${overload} connections: 200/s ≥ 90 % of the ${normal}-connection figure`,
+      `overload, ${overload} connections (clients wait Retry-After): 200/s ≥ 90 % of the ${normal}-connection figure`,
       overloaded.load.okPerSecond / hot.load.okPerSecond,
       0.9,
       percent,

@@ -3,11 +3,9 @@ import { type Caller, hasAnyRole, type Role } from '../auth/roles.js';
 import type { AdmissionSettings } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { AdmissionMetrics } from '../metrics/service-metrics.js';
-import { AppError } from './app-error.js';
+import { AppError, RETRY_AFTER_SECONDS } from './app-error.js';
 import { ConcurrencyLimiter, type Permit, type ShedReason, ShedError } from './concurrency-limiter.js';
 
-/** What a refused client is told to wait before it tries again (whole seconds, as Retry-After takes them). */
-export const RETRY_AFTER_SECONDS = 1;
 /** Where the limit starts: the reference load (32 connections) is admitted at once before anything is learnt. */
 const INITIAL_LIMIT = 32;
 /** The multiplicative decrease (TCP Reno halves; a gentler step suits a limit that is not a window of packets). */

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logging/logger.js';
-import { AppError } from './app-error.js';
+import { AppError, RETRY_AFTER_SECONDS } from './app-error.js';
 import { DomainError, conflict, notFound, unavailable, validationFailed, type ErrorKind } from '../errors/domain-error.js';
 import { isDatabaseUnavailable, isDuplicateKey } from '../db/database-errors.js';
 import { type DatabaseErrorMetrics, noMetrics } from '../metrics/service-metrics.js';
@@ -71,6 +71,8 @@ export function errorHandler(logger: Logger, databaseErrors: DatabaseErrorMetric
         stack: err?.stack,
       });
     }
+    // Every 503 is temporary (a budget, a database outage, capacity): a client may try again after this.
+    if (appError.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(appError.status).json(appError.toBody());
   };
 }

@@ -63,10 +63,12 @@ describe('GET /metrics', () => {
     expect(after).not.to.contain(PROFILE_ID);
   });
 
-  it('when the decision log insert fails on the database, then the failed insert and the failed request are counted as database errors', async () => {
+  it('when the decision log insert fails on the database, then the failed insert and the failed request are counted as database errors, and the 503 carries Retry-After', async () => {
     sinon.stub(DecisionLogStore.prototype, 'insertMany').rejects(new DatabaseUnavailableError('the database is down'));
     const before = await scrape();
-    expect((await decide()).status).to.equal(503);
+    const answer = await decide();
+    expect(answer.status).to.equal(503);
+    expect(answer.headers['retry-after']).to.equal('1');
     const after = await scrape();
     const grew = (labels: string) =>
       series(after, 'decisioning_database_errors_total', labels) - series(before, 'decisioning_database_errors_total', labels);
