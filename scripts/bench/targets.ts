@@ -15,7 +15,12 @@ export interface TargetCheck {
 
 export function checkTargets(results: { evaluators?: EvaluatorResults; http?: HttpResults; retag?: RetagResults }): TargetCheck[] {
   const checks: TargetCheck[] = [];
+  // A ratio over a run that answered nothing is not a figure: the target is missed, and says why.
+  const unmeasured = (target: string, measured: number) =>
+    !Number.isFinite(measured) &&
+    checks.push({ target, measured: 'n/a', met: false, shortBy: 'not measurable: no answers 200 to compare' });
   const atLeast = (target: string, measured: number, required: number, show: (value: number) => string) =>
+    unmeasured(target, measured) ||
     checks.push({
       target,
       measured: show(measured),
@@ -25,6 +30,7 @@ export function checkTargets(results: { evaluators?: EvaluatorResults; http?: Ht
       }),
     });
   const atMost = (target: string, measured: number, limit: number, show: (value: number) => string) =>
+    unmeasured(target, measured) ||
     checks.push({
       target,
       measured: show(measured),
