@@ -47,6 +47,20 @@ export interface JobMetrics {
 
 const MS = 1000;
 
+/**
+ * The process's own metrics (CPU, memory, event loop delay, garbage collection), collected once per
+ * process: each collection keeps a timer and an observer running for good, so one per instance would
+ * pile up where several instances share a process (the tests).
+ */
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
 /** The metrics of one service instance, in a registry of its own (several instances may share a process in tests). */
 export class ServiceMetrics {
   readonly registry = new Registry();
@@ -60,7 +74,6 @@ export class ServiceMetrics {
 
   constructor() {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry });
 
     const decisions = new Counter({
       name: 'decisioning_decisions_total',
@@ -126,9 +139,10 @@ export class ServiceMetrics {
     };
   }
 
-  /** The exposition a scrape receives, and its content type. */
+  /** The exposition a scrape receives (this instance's metrics and the process's), and its content type. */
   async scrape(): Promise<{ contentType: string; text: string }> {
-    return { contentType: this.registry.contentType, text: await this.registry.metrics() };
+    const all = Registry.merge([processMetrics(), this.registry]);
+    return { contentType: all.contentType, text: await all.metrics() };
   }
 
   private admissionMetrics(registers: Registry[]): AdmissionMetrics {

@@ -31,4 +31,12 @@ describe('ServiceMetrics', () => {
     expect(text).to.match(/^decisioning_admission_limit 8$/m);
     expect(text).to.match(/^decisioning_admission_queue_capacity 5$/m);
   });
+
+  it('when several instances exist in one process, then each scrape holds the process metrics once (collected once per process)', async () => {
+    const scrapes = await Promise.all([new ServiceMetrics(), new ServiceMetrics()].map((metrics) => metrics.scrape()));
+    for (const { text } of scrapes) {
+      expect(text.match(/^# TYPE process_cpu_seconds_total counter$/gm)).to.have.length(1);
+      expect(text).to.match(/^nodejs_eventloop_lag_p99_seconds /m);
+    }
+  });
 });
