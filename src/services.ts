@@ -1,9 +1,12 @@
-import type { Router } from 'express';
+import { Router } from 'express';
 import type { Connection } from 'mongoose';
 import type { Config } from './config/config.js';
 import type { Logger } from './logging/logger.js';
 import type { Database } from './db/database.js';
 import { healthRoutes } from './http/health-routes.js';
+import { admissionControl, configuredLimiter } from './http/admission.js';
+import { metricsRoutes } from './http/metrics-routes.js';
+import type { ServiceMetrics } from './metrics/service-metrics.js';
 import { ApiKeyStore } from './features/api-keys/api-key-store.js';
 import { ApiKeyService } from './features/api-keys/api-key-service.js';
 import { apiKeyRoutes } from './features/api-keys/api-key-routes.js';
@@ -34,7 +37,7 @@ import { DecisionLogWriter } from './features/decisions/decision-log-writer.js';
 import { DecisionSealer } from './features/decisions/decision-sealer.js';
 import { LogVerifier } from './features/decisions/log-verifier.js';
 import { ProfileTagger } from './features/decisions/profile-tagger.js';
-import { DecideUseCase } from './features/decisions/decide.js';
+import { MeasuredDecideUseCase } from './features/decisions/measured-decide.js';
 import { VelocityStore } from './features/decisions/velocity-store.js';
 import { ReplayUseCase } from './features/decisions/replay.js';
 import { decisionRoutes } from './features/decisions/decision-routes.js';
@@ -99,7 +102,13 @@ async function createStores(connection: Connection) {
  * Stores → services → use cases → jobs → routers. Also installs the shipped rulesets, creates the
  * bootstrap key and loads the active rulesets, so that the instance is ready when this returns.
  */
-export async function createServices(config: Config, logger: Logger, database: Database, instanceId: string): Promise<Services> {
+export async function createServices(
+  config: Config,
+  logger: Logger,
+  database: Database,
+  instanceId: string,
+  metrics: ServiceMetrics,
+): Promise<Services> {
   const stores = await createStores(database.connection);
   const key = new EvidenceKey(config.decisionSealKey);
   if (!key.keyed) {
@@ -134,20 +143,28 @@ export async function createServices(config: Config, logger: Logger, database: D
   await installShippedRulesets(config.rulesetsDir, { store: stores.rulesets, rulesets, publisher, logger });
   await runtime.start();
 
-  const decide = new DecideUseCase({
-    profiles: stores.profiles,
-    erasures: stores.erasures,
-    key,
-    runtime,
-    log: stores.decisionLog,
-    velocity: stores.velocity,
-    writer: new DecisionLogWriter(stores.decisionLog, { logger, unavailableReason: () => database.availability.unavailableReason() }),
-    tagger: new ProfileTagger(stores.profiles, logger),
-    thresholds: config.outcome,
-    timeoutMs: config.decisionTimeoutMs,
-    logger,
-    engine: engineDescription(config.engine),
-  });
+  const decide = new MeasuredDecideUseCase(
+    {
+      profiles: stores.profiles,
+      erasures: stores.erasures,
+      key,
+      runtime,
+      log: stores.decisionLog,
+      velocity: stores.velocity,
+      writer: new DecisionLogWriter(stores.decisionLog, {
+        logger,
+        unavailableReason: () => database.availability.unavailableReason(),
+        metrics: metrics.logWriter,
+        databaseErrors: metrics.database,
+      }),
+      tagger: new ProfileTagger(stores.profiles, logger),
+      thresholds: config.outcome,
+      timeoutMs: config.decisionTimeoutMs,
+      logger,
+      engine: engineDescription(config.engine),
+    },
+    metrics.decisions,
+  );
   const replay = new ReplayUseCase(stores.decisionLog, runtime, config.outcome);
   const verifier = new LogVerifier({
     log: stores.decisionLog,
@@ -178,7 +195,12 @@ export async function createServices(config: Config, logger: Logger, database: D
 
   const sealer = new DecisionSealer(stores.decisionLog, stores.auditEvents, stores.seals, key, instanceId, config.sealLagMs, logger);
   const { schedules } = config.jobs;
-  const scheduler = new JobScheduler(stores.jobs, logger, { instanceId, timezone: config.jobs.timezone, leaseMs: config.jobs.leaseMs });
+  const scheduler = new JobScheduler(stores.jobs, logger, {
+    instanceId,
+    timezone: config.jobs.timezone,
+    leaseMs: config.jobs.leaseMs,
+    metrics: metrics.jobs,
+  });
   scheduler.register({
     name: 'seal-decisions',
     description: 'Chains the decision log entries logged since the last seal into a new seal',
@@ -223,8 +245,22 @@ export async function createServices(config: Config, logger: Logger, database: D
     async () => (runtime.isLoaded() ? undefined : 'Active rulesets are not loaded yet.'),
   ]);
   // Served with a key validated earlier even while the database is away: they read nothing from it.
-  const databaseFreeRouters = [factRoutes(), meRoutes()];
+  const databaseFreeRouters = [factRoutes(), meRoutes(), metricsRoutes(metrics, { isPublic: config.metricsPublic })];
   const routers = [
+    // Before the decision route: a decision is admitted, queued or shed before its body is read.
+    ...(config.admission.enabled
+      ? [
+          Router().post(
+            '/v1/decisions',
+            admissionControl({
+              limiter: configuredLimiter(config.admission, logger),
+              roles: ['decide'],
+              logger,
+              metrics: metrics.admission,
+            }),
+          ),
+        ]
+      : []),
     apiKeyRoutes(keys),
     profileRoutes(profiles),
     erasureRoutes(erasure),

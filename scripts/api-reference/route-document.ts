@@ -1,6 +1,7 @@
 import { openApiDocument, openApiRoutes } from '../../src/http/openapi.js';
 import { healthRoutes } from '../../src/http/health-routes.js';
 import { consoleRoutes } from '../../src/http/console-routes.js';
+import { metricsRoutes } from '../../src/http/metrics-routes.js';
 import { factRoutes } from '../../src/features/facts/fact-routes.js';
 import { apiKeyRoutes } from '../../src/features/api-keys/api-key-routes.js';
 import { meRoutes } from '../../src/features/api-keys/me-routes.js';
@@ -29,6 +30,7 @@ export function routeDocument(): OpenApiDocument {
   openApiRoutes();
   consoleRoutes();
   factRoutes();
+  metricsRoutes(none, { isPublic: false });
   apiKeyRoutes(none);
   meRoutes();
   profileRoutes(none);

@@ -1,6 +1,7 @@
 import express, { type Express, type Router } from 'express';
 import type { Logger } from '../logging/logger.js';
 import { accessLog, authenticate, refuseWhileDatabaseDown, reportResponseProblems, requestId, type Authenticator } from './middleware.js';
+import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { openApiRoutes } from './openapi.js';
 import { consoleRoutes } from './console-routes.js';
@@ -18,6 +19,8 @@ export interface AppDeps {
   databaseUnavailable: () => string | undefined;
   /** Check every route's answers against its declared responses (RESPONSE_VALIDATION; tests). */
   responseValidation?: boolean;
+  /** Counts requests that failed on a database error. */
+  metrics?: ServiceMetrics;
 }
 
 /** Builds the Express app. It never listens by itself: the server (or a test) decides where. */
@@ -29,6 +32,7 @@ export function createApp({
   routers,
   databaseUnavailable,
   responseValidation = false,
+  metrics,
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -48,6 +52,6 @@ export function createApp({
   app.use(refuseWhileDatabaseDown(databaseUnavailable));
   for (const router of routers) app.use(router);
   app.use(notFoundHandler());
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, metrics?.database));
   return app;
 }
