@@ -101,9 +101,10 @@ export function createServer(config: Config, options: ServerOptions = {}): Serve
       await draining.drain(config.shutdownGraceMs);
     }
     if (services) {
-      const { runtime, scheduler, simulationWorker, sealer } = services;
+      const { runtime, lists, scheduler, simulationWorker, sealer } = services;
       services = undefined;
       runtime.stop();
+      lists.stop();
       await Promise.all([scheduler.stop(), simulationWorker.stop()]);
       await sealer.sealDue(new Date(), Math.min(SHUTDOWN_SEAL_LAG_MS, config.sealLagMs)).catch((error: Error) => {
         logger.warn('sealing on shutdown failed', { message: error.message });

@@ -61,11 +61,19 @@ import { retagJob } from './jobs/definitions/retag-job.js';
 import { retentionJob } from './jobs/definitions/retention-job.js';
 import { dailyReportJob } from './jobs/definitions/daily-report-job.js';
 import { segmentExportJob } from './jobs/definitions/segment-export-job.js';
+import { ListStore } from './features/lists/list-store.js';
+import { ListRegistry } from './features/lists/list-registry.js';
+import { ListService } from './features/lists/list-service.js';
+import { listRoutes } from './features/lists/list-routes.js';
+import { SHIPPED_LISTS } from './features/lists/shipped-lists.js';
+import { SYSTEM_ACTOR } from './features/audit/audit-trail.js';
 
 /** Everything an instance runs, wired once: what the HTTP app serves and what start/stop must drive. */
 export interface Services {
   keys: ApiKeyService;
   runtime: RulesetRuntime;
+  /** The lists this instance holds: polled from start, stopped with the instance. */
+  lists: ListRegistry;
   scheduler: JobScheduler;
   /** Executes queued background simulations: started with the instance, stopped before the database closes. */
   simulationWorker: SimulationWorker;
@@ -93,6 +101,7 @@ async function createStores(connection: Connection) {
     simulationQueue: new SimulationQueueStore(connection),
     simulationLeases: new LeaseStore(connection, 'SimulationLease', 'simulation_leases'),
     velocity: new VelocityStore(connection),
+    lists: new ListStore(connection),
   };
   await Promise.all(Object.values(stores).map((store) => store.init()));
   return stores;
@@ -133,9 +142,15 @@ export async function createServices(
     settleMs: 2 * config.decisionTimeoutMs + 250,
   });
 
+  // Lists are polled as often as rulesets: a change reaches every instance within RULESET_POLL_MS.
+  const listRegistry = new ListRegistry(stores.lists, logger, config.rulesetPollMs);
+  await listRegistry.start();
+  const lists = new ListService(listRegistry, audit);
+  for (const shipped of SHIPPED_LISTS) await lists.ensure(shipped.id, shipped.description, SYSTEM_ACTOR);
+
   const createEvaluator = evaluatorFactory(config.engine);
   const runtime = new RulesetRuntime(stores.rulesets, logger, config.rulesetPollMs, createEvaluator);
-  const rulesets = new RulesetService(stores.rulesets, audit, config.outcome, createEvaluator);
+  const rulesets = new RulesetService(stores.rulesets, audit, config.outcome, createEvaluator, (id) => listRegistry.exists(id));
   const publisher = new RulesetPublisher(stores.rulesets, rulesets, audit, {
     fourEyes: config.fourEyes,
     onActivated: () => runtime.refresh(),
@@ -162,10 +177,11 @@ export async function createServices(
       timeoutMs: config.decisionTimeoutMs,
       logger,
       engine: engineDescription(config.engine),
+      lists: listRegistry,
     },
     metrics.decisions,
   );
-  const replay = new ReplayUseCase(stores.decisionLog, runtime, config.outcome);
+  const replay = new ReplayUseCase(stores.decisionLog, runtime, config.outcome, listRegistry);
   const verifier = new LogVerifier({
     log: stores.decisionLog,
     events: stores.auditEvents,
@@ -272,6 +288,7 @@ export async function createServices(
     simulationRoutes(simulations),
     reportRoutes(reports),
     jobRoutes(scheduler, stores.jobs),
+    listRoutes(lists),
   ];
-  return { keys, runtime, scheduler, simulationWorker, sealer, healthRouter, databaseFreeRouters, routers };
+  return { keys, runtime, lists: listRegistry, scheduler, simulationWorker, sealer, healthRouter, databaseFreeRouters, routers };
 }

@@ -2,6 +2,7 @@ import type { ConditionExplanation, RuleExplanation, RulesetEvaluation, RulesetE
 import { compileConditions, FactSlots, fillUnreached, type ConditionTest, type LeafSource } from './condition-compiler.js';
 import { compileTemplate, type MessageRenderer } from './message-template.js';
 import type { Rule } from './rule-schema.js';
+import type { ListLookup } from './list-lookup.js';
 import { collectFactNames } from './rule-facts.js';
 
 /** One rule, ready to run: its test, its leaves as written, and its message. */
@@ -49,15 +50,15 @@ export class ClosureRuleset implements RulesetEvaluator {
   }
 
   /** Evaluates every rule against already computed facts (absent facts are not keys of `facts`). */
-  async evaluate(facts: Record<string, unknown>, eventTime: Date): Promise<RulesetEvaluation> {
-    return this.evaluateSync(facts, eventTime);
+  async evaluate(facts: Record<string, unknown>, eventTime: Date, lists?: ListLookup): Promise<RulesetEvaluation> {
+    return this.evaluateSync(facts, eventTime, lists);
   }
 
   /** The same as `evaluate`, without the promise: the evaluation itself. */
-  evaluateSync(facts: Record<string, unknown>, eventTime: Date): RulesetEvaluation {
+  evaluateSync(facts: Record<string, unknown>, eventTime: Date, lists?: ListLookup): RulesetEvaluation {
     const { id, version, kind, checksum } = this.identity;
     const explanations: RuleExplanation[] = [];
-    this.slots.load(facts);
+    this.slots.load(facts, lists);
     try {
       for (const compiled of this.ordered) {
         const conditions: ConditionExplanation[] = [];

@@ -3,6 +3,7 @@ import { STOCK_EVALUATORS } from './engine-operators.js';
 import { pathReader } from './fact-path.js';
 import { CUSTOM_OPERATORS } from './operators.js';
 import type { Condition, Rule } from './rule-schema.js';
+import { NO_LISTS, type ListLookup } from './list-lookup.js';
 
 /**
  * Turns a rule's condition tree into plain closures that decide exactly as json-rules-engine 7 running
@@ -37,6 +38,8 @@ const CUSTOM_EVALUATORS: ReadonlyMap<string, OperatorTest> = new Map(
     },
   ]),
 );
+/** Operators whose value names a list, looked up in the evaluation's lists as the engine path does. */
+const LIST_READERS: ReadonlySet<string> = new Set(CUSTOM_OPERATORS.filter((operator) => operator.readsList).map((o) => o.name));
 /** Operators whose value is prepared once, when the rule is compiled (`matches` compiles its pattern). */
 const CUSTOM_PREPARERS: ReadonlyMap<string, (value: unknown) => unknown> = new Map(
   CUSTOM_OPERATORS.flatMap((operator) => (operator.prepare ? [[operator.name, operator.prepare] as const] : [])),
@@ -57,6 +60,8 @@ export interface LeafSource {
  */
 export class FactSlots {
   readonly values: unknown[] = [];
+  /** The lists of the evaluation in progress (`inList` reads them), loaded and let go with the facts. */
+  lists: ListLookup = NO_LISTS;
   private readonly slots = new Map<string, number>();
   private readonly names: string[] = [];
 
@@ -73,13 +78,15 @@ export class FactSlots {
   }
 
   /** Reads every fact the leaves need; an absent fact reads undefined, as the engine's almanac has it. */
-  load(facts: Readonly<Record<string, unknown>>): void {
+  load(facts: Readonly<Record<string, unknown>>, lists: ListLookup = NO_LISTS): void {
+    this.lists = lists;
     const { names, values } = this;
     for (let slot = 0; slot < names.length; slot += 1) values[slot] = facts[names[slot]!];
   }
 
   /** Lets go of the facts of the evaluation that ended. */
   unload(): void {
+    this.lists = NO_LISTS;
     const { values } = this;
     for (let slot = 0; slot < values.length; slot += 1) values[slot] = undefined;
   }
@@ -144,6 +151,13 @@ class RuleCompiler {
     return this.compileLeaf(record, at);
   }
 
+  /** A list operator's test, handed the named list's items as this evaluation sees them (a Map lookup per leaf). */
+  private withList(operator: string, custom: OperatorTest | undefined): OperatorTest | undefined {
+    if (!custom || !LIST_READERS.has(operator)) return custom;
+    const { slots } = this;
+    return (factValue, listId, eventTime) => custom(factValue, typeof listId === 'string' ? slots.lists.get(listId) : undefined, eventTime);
+  }
+
   private compileNot(child: Condition, at: string): ConditionTest {
     const test = this.compileNode(child, at);
     return (eventTime, explained) => !test(eventTime, explained);
@@ -180,7 +194,7 @@ class RuleCompiler {
     this.leaves.push({ fact, path, operator, value, at });
 
     const stock = hasOwn(STOCK_EVALUATORS, operator) ? STOCK_EVALUATORS[operator]! : undefined;
-    const custom = CUSTOM_EVALUATORS.get(operator);
+    const custom = this.withList(operator, CUSTOM_EVALUATORS.get(operator));
     if (!stock && !custom) {
       return () => {
         throw new Error(`Unknown operator: ${operator}`);

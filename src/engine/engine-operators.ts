@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Operator } from 'json-rules-engine';
 import { CUSTOM_OPERATORS } from './operators.js';
+import { NO_LISTS, type ListLookup } from './list-lookup.js';
 
 /**
  * The event time of the evaluation in progress. Operators receive only (factValue, value), and
@@ -8,9 +9,11 @@ import { CUSTOM_OPERATORS } from './operators.js';
  * requests, so the time travels with the asynchronous context of each run instead.
  */
 const eventClock = new AsyncLocalStorage<Date>();
+/** The lists of the evaluation in progress, for `inList` / `notInList`: they travel the same way. */
+const evaluationLists = new AsyncLocalStorage<ListLookup>();
 
-export function runAtEventTime<T>(eventTime: Date, fn: () => Promise<T>): Promise<T> {
-  return eventClock.run(eventTime, fn);
+export function runAtEventTime<T>(eventTime: Date, fn: () => Promise<T>, lists: ListLookup = NO_LISTS): Promise<T> {
+  return eventClock.run(eventTime, () => evaluationLists.run(lists, fn));
 }
 
 const MAX_PREPARED_VALUES = 10_000;
@@ -44,9 +47,10 @@ export function engineOperators(): Operator[] {
   const present = (accepts: (value: unknown) => boolean) => (factValue: unknown) => factValue !== undefined && accepts(factValue);
   const stock = Object.entries(STOCK_EVALUATORS).map(([name, { evaluate, accepts }]) => new Operator(name, evaluate, present(accepts)));
   const custom = CUSTOM_OPERATORS.map((operator) => {
-    const { prepare } = operator;
+    const { prepare, readsList } = operator;
     const prepared = new Map<string, unknown>();
     const operand = (value: unknown) => {
+      if (readsList) return typeof value === 'string' ? (evaluationLists.getStore() ?? NO_LISTS).get(value) : undefined;
       if (!prepare) return value;
       // A version holds at most 10,000 literal values; more can only come from fact references (outside
       // our rule format), which are prepared on each use rather than kept.

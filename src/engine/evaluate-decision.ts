@@ -1,5 +1,6 @@
 import { composeDecision, type ComposedDecision, type Thresholds } from './decision-outcome.js';
 import type { RulesetEvaluation, RulesetEvaluator } from './ruleset-evaluation.js';
+import type { ListLookup } from './list-lookup.js';
 
 /** Every ruleset's evaluation, in the order given, and what their fired rules compose to. */
 export interface DecisionEvaluation {
@@ -17,7 +18,8 @@ export async function evaluateDecision(
   facts: Record<string, unknown>,
   eventTime: Date,
   thresholds: Thresholds,
+  lists?: ListLookup,
 ): Promise<DecisionEvaluation> {
-  const evaluations = await Promise.all(rulesets.map((ruleset) => ruleset.evaluate(facts, eventTime)));
+  const evaluations = await Promise.all(rulesets.map((ruleset) => ruleset.evaluate(facts, eventTime, lists)));
   return { evaluations, composed: composeDecision(evaluations, thresholds) };
 }

@@ -13,7 +13,7 @@ export { MATCH_INPUT_LIMIT } from './regex-matcher.js';
  */
 
 /** What an operator's `value` is, so that an editor offers the right input: numbers stay numbers. */
-export type ValueKind = 'number' | 'list' | 'scalar' | 'range' | 'pattern' | 'instant' | 'days';
+export type ValueKind = 'number' | 'list' | 'scalar' | 'range' | 'pattern' | 'instant' | 'days' | 'listId';
 
 export interface StockOperator {
   readonly name: string;
@@ -34,9 +34,26 @@ export interface CustomOperator extends StockOperator {
    * compiled pattern); without it, `evaluate` receives the value as written.
    */
   prepare?(value: unknown): unknown;
+  /**
+   * The operator's `value` names a list (`inList`): both evaluators hand `evaluate` that list's items as
+   * the evaluation sees them (a Set, or undefined for a list they do not hold) instead of the name.
+   */
+  readsList?: true;
   /** Whether the condition holds; `eventTime` anchors relative operators such as `withinLastDays`. */
   evaluate(factValue: unknown, value: unknown, eventTime: Date): boolean;
 }
+
+/** A list id, as a ruleset id: what `inList` / `notInList` take as their value. */
+export const LIST_ID_PATTERN = /^[a-z0-9-]{1,64}$/;
+
+/** The key a fact value is looked up by: strings as they are, finite numbers as written by String(). */
+function listKey(factValue: unknown): string | undefined {
+  if (typeof factValue === 'string') return factValue;
+  return isFiniteNumber(factValue) ? String(factValue) : undefined;
+}
+
+const checkListId = (name: string) => (value: unknown) =>
+  typeof value === 'string' && LIST_ID_PATTERN.test(value) ? undefined : `"${name}" needs a list id (lower-case letters, digits and -)`;
 
 /** The longest `withinLastDays` window: 100 years. */
 export const MAX_WITHIN_DAYS = 36500;
@@ -124,7 +141,35 @@ export const CUSTOM_OPERATORS: readonly CustomOperator[] = [
       return fact.getTime() >= endMs - days * DAY_MS && fact.getTime() <= endMs;
     },
   },
+  {
+    name: 'inList',
+    valueKind: 'listId',
+    factTypes: ['string', 'number', 'integer'],
+    description: 'The fact, a string or number (compared as a string), is an item of the list; value: the list id',
+    checkValue: checkListId('inList'),
+    readsList: true,
+    evaluate: (factValue, items) => {
+      const key = listKey(factValue);
+      return key !== undefined && items instanceof Set && items.has(key);
+    },
+  },
+  {
+    name: 'notInList',
+    valueKind: 'listId',
+    factTypes: ['string', 'number', 'integer'],
+    description: 'The fact, a string or number (compared as a string), is not an item of the list; value: the list id',
+    checkValue: checkListId('notInList'),
+    readsList: true,
+    // Like an absent fact, an unknown list makes the condition false: it says nothing about membership.
+    evaluate: (factValue, items) => {
+      const key = listKey(factValue);
+      return key !== undefined && items instanceof Set && !items.has(key);
+    },
+  },
 ];
+
+/** The operators whose value names a list. */
+export const LIST_OPERATOR_NAMES: ReadonlySet<string> = new Set(CUSTOM_OPERATORS.filter((o) => o.readsList).map((o) => o.name));
 
 // Fact values are compared with ===, so an array or object value could never equal one: refused.
 const aNumber = (name: string) => (value: unknown) => (isFiniteNumber(value) ? undefined : `"${name}" needs a number`);

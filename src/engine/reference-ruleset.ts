@@ -3,6 +3,7 @@ import { engineOperators, runAtEventTime } from './engine-operators.js';
 import { readPath } from './fact-path.js';
 import { renderMessage } from './message-template.js';
 import type { Rule } from './rule-schema.js';
+import type { ListLookup } from './list-lookup.js';
 import { collectFactNames } from './rule-facts.js';
 import type { ConditionExplanation, RuleExplanation, RulesetEvaluation, RulesetEvaluator, RulesetIdentity } from './ruleset-evaluation.js';
 
@@ -36,13 +37,13 @@ export class ReferenceRuleset implements RulesetEvaluator {
    * Evaluates every rule against already computed facts. Facts that are absent are simply not
    * keys of `facts`: conditions on them are false.
    */
-  async evaluate(facts: Record<string, unknown>, eventTime: Date): Promise<RulesetEvaluation> {
+  async evaluate(facts: Record<string, unknown>, eventTime: Date, lists?: ListLookup): Promise<RulesetEvaluation> {
     const runtimeFacts: Record<string, unknown> = {};
     for (const name of this.factNames) if (facts[name] !== undefined) runtimeFacts[name] = facts[name];
     // json-rules-engine keeps one running/finished status per Engine: when one run finishes while
     // another is between priority groups, the other silently skips its remaining rules. So runs on
     // this engine take turns.
-    const run = this.queue.then(() => runAtEventTime(eventTime, () => this.engine.run(runtimeFacts)));
+    const run = this.queue.then(() => runAtEventTime(eventTime, () => this.engine.run(runtimeFacts), lists));
     this.queue = run.catch(() => undefined);
     const { results, failureResults } = await run;
     const { id, version, kind, checksum } = this.identity;

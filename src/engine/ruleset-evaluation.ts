@@ -1,4 +1,5 @@
 import type { Rule, RulesetKind } from './rule-schema.js';
+import type { ListLookup } from './list-lookup.js';
 
 /** One leaf condition as evaluated: what the fact was and whether the condition held. */
 export interface ConditionExplanation {
@@ -47,7 +48,8 @@ export interface RulesetEvaluator {
   readonly rules: readonly Rule[];
   /** The facts its rules and messages read: the only ones worth computing for it. */
   readonly factNames: ReadonlySet<string>;
-  evaluate(facts: Record<string, unknown>, eventTime: Date): Promise<RulesetEvaluation>;
+  /** `lists`: what `inList` / `notInList` read (none given: every list condition is false). */
+  evaluate(facts: Record<string, unknown>, eventTime: Date, lists?: ListLookup): Promise<RulesetEvaluation>;
 }
 
 /** Builds the evaluator of one ruleset version (or a draft) from its rules. */

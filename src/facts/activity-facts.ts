@@ -86,6 +86,12 @@ export const ACTIVITY_FACTS: readonly FactDefinition[] = [
     },
   },
   {
+    name: 'eventDeviceId',
+    type: 'string',
+    description: "The event's deviceId (what block lists of devices are checked against); absent without one",
+    compute: (context) => nonEmptyString(field(context.event, 'deviceId')),
+  },
+  {
     name: 'eventDeviceKnown',
     type: 'boolean',
     description: "Whether event.deviceId appears in the customer's activity before the event; absent without event.deviceId",

@@ -7,7 +7,7 @@ import type { Rule } from '../../src/engine/rule-schema.js';
 import { validateDraft } from '../../src/features/rulesets/draft-validator.js';
 import { readShippedRulesets } from '../../src/features/rulesets/shipped-rulesets.js';
 import { DefaultEngineRuleset } from '../helpers/default-engine-ruleset.js';
-import { generateDecisionInput, generateRuleset, integer, mulberry32, type Rng } from '../helpers/generators.js';
+import { GENERATED_LISTS, generateDecisionInput, generateRuleset, integer, mulberry32, type Rng } from '../helpers/generators.js';
 
 /**
  * json-rules-engine with its default options (its JSONPath resolver) running our operators must fire the
@@ -41,11 +41,11 @@ async function compare(rules: readonly Rule[], inputs: number, rng: Rng): Promis
     const context = buildFactContext(profile, event, history);
     const facts = computeFacts(context, compiled.factNames);
     const ours = compiled
-      .evaluateSync(facts, context.eventTime)
+      .evaluateSync(facts, context.eventTime, GENERATED_LISTS)
       .rules.filter((rule) => rule.fired)
       .map((rule) => rule.rule)
       .sort();
-    const theirs = (await jreDefault.firedRules(facts, context.eventTime)).sort();
+    const theirs = (await jreDefault.firedRules(facts, context.eventTime, GENERATED_LISTS)).sort();
     fired.push(...ours);
     if (ours.join('\n') !== theirs.join('\n')) disagreements.push({ input, compiled: ours, jreDefault: theirs, facts });
   }

@@ -12,7 +12,15 @@ import type { Rule } from '../../src/engine/rule-schema.js';
 import { validateDraft } from '../../src/features/rulesets/draft-validator.js';
 import { readShippedRulesets } from '../../src/features/rulesets/shipped-rulesets.js';
 import { validatorFor } from '../../src/schema/validation.js';
-import { generateDecisionInput, generateEvent, generateProfile, generateRuleset, integer, mulberry32 } from '../helpers/generators.js';
+import {
+  GENERATED_LISTS,
+  generateDecisionInput,
+  generateEvent,
+  generateProfile,
+  generateRuleset,
+  integer,
+  mulberry32,
+} from '../helpers/generators.js';
 
 /**
  * ClosureRuleset must answer exactly what ReferenceRuleset (json-rules-engine) answers. Both run on the
@@ -90,8 +98,8 @@ function assertSame(
 async function evaluateBoth(rules: readonly Rule[], facts: Record<string, unknown>, eventTime: Date, id = 'case') {
   const reference = new ReferenceRuleset(identityOf(id), rules);
   const closures = new ClosureRuleset(identityOf(id), rules);
-  const expected = await reference.evaluate(facts, eventTime);
-  const actual = await closures.evaluate(facts, eventTime);
+  const expected = await reference.evaluate(facts, eventTime, GENERATED_LISTS);
+  const actual = await closures.evaluate(facts, eventTime, GENERATED_LISTS);
   assertSame(expected, actual, rules, () => ({ facts, eventTime }));
   return actual;
 }
@@ -342,8 +350,8 @@ describe('ClosureRuleset against ReferenceRuleset (json-rules-engine)', function
         for (const { id, rules, reference, closures } of evaluators) {
           const facts = computeFacts(context, reference.factNames);
 
-          const expected = await reference.evaluate(facts, context.eventTime);
-          const actual = closures.evaluateSync(facts, context.eventTime);
+          const expected = await reference.evaluate(facts, context.eventTime, GENERATED_LISTS);
+          const actual = closures.evaluateSync(facts, context.eventTime, GENERATED_LISTS);
 
           assertSame(expected, actual, rules, () => ({ ruleset: id, seed: SHIPPED_SEED, input: index, ...input }));
           for (const explanation of actual.rules) if (explanation.fired) firedRules.add(`${id}/${explanation.rule}`);
@@ -373,8 +381,8 @@ describe('ClosureRuleset against ReferenceRuleset (json-rules-engine)', function
           const context = buildFactContext(input.profile, input.event, input.history);
           const facts = computeFacts(context, reference.factNames);
 
-          const expected = await reference.evaluate(facts, context.eventTime);
-          const actual = closures.evaluateSync(facts, context.eventTime);
+          const expected = await reference.evaluate(facts, context.eventTime, GENERATED_LISTS);
+          const actual = closures.evaluateSync(facts, context.eventTime, GENERATED_LISTS);
 
           assertSame(expected, actual, rules, () => ({ ruleset: id, seed, input: index, ...input }));
           for (const explanation of actual.rules) {
@@ -387,7 +395,7 @@ describe('ClosureRuleset against ReferenceRuleset (json-rules-engine)', function
           }
         }
       }
-      expect(operatorsSeen.size, [...operatorsSeen].join(', ')).to.equal(15);
+      expect(operatorsSeen.size, [...operatorsSeen].join(', ')).to.equal(17);
       expect(fired, 'fired rules').to.be.greaterThan(1000);
       expect(unreachedLeaves, 'leaves skipped by short-circuiting').to.be.greaterThan(100);
     });

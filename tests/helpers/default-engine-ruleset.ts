@@ -1,6 +1,7 @@
 import { Engine } from 'json-rules-engine';
 import { engineOperators, runAtEventTime } from '../../src/engine/engine-operators.js';
 import type { Rule } from '../../src/engine/rule-schema.js';
+import type { ListLookup } from '../../src/engine/list-lookup.js';
 import { toEngineRule } from '../../src/engine/reference-ruleset.js';
 
 /**
@@ -20,8 +21,8 @@ export class DefaultEngineRuleset {
   }
 
   /** The names of the rules that fired. Runs on one Engine must not overlap: callers await each. */
-  async firedRules(facts: Record<string, unknown>, eventTime: Date): Promise<string[]> {
-    const { results } = await runAtEventTime(eventTime, () => this.engine.run(facts));
+  async firedRules(facts: Record<string, unknown>, eventTime: Date, lists?: ListLookup): Promise<string[]> {
+    const { results } = await runAtEventTime(eventTime, () => this.engine.run(facts), lists);
     return results.map((result) => String(result.name));
   }
 }

@@ -338,13 +338,36 @@ const TARGETS: readonly Target[] = [
 ];
 
 const OPERATORS_BY_KIND: Record<Kind, readonly string[]> = {
-  number: ['equal', 'notEqual', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive', 'between', 'in', 'notIn'],
-  string: ['equal', 'notEqual', 'in', 'notIn', 'matches'],
+  number: [
+    'equal',
+    'notEqual',
+    'lessThan',
+    'lessThanInclusive',
+    'greaterThan',
+    'greaterThanInclusive',
+    'between',
+    'in',
+    'notIn',
+    'inList',
+    'notInList',
+  ],
+  string: ['equal', 'notEqual', 'in', 'notIn', 'matches', 'inList', 'notInList'],
   boolean: ['equal', 'notEqual', 'in'],
   instant: ['before', 'after', 'withinLastDays', 'matches', 'equal'],
   array: ['contains', 'doesNotContain', 'equal'],
   object: ['equal', 'notEqual', 'contains'],
 };
+
+/**
+ * The fixed lists generated rules name (and the shipped blocked-devices): both evaluators are handed the
+ * same, and the ids include one no list has.
+ */
+export const GENERATED_LISTS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['blocked-devices', new Set(DEVICES.slice(0, 3))],
+  ['cities', new Set(CITIES.slice(0, 2).map((city) => city.city))],
+  ['small-numbers', new Set(['0', '1', '2', '3', '5', '8', '13'])],
+]);
+const LIST_IDS = [...GENERATED_LISTS.keys(), 'no-such-list'];
 const ALL_OPERATORS = [
   'equal',
   'notEqual',
@@ -361,6 +384,8 @@ const ALL_OPERATORS = [
   'before',
   'after',
   'withinLastDays',
+  'inList',
+  'notInList',
 ];
 /** Valid RE2 patterns within the size limit. */
 const PATTERNS = ['^d-', 'an', '^(sme|individual)$', '^[A-Z]{3}$', 'Shen', '^2026-1[01]', '\\d{3}', 'travel|fitness', '^[a-z]+$', 'new'];
@@ -415,6 +440,9 @@ function valueFor(rng: Rng, operator: string, target: Target): unknown {
       return pick(rng, INSTANTS);
     case 'withinLastDays':
       return pick(rng, [1, 7, 30, 90, 365, 3650, 0.5]);
+    case 'inList':
+    case 'notInList':
+      return pick(rng, LIST_IDS);
     default:
       return scalar();
   }

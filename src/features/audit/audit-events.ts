@@ -41,6 +41,11 @@ export interface AuditEvents {
       simulationsRemoved: number;
     };
   };
+  /** A list written whole (PUT): `created` on its first write; `revision` is the change's sequence number. */
+  'list.replaced': { subject: 'list'; data: { created: boolean; items: number; revision: number } };
+  /** Items added to a list: how many were new. */
+  'list.items-added': { subject: 'list'; data: { added: number; items: number; revision: number } };
+  'list.item-removed': { subject: 'list'; data: { items: number; revision: number } };
 }
 
 export type AuditEventType = keyof AuditEvents;

@@ -23,6 +23,8 @@ import { sha256 } from '../../crypto/evidence-key.js';
 import type { DecisionRequest } from './decision-schema.js';
 import type { ProfileTagger } from './profile-tagger.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { decisionLists } from '../lists/decision-lists.js';
+import type { ListView } from '../lists/list-registry.js';
 import { afterApplication, applicationsWithin24h, stampAfter, timesText, velocitySlot, type VelocityHead } from './velocity-history.js';
 
 export interface DecideInput {
@@ -45,6 +47,8 @@ export interface DecideDeps {
   timeoutMs: number;
   logger: Logger;
   engine: EngineDescription;
+  /** The block and allow lists `inList` reads; none: every list condition is false. */
+  lists?: { view(): ListView };
 }
 
 /** Each time an application finds its slot taken, another application was logged; past this many, something is wrong. */
@@ -194,7 +198,14 @@ export class DecideUseCase {
     const facts = computeFacts(context, attempt.factNames);
     const factsDone = performance.now();
 
-    const { evaluations, composed } = await evaluateDecision(attempt.rulesets, facts, context.eventTime, this.deps.thresholds);
+    const lists = decisionLists(attempt.rulesets, this.deps.lists);
+    const { evaluations, composed } = await evaluateDecision(
+      attempt.rulesets,
+      facts,
+      context.eventTime,
+      this.deps.thresholds,
+      lists.lookup,
+    );
     const evaluated = performance.now();
     const next = event.type === 'loan_application' && head ? afterApplication(head, eventTime, evaluatedAt) : undefined;
     const velocity = next && { slot: velocitySlot(attempt.subject, next.n), times: timesText(next.times) };
@@ -209,6 +220,7 @@ export class DecideUseCase {
         caller: { keyId: caller.keyId, name: caller.name },
         rulesets: attempt.rulesets.map(({ identity }) => ({ id: identity.id, version: identity.version, checksum: identity.checksum })),
         engine: this.deps.engine,
+        ...(lists.revisions && { lists: lists.revisions }),
         ...decidedFields(composed),
         timings: {
           totalMs: round(performance.now() - attempt.started),

@@ -25,6 +25,8 @@ export interface DecisionCore {
   rulesets: { id: string; version: number; checksum: string }[];
   /** The evaluator and, since the semantics have a name, `semantics` (older entries: see loggedSemantics). */
   engine: EngineDescription;
+  /** The revision of each list the rulesets name, as the decision saw it (absent when no rule reads a list). */
+  lists?: Record<string, number>;
   outcome: Outcome;
   score: number;
   tags: string[];

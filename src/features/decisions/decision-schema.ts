@@ -164,6 +164,11 @@ export const loggedDecisionSchema = {
       required: ['name', 'version'],
       additionalProperties: false,
     },
+    lists: {
+      type: 'object',
+      additionalProperties: { type: 'integer' },
+      description: 'The revision of each list the rulesets name, as the decision saw it (absent when no rule reads a list)',
+    },
     hash: { type: 'string' },
     masked: {
       type: ['object', 'null'],

@@ -45,6 +45,7 @@ export function loggedDecision(record: DecisionRecord) {
     createdAt: core.createdAt,
     rulesets: core.rulesets,
     engine: core.engine,
+    ...(core.lists && { lists: core.lists }),
     timings: core.timings,
     hash: record.hash,
     masked: record.masked,

@@ -4,6 +4,7 @@ import type { DecisionEvent } from '../../facts/decision-event.js';
 import type { Thresholds } from '../../engine/decision-outcome.js';
 import { evaluateDecision } from '../../engine/evaluate-decision.js';
 import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
+import type { ListLookup } from '../../engine/list-lookup.js';
 import { loggedSemantics, SEMANTICS } from '../../engine/semantics.js';
 import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
 import { conflict, notFound } from '../../errors/domain-error.js';
@@ -26,6 +27,8 @@ export class ReplayUseCase {
     private readonly log: DecisionLogStore,
     private readonly runtime: RulesetRuntime,
     private readonly thresholds: Thresholds,
+    /** The lists as a logged decision saw them (list-registry.ts). */
+    private readonly lists?: { asOf(revisions: Readonly<Record<string, number>>): Promise<ListLookup> },
   ) {}
 
   async replay(decisionId: string): Promise<ReplayReport> {
@@ -53,7 +56,9 @@ export class ReplayUseCase {
       }
       rulesets.push(ruleset);
     }
-    const { evaluations, composed } = await evaluateDecision(rulesets, logged.personal.facts, eventTime, this.thresholds);
+    // The list revisions the decision logged, rebuilt when a list changed since: replay sees what it saw.
+    const lists = logged.core.lists && this.lists ? await this.lists.asOf(logged.core.lists) : undefined;
+    const { evaluations, composed } = await evaluateDecision(rulesets, logged.personal.facts, eventTime, this.thresholds, lists);
     const replayed: DecisionRecord = {
       ...logged,
       core: { ...logged.core, ...decidedFields(composed) },

@@ -21,6 +21,13 @@ export const rulesetTestSchema = {
       additionalProperties: false,
       description: 'What the decision log would tell (draft tests have no log)',
     },
+    lists: {
+      type: 'object',
+      propertyNames: { pattern: '^[a-z0-9-]{1,64}$' },
+      additionalProperties: { type: 'array', items: { type: 'string', maxLength: 128 }, maxItems: 1000 },
+      maxProperties: 20,
+      description: 'The items of each list the test evaluates with (lists it does not name are empty): tests never depend on live lists',
+    },
     expect: {
       type: 'object',
       properties: { tags: nameSet, products: nameSet, alerts: nameSet, outcome: { type: 'string', enum: OUTCOMES } },

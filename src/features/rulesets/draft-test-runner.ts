@@ -4,6 +4,7 @@ import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
 import { yieldedNames, type Thresholds } from '../../engine/decision-outcome.js';
 import { evaluateDecision } from '../../engine/evaluate-decision.js';
 import type { RulesetTest } from './draft-schema.js';
+import type { ListLookup } from '../../engine/list-lookup.js';
 import type { TestReport } from './ruleset-schema.js';
 import { TimeSlice } from '../../time/time-slice.js';
 
@@ -30,7 +31,7 @@ export async function runRulesetTests(
     const context = buildFactContext(test.profile, event, test.history ?? {});
     const facts = computeFacts(context, ruleset.factNames);
     await slice.pause();
-    const { evaluations, composed } = await evaluateDecision([ruleset], facts, context.eventTime, thresholds);
+    const { evaluations, composed } = await evaluateDecision([ruleset], facts, context.eventTime, thresholds, testLists(test));
     const actual: TestActual = {
       ...yieldedNames(composed),
       firedRules: evaluations[0]!.rules.filter((rule) => rule.fired).map((rule) => rule.rule),
@@ -49,6 +50,11 @@ export async function runRulesetTests(
   }
   const passed = results.filter((result) => result.passed).length;
   return { passed, failed: results.length - passed, results };
+}
+
+/** The lists a test declares, as sets; a Map, since list ids are the author's keys. */
+function testLists(test: RulesetTest): ListLookup {
+  return new Map(Object.entries(test.lists ?? {}).map(([id, items]) => [id, new Set(items)]));
 }
 
 function sameSet(expected: readonly string[], actual: readonly string[]): boolean {

@@ -3,6 +3,7 @@ import { ruleProblems } from '../../engine/rule-validator.js';
 import { FACTS_BY_NAME } from '../../facts/fact-library.js';
 import { toDetails, validatorFor } from '../../schema/validation.js';
 import { draftSchema, type Draft } from './draft-schema.js';
+import { collectListIds } from '../../engine/rule-lists.js';
 
 /**
  * Checks a draft completely before it is saved: its schema, then its rules against the fact library
@@ -21,5 +22,16 @@ export function validateDraft(input: unknown): Draft {
     testNames.add(test.name);
   });
   if (details.length > 0) throw validationFailed('The draft is invalid.', details);
+  return draft;
+}
+
+/** A draft whose list conditions name a list that does not exist is refused, pointing at the first use of each. */
+export async function validateDraftLists(draft: Draft, listExists: (listId: string) => Promise<boolean>): Promise<Draft> {
+  const details: ErrorDetail[] = [];
+  for (const [listId, at] of collectListIds(draft.rules)) {
+    if (!(await listExists(listId)))
+      details.push({ path: at, message: `no list with id ${listId} (create it with PUT /v1/lists/${listId})` });
+  }
+  if (details.length > 0) throw validationFailed('The draft names lists that do not exist.', details);
   return draft;
 }

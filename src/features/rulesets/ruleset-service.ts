@@ -5,7 +5,7 @@ import { isDuplicateKey } from '../../db/database-errors.js';
 import { checksumOf } from '../../json/canonical-json.js';
 import type { EvaluatorFactory } from '../../engine/ruleset-evaluation.js';
 import type { Thresholds } from '../../engine/decision-outcome.js';
-import { validateDraft } from './draft-validator.js';
+import { validateDraft, validateDraftLists } from './draft-validator.js';
 import type { CreateRulesetRequest, RulesetSummary, TestReport } from './ruleset-schema.js';
 import { runRulesetTests } from './draft-test-runner.js';
 import type { DraftRecord, RulesetRecord, RulesetStore, VersionRecord } from './ruleset-store.js';
@@ -42,6 +42,8 @@ export class RulesetService {
     private readonly audit: AuditTrail,
     private readonly thresholds: Thresholds,
     private readonly createEvaluator: EvaluatorFactory,
+    /** Whether a list exists, for drafts whose `inList` conditions name one. */
+    private readonly listExists: (listId: string) => Promise<boolean> = async () => true,
   ) {}
 
   async list(): Promise<RulesetSummary[]> {
@@ -107,7 +109,7 @@ export class RulesetService {
   /** Validates the whole draft (nothing invalid is ever stored) and replaces it. */
   async saveDraft(id: string, input: unknown, actor: Actor): Promise<DraftView> {
     const before = await this.require(id);
-    const valid = validateDraft(input);
+    const valid = await validateDraftLists(validateDraft(input), this.listExists);
     const draft: DraftRecord = {
       rules: valid.rules,
       tests: valid.tests,
