@@ -65,6 +65,8 @@ import { ListStore } from './features/lists/list-store.js';
 import { ListRegistry } from './features/lists/list-registry.js';
 import { ListService } from './features/lists/list-service.js';
 import { listRoutes } from './features/lists/list-routes.js';
+import { RetagChangeStore } from './jobs/retag-change-store.js';
+import { retagChangeRoutes } from './jobs/retag-change-routes.js';
 import { SHIPPED_LISTS } from './features/lists/shipped-lists.js';
 import { SYSTEM_ACTOR } from './features/audit/audit-trail.js';
 
@@ -102,6 +104,7 @@ async function createStores(connection: Connection) {
     simulationLeases: new LeaseStore(connection, 'SimulationLease', 'simulation_leases'),
     velocity: new VelocityStore(connection),
     lists: new ListStore(connection),
+    retagChanges: new RetagChangeStore(connection),
   };
   await Promise.all(Object.values(stores).map((store) => store.init()));
   return stores;
@@ -224,7 +227,10 @@ export async function createServices(
     run: async () => sealer.sealDue(),
   });
   scheduler.register(
-    retagJob({ profiles: stores.profiles, runtime, jobs: stores.jobs, logger, thresholds: config.outcome }, schedules.retag),
+    retagJob(
+      { profiles: stores.profiles, runtime, jobs: stores.jobs, logger, thresholds: config.outcome, changes: stores.retagChanges },
+      schedules.retag,
+    ),
   );
   scheduler.register(
     retentionJob(
@@ -289,6 +295,7 @@ export async function createServices(
     reportRoutes(reports),
     jobRoutes(scheduler, stores.jobs),
     listRoutes(lists),
+    retagChangeRoutes(stores.jobs, stores.retagChanges),
   ];
   return { keys, runtime, lists: listRegistry, scheduler, simulationWorker, sealer, healthRouter, databaseFreeRouters, routers };
 }

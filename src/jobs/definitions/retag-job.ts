@@ -8,6 +8,7 @@ import { evaluateDecision } from '../../engine/evaluate-decision.js';
 import { nextTags } from '../../features/decisions/profile-tagger.js';
 import type { JobStore } from '../job-store.js';
 import type { JobContext, JobCounts, JobDefinition } from '../scheduler.js';
+import { tagChange, type RetagChangeStore, type TagChange } from '../retag-change-store.js';
 
 const BATCH_SIZE = 500;
 const PROGRESS_EVERY_MS = 10_000;
@@ -28,6 +29,8 @@ export interface RetagDeps {
   jobs: JobStore;
   logger: Logger;
   thresholds: Thresholds;
+  /** Where each run records who gained or lost which tag. */
+  changes?: RetagChangeStore;
 }
 
 /**
@@ -62,19 +65,26 @@ export async function retag(deps: RetagDeps, context: JobContext): Promise<JobCo
   const processedBefore = checkpoint.processed;
   let lastLog = started;
   let batches = 0;
+  let changeBatches = 0;
   if (resumed) deps.logger.info('retag resuming', { fromRun: resumed.runId, processed: resumed.processed });
 
   for await (const profiles of deps.profiles.batchesAfter(checkpoint.lastProfileId ?? undefined, BATCH_SIZE)) {
     if (context.signal.aborted) throw new Error('retag: stopped by shutdown; the next run resumes from the checkpoint');
     const updates: { profileId: string; tags: TagDetail[] }[] = [];
+    const changes: TagChange[] = [];
     for (const profile of profiles) {
       const event = { type: 'retag', at: checkpoint.at };
       const facts = computeFacts(buildFactContext(profile, event, {}), factNames);
       const { composed } = await evaluateDecision(rulesets, facts, at, deps.thresholds);
       const tags = nextTags(profile.tagDetails, composed.tagSources, evaluated, at);
-      if (tags) updates.push({ profileId: profile.profileId, tags });
+      if (!tags) continue;
+      updates.push({ profileId: profile.profileId, tags });
+      const change = tagChange(profile.profileId, profile.tagDetails, tags);
+      if (change) changes.push(change);
     }
     await deps.profiles.bulkSetTags(updates);
+    // One insert per batch that changed a tag, after the tags it reports are written.
+    if (deps.changes && changes.length > 0) await deps.changes.insertBatch(context.runId, changeBatches++, changes);
     checkpoint.lastProfileId = profiles[profiles.length - 1]!.profileId;
     checkpoint.processed += profiles.length;
     checkpoint.changed += updates.length;
