@@ -195,7 +195,12 @@ export async function createServices(
     sealLagMs: config.sealLagMs,
   });
   const planner = new SimulationPlanner({ rulesets, runtime, createEvaluator });
-  const runner = new SimulationRunner({ profiles: stores.profiles, log: stores.decisionLog, thresholds: config.outcome });
+  const runner = new SimulationRunner({
+    profiles: stores.profiles,
+    log: stores.decisionLog,
+    thresholds: config.outcome,
+    lists: listRegistry,
+  });
   const simulationWorker = new SimulationWorker(
     { store: stores.simulations, queue: stores.simulationQueue, leases: stores.simulationLeases, planner, runner, logger },
     { instanceId, concurrency: config.simulations.concurrency, leaseMs: config.simulations.leaseMs },

@@ -15,6 +15,8 @@ import { logVerificationRoutes } from '../../src/features/decisions/log-verifica
 import { simulationRoutes } from '../../src/features/simulation/simulation-routes.js';
 import { reportRoutes } from '../../src/features/reports/report-routes.js';
 import { jobRoutes } from '../../src/jobs/job-routes.js';
+import { retagChangeRoutes } from '../../src/jobs/retag-change-routes.js';
+import { listRoutes } from '../../src/features/lists/list-routes.js';
 import type { OpenApiDocument } from './api-markdown.js';
 
 /**
@@ -43,5 +45,7 @@ export function routeDocument(): OpenApiDocument {
   simulationRoutes(none);
   reportRoutes(none);
   jobRoutes(none, none);
+  listRoutes(none);
+  retagChangeRoutes(none, none);
   return openApiDocument() as OpenApiDocument;
 }

@@ -15,6 +15,7 @@ import {
 import { fmt, times, type Table } from './table.js';
 import { median, nowMs, since, summarise, timeRounds, type Rounds } from './timing.js';
 import type { FiredRule } from './zen-decision.js';
+import { benchLists, listTable, type ListFigure } from './list-bench.js';
 
 export interface EngineFigure {
   engine: EngineName;
@@ -43,6 +44,8 @@ export interface EvaluatorResults {
   agreement: AgreementReport;
   /** The worst rulesets the validator accepts (tests/helpers/worst-ruleset.ts), ms per evaluation. */
   worstRulesets: WorstRulesetFigure[];
+  /** A 100,000-item list against an empty one, same run (issue 17). */
+  lists: ListFigure;
 }
 
 export interface WorstRulesetFigure {
@@ -72,6 +75,8 @@ export async function benchEvaluators(options: BenchOptions, log: (line: string)
   const facts = await timeRounds(options.rounds, inputs.length, () => void computeAllFacts(inputs, allFacts));
   const compiledAll = await timeCompiled(engines, all, inputs, options.rounds);
   const compiledZenPack = await timeCompiled(engines, engines.zenPack, inputs, options.rounds);
+  const lists = benchLists(engines, inputs, options.rounds);
+  log(`evaluators: lists timed, 100,000 items ${lists.ratio.toFixed(3)}× empty (${since(started)})`);
   const jreDefaultFired: FiredRules = engines.rulesets.map(() => []);
   const jreDefault = await timePerRuleset(engines, inputs, options.slowRounds, async (index, input, round) => {
     const fired = await engines.jreDefault[index]!.firedRules(prepared.jreDefaultFacts[index]![input]!, inputs[input]!.eventTime);
@@ -136,7 +141,7 @@ export async function benchEvaluators(options: BenchOptions, log: (line: string)
   const rounds = { fast: options.rounds, slow: options.slowRounds };
   const worstRulesets = benchWorstRulesets(options.seed);
   log(`evaluators: worst accepted rulesets timed (${since(started)})`);
-  return { inputs: inputs.length, rounds, factsUsPerInput: facts.medianUs, figures, perRulesetUs, agreement, worstRulesets };
+  return { inputs: inputs.length, rounds, factsUsPerInput: facts.medianUs, figures, perRulesetUs, agreement, worstRulesets, lists };
 }
 
 /** The same 200 × 50 ruleset without `matches` (its patterns are over the size limit): what the rest costs. */
@@ -257,6 +262,7 @@ export function evaluatorTables(results: EvaluatorResults): Table[] {
         times(us['jre-default'] / us.compiled),
       ]),
     },
+    listTable(results.lists),
     {
       title: `Worst accepted ruleset: 200 rules × 50 conditions, matches patterns up to the size limits, compiled (ms per evaluation, ${WORST_RULESET_EVALUATIONS} fresh adversarial 1,000-character inputs)`,
       columns: ['pattern family', 'matches conditions', 'total size', 'median ms', 'max ms'],

@@ -11,6 +11,9 @@ import { ProfilePage } from './screens/profiles/profile-page.js';
 import { PROFILE_READERS } from './screens/profiles/profile-roles.js';
 import { JobsScreen } from './screens/jobs/jobs-screen.js';
 import { JobRunsScreen } from './screens/jobs/job-runs.js';
+import { TagChangesScreen } from './screens/jobs/tag-changes.js';
+import { ListsScreen } from './screens/lists/lists-screen.js';
+import { ListPage } from './screens/lists/list-page.js';
 
 /** One screen of the console: where it lives, who may open it, and whether the navigation lists it. */
 export interface ScreenSpec {
@@ -35,4 +38,7 @@ export const SCREENS: ScreenSpec[] = [
   { pattern: '/profiles/:id', title: 'Profile', roles: PROFILE_READERS, component: ProfilePage },
   { pattern: '/jobs', title: 'Jobs', roles: ['admin'], nav: 'Jobs', component: JobsScreen },
   { pattern: '/jobs/:name', title: 'Job runs', roles: ['admin'], component: JobRunsScreen },
+  { pattern: '/jobs/retag/runs/:runId', title: 'Tag changes of a retag run', roles: PROFILE_READERS, component: TagChangesScreen },
+  { pattern: '/lists', title: 'Lists', roles: [], nav: 'Lists', component: ListsScreen },
+  { pattern: '/lists/:id', title: 'List', roles: [], component: ListPage },
 ];

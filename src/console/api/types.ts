@@ -18,6 +18,8 @@ import type { verifyReportSchema } from '../../features/decisions/verify-report.
 import type { storedProfileSchema } from '../../features/profiles/profile-schema.js';
 import type { jobViewSchema, runSchema } from '../../jobs/job-routes.js';
 import type { overviewSchema } from '../../features/reports/overview-report.js';
+import type { listChangeResultSchema, listDetailSchema, listSummarySchema } from '../../features/lists/list-schema.js';
+import type { tagChangeSchema } from '../../jobs/retag-change-routes.js';
 
 export type RulesetSummary = FromSchema<typeof rulesetSummarySchema>;
 export type RulesetDetail = FromSchema<typeof rulesetDetailSchema>;
@@ -36,6 +38,10 @@ export type StoredProfile = FromSchema<typeof storedProfileSchema>;
 export type JobView = FromSchema<typeof jobViewSchema>;
 export type JobRunView = FromSchema<typeof runSchema>;
 export type Overview = FromSchema<typeof overviewSchema>;
+export type ListSummary = FromSchema<typeof listSummarySchema>;
+export type ListDetail = FromSchema<typeof listDetailSchema>;
+export type ListChangeResult = FromSchema<typeof listChangeResultSchema>;
+export type TagChange = FromSchema<typeof tagChangeSchema>;
 
 export interface Page<T> {
   items: T[];

@@ -2,6 +2,7 @@ import { buildFactContext, computeFacts, eventTimeOf, factsReadingHistory } from
 import type { DecisionEvent } from '../../facts/decision-event.js';
 import type { Thresholds } from '../../engine/decision-outcome.js';
 import { TimeSlice } from '../../time/time-slice.js';
+import type { ListLookup } from '../../engine/list-lookup.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
 import type { DecisionLogStore } from '../decisions/decision-log-store.js';
 import { Simulator, type SimulationInput, type SimulationResult } from './simulator.js';
@@ -26,7 +27,15 @@ type Read = { input: SimulationInput } | { skipped: true };
  * yield once `signal` is aborted (a cancel, a shutdown).
  */
 export class SimulationRunner {
-  constructor(private readonly deps: { profiles: ProfileStore; log: DecisionLogStore; thresholds: Thresholds }) {}
+  constructor(
+    private readonly deps: {
+      profiles: ProfileStore;
+      log: DecisionLogStore;
+      thresholds: Thresholds;
+      /** What list conditions read: the lists as they are when a simulation starts. */
+      lists?: { view(): ListLookup };
+    },
+  ) {}
 
   /** How many inputs the plan reads (as of now: profiles and decisions may come and go while it runs). */
   async countInputs(plan: SimulationPlan): Promise<number> {
@@ -54,7 +63,7 @@ export class SimulationRunner {
     sides: Sides,
     options: { signal?: AbortSignal; onProgress?: ProgressListener } = {},
   ): Promise<{ result: SimulationResult; notes: string[] }> {
-    const simulator = new Simulator(sides.candidate, sides.baseline, this.deps.thresholds);
+    const simulator = new Simulator(sides.candidate, sides.baseline, this.deps.thresholds, this.deps.lists?.view());
     const factNames = simulator.factNames();
     const notes: string[] = [];
     const slice = new TimeSlice(undefined, options.signal);

@@ -1,6 +1,7 @@
 import { keyedByClient } from '../../json/object-keys.js';
 import { yieldedNames, type Thresholds, type YieldedNames } from '../../engine/decision-outcome.js';
 import { evaluateDecision } from '../../engine/evaluate-decision.js';
+import type { ListLookup } from '../../engine/list-lookup.js';
 import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
 import { OUTCOMES, type Outcome } from '../../engine/rule-schema.js';
 
@@ -51,6 +52,8 @@ export class Simulator {
     private readonly candidate: RulesetEvaluator,
     private readonly baseline: RulesetEvaluator,
     private readonly thresholds: Thresholds,
+    /** The lists as they are when the simulation starts: both sides read the same. */
+    private readonly lists?: ListLookup,
   ) {
     for (const rule of [...baseline.rules, ...candidate.rules]) this.hits.set(rule.name, { baseline: 0, candidate: 0 });
   }
@@ -99,7 +102,7 @@ export class Simulator {
   }
 
   private async side(evaluator: RulesetEvaluator, input: SimulationInput, which: 'baseline' | 'candidate'): Promise<Side> {
-    const { evaluations, composed } = await evaluateDecision([evaluator], input.facts, input.eventTime, this.thresholds);
+    const { evaluations, composed } = await evaluateDecision([evaluator], input.facts, input.eventTime, this.thresholds, this.lists);
     for (const rule of evaluations[0]!.rules) if (rule.fired) this.hits.get(rule.rule)![which] += 1;
     return yieldedNames(composed);
   }

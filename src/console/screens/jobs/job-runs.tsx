@@ -52,6 +52,11 @@ export function JobRunsScreen({ params }: { params: Record<string, string> }) {
               <td>{run.endedAt ? formatTime(run.endedAt) : `heartbeat ${formatTime(run.heartbeatAt)}`}</td>
               <td>
                 <RunCounts run={run} label={`run ${run.id}`} />
+                {name === 'retag' && run.status !== 'skipped' && (
+                  <a href={href(`/jobs/retag/runs/${encodeURIComponent(run.id)}`)}>
+                    Tag changes of the run started {formatTime(run.startedAt)}
+                  </a>
+                )}
               </td>
               <td>
                 <code>{run.instance}</code>
