@@ -129,6 +129,10 @@ function leafExpression(leaf: LeafCondition): string {
       return guarded('string', `date(${ref}) < date(${literal(value)})`);
     case 'after':
       return guarded('string', `date(${ref}) > date(${literal(value)})`);
+    case 'inList':
+    case 'notInList':
+      // The engine comparison runs without lists (every engine's list conditions are false there).
+      return 'false';
     default:
       throw new Error(`ZenRulesDecision: buildJdm() cannot translate operator "${leaf.operator}" (fact ${leaf.fact})`);
   }
