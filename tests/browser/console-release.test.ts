@@ -130,7 +130,7 @@ describe('console: publish and roll back (backtest, compare, publish, roll back,
     expect(await page.getByLabel('Compare', { exact: true }).inputValue()).to.equal('1');
     expect(await page.getByLabel('with', { exact: true }).inputValue()).to.equal('draft');
     expect(await textOf(page.getByRole('status').filter({ hasText: 'version 1 → the draft' }))).to.include(
-      'Rules: 1 added, 0 changed, 0 removed, 8 unchanged',
+      'Rules: 1 added, 0 changed, 0 removed, 9 unchanged',
     );
     await page.getByRole('heading', { name: 'Rule late-night-application: added' }).waitFor();
     const lines = await textOf(page.getByLabel('Line diff of rule late-night-application (added)'));
@@ -140,7 +140,7 @@ describe('console: publish and roll back (backtest, compare, publish, roll back,
     await screenshot(page, 'release-compare-versions');
 
     await page.getByRole('tab', { name: 'Publish and roll back' }).click();
-    expect(await textOf(page.getByText(/draft tests pass/))).to.match(/^All 18 draft tests pass/);
+    expect(await textOf(page.getByText(/draft tests pass/))).to.match(/^All 20 draft tests pass/);
     expect(await textOf(page.getByText(/^Four-eyes rule:/))).to.include('last saved by analyst-ana, so you may publish it');
     await expectAccessible(page, 'publish and roll back');
     await page.getByRole('button', { name: 'Publish the draft as version 2' }).click();
@@ -195,7 +195,7 @@ describe('console: publish and roll back (backtest, compare, publish, roll back,
     expect(mine[0]).to.match(/Rolled back to version 1publisher-pat \(key [^)]+\)from version 2 to version 1$/);
     expect(mine[1]).to.match(/Rolled forward to version 2publisher-pat \(key [^)]+\)from version 1 to version 2$/);
     expect(mine[2]).to.match(/Published version 2publisher-pat /);
-    expect(mine[3]).to.match(/Draft savedanalyst-ana \(key [^)]+\)9 rules, 18 tests/);
+    expect(mine[3]).to.match(/Draft savedanalyst-ana \(key [^)]+\)10 rules, 20 tests/);
     const times = await table
       .locator('time')
       .evaluateAll((elements) => elements.map((element) => Date.parse(element.getAttribute('datetime')!)));
