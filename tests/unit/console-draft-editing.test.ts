@@ -28,6 +28,8 @@ describe('console: value inputs of the visual builder', () => {
     ['before', 'instant', 'object', '2026-01-01T00:00:00+08:00', { kind: 'instant' }],
     ['withinLastDays', 'days', 'object', 30, { kind: 'days' }],
     ['matches', 'pattern', 'string', '^A', { kind: 'pattern' }],
+    ['inList on a number fact (a list id, whatever the fact)', 'listId', 'integer', 'blocked-devices', { kind: 'listId' }],
+    ['inList holding a number', 'listId', 'string', 5, { kind: 'json' }],
     ['equal on a boolean fact', 'any', 'boolean', false, { kind: 'item', itemType: 'boolean', choosable: false }],
     ['equal on a string fact', 'any', 'string', 'Asia/Shanghai', { kind: 'item', itemType: 'text', choosable: false }],
     ['equal on an object fact read with a path', 'any', 'object', 'loan_application', { kind: 'item', itemType: 'text', choosable: true }],

@@ -10,12 +10,12 @@
  * Pure: no React or DOM, so it is unit-tested in Node.
  */
 
-export type ValueKind = 'any' | 'number' | 'list' | 'scalar' | 'range' | 'pattern' | 'instant' | 'days';
+export type ValueKind = 'any' | 'number' | 'list' | 'scalar' | 'range' | 'pattern' | 'instant' | 'days' | 'listId';
 /** The type of one typed item: a whole value for `equal`, one entry of an `in` list. */
 export type ItemType = 'number' | 'boolean' | 'text';
 
 export type ValueInput =
-  | { kind: 'number' | 'days' | 'range' | 'instant' | 'pattern' }
+  | { kind: 'number' | 'days' | 'range' | 'instant' | 'pattern' | 'listId' }
   /** One typed item; `choosable`: the fact does not fix the type (an object fact read with a path), or the value's own type differs. */
   | { kind: 'item' | 'list'; itemType: ItemType; choosable: boolean }
   /** A value no typed input shows without loss (null where no type is known, nested arrays): edited as JSON. */
@@ -39,7 +39,7 @@ export function itemTypeOfValue(value: unknown): ItemType | undefined {
 }
 
 const isKnownKind = (kind: string | undefined): kind is ValueKind =>
-  kind !== undefined && ['any', 'number', 'list', 'scalar', 'range', 'pattern', 'instant', 'days'].includes(kind);
+  kind !== undefined && ['any', 'number', 'list', 'scalar', 'range', 'pattern', 'instant', 'days', 'listId'].includes(kind);
 
 /**
  * The input for a condition: by the operator's value kind, then the fact's type, then the value itself.
@@ -48,7 +48,7 @@ const isKnownKind = (kind: string | undefined): kind is ValueKind =>
 export function valueInputFor(valueKind: string | undefined, factType: string | undefined, value: unknown): ValueInput {
   const kind: ValueKind = isKnownKind(valueKind) ? valueKind : 'any';
   const fixed = factItemType(factType);
-  if (kind === 'number' || kind === 'days' || kind === 'range' || kind === 'instant' || kind === 'pattern') {
+  if (kind === 'number' || kind === 'days' || kind === 'range' || kind === 'instant' || kind === 'pattern' || kind === 'listId') {
     return fitsKind(kind, value) ? { kind } : { kind: 'json' };
   }
   if (kind === 'list') {
@@ -68,7 +68,7 @@ export function valueInputFor(valueKind: string | undefined, factType: string | 
 }
 
 /** Whether a value fits the typed input of a fixed-kind operator (an empty input holds null). */
-function fitsKind(kind: 'number' | 'days' | 'range' | 'instant' | 'pattern', value: unknown): boolean {
+function fitsKind(kind: 'number' | 'days' | 'range' | 'instant' | 'pattern' | 'listId', value: unknown): boolean {
   if (kind === 'number' || kind === 'days') return value === null || typeof value === 'number';
   if (kind === 'range') return Array.isArray(value) && value.length === 2 && value.every((end) => end === null || typeof end === 'number');
   return typeof value === 'string';
@@ -96,6 +96,7 @@ export function defaultValue(valueKind: string | undefined, factType: string | u
       return [];
     case 'instant':
     case 'pattern':
+    case 'listId':
       return '';
     default:
       return item === 'number' ? null : item === 'boolean' ? true : '';
@@ -118,6 +119,7 @@ export function valueForKind(value: unknown, valueKind: string | undefined, fact
       return value === null || value === undefined || value === '' ? [] : [value];
     case 'instant':
     case 'pattern':
+    case 'listId':
       return typeof first === 'string' ? first : '';
     default: {
       if (first === undefined) return defaultValue(valueKind, factType);

@@ -175,6 +175,18 @@ export function ValueInputs({
           />
         </span>
       );
+    case 'listId':
+      return (
+        <span className="value-input" id={field.id}>
+          <input
+            type="text"
+            value={String(value ?? '')}
+            onChange={(event) => onChange(event.target.value)}
+            placeholder="list id, e.g. blocked-devices"
+            {...aria(field, `${label} (the id of a list)`)}
+          />
+        </span>
+      );
     case 'item':
       return (
         <span className="value-input" id={field.id}>
