@@ -53,7 +53,7 @@ export function retagChangeRoutes(jobs: JobStore, changes: RetagChangeStore): Ro
     },
     async ({ res, params, query }) => {
       const run = await jobs.getRun(params.runId);
-      if (!run || run.job !== 'retag') throw notFound(`No retag run with id ${params.runId}.`);
+      if (run?.job !== 'retag') throw notFound(`No retag run with id ${params.runId}.`);
       const tag = query.tag ?? '';
       let { n, index } = startOf(query.cursor, params.runId, tag);
       const items: TagChange[] = [];

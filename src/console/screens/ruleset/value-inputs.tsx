@@ -164,28 +164,24 @@ export function ValueInputs({
       return <InstantInput value={value} onChange={onChange} field={field} />;
     case 'pattern':
       return (
-        <span className="value-input" id={field.id}>
-          <input
-            type="text"
-            className="pattern"
-            value={String(value ?? '')}
-            onChange={(event) => onChange(event.target.value)}
-            placeholder="regular expression"
-            {...aria(field, `${label} (a regular expression)`)}
-          />
-        </span>
+        <TextValue
+          value={value}
+          onChange={onChange}
+          field={field}
+          label={`${label} (a regular expression)`}
+          placeholder="regular expression"
+          className="pattern"
+        />
       );
     case 'listId':
       return (
-        <span className="value-input" id={field.id}>
-          <input
-            type="text"
-            value={String(value ?? '')}
-            onChange={(event) => onChange(event.target.value)}
-            placeholder="list id, e.g. blocked-devices"
-            {...aria(field, `${label} (the id of a list)`)}
-          />
-        </span>
+        <TextValue
+          value={value}
+          onChange={onChange}
+          field={field}
+          label={`${label} (the id of a list)`}
+          placeholder="list id, e.g. blocked-devices"
+        />
       );
     case 'item':
       return (
@@ -264,6 +260,36 @@ function ListInput({
   );
 }
 
+/** A value typed as text (a pattern, a list id, a time in an unusual shape), kept exactly as typed. */
+function TextValue({
+  value,
+  onChange,
+  field,
+  label,
+  placeholder,
+  className,
+}: {
+  value: unknown;
+  onChange(value: unknown): void;
+  field: ValueFieldProps;
+  label: string;
+  placeholder?: string;
+  className?: string;
+}) {
+  return (
+    <span className="value-input" id={field.id}>
+      <input
+        type="text"
+        className={className}
+        value={String(value ?? '')}
+        onChange={(event) => onChange(event.target.value)}
+        placeholder={placeholder}
+        {...aria(field, label)}
+      />
+    </span>
+  );
+}
+
 function InstantInput({ value, onChange, field }: { value: unknown; onChange(value: unknown): void; field: ValueFieldProps }) {
   const parts = splitInstant(value);
   const [offset, setOffset] = useState(parts?.offset ?? '+08:00');
@@ -276,14 +302,7 @@ function InstantInput({ value, onChange, field }: { value: unknown; onChange(val
   if (!parts) {
     // A time in another ISO shape (fractions of seconds, no offset): kept as typed; the service says whether it is valid.
     return (
-      <span className="value-input" id={field.id}>
-        <input
-          type="text"
-          value={String(value ?? '')}
-          onChange={(event) => onChange(event.target.value)}
-          {...aria(field, `${capitalised(field.label)} (an ISO date-time with offset)`)}
-        />
-      </span>
+      <TextValue value={value} onChange={onChange} field={field} label={`${capitalised(field.label)} (an ISO date-time with offset)`} />
     );
   }
   return (
