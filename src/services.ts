@@ -250,6 +250,7 @@ export async function createServices(
         jobRunRetentionDays: config.jobs.jobRunRetentionDays,
         simulations: stores.simulations,
         simulationRetentionDays: config.simulations.retentionDays,
+        retagChanges: stores.retagChanges,
       },
       schedules.retention,
     ),

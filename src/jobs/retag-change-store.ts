@@ -12,6 +12,8 @@ interface BatchDoc {
   _id: string;
   runId: string;
   n: number;
+  /** When the run started: retention removes the changes with the run. */
+  runStartedAt: Date;
   changes: TagChange[];
 }
 
@@ -29,7 +31,13 @@ export class RetagChangeStore {
     this.model = connection.model<BatchDoc>(
       'RetagChanges',
       new Schema<BatchDoc>(
-        { _id: String, runId: String, n: Number, changes: [{ _id: false, profileId: String, gained: [String], lost: [String] }] },
+        {
+          _id: String,
+          runId: String,
+          n: Number,
+          runStartedAt: Date,
+          changes: [{ _id: false, profileId: String, gained: [String], lost: [String] }],
+        },
         { versionKey: false, collection: 'retag_changes' },
       ),
     );
@@ -39,8 +47,8 @@ export class RetagChangeStore {
     await ensureCollection(this.model);
   }
 
-  async insertBatch(runId: string, n: number, changes: TagChange[]): Promise<void> {
-    await this.model.collection.insertOne({ _id: batchId(runId, n), runId, n, changes } as never);
+  async insertBatch(runId: string, runStartedAt: Date, n: number, changes: TagChange[]): Promise<void> {
+    await this.model.collection.insertOne({ _id: batchId(runId, n), runId, n, runStartedAt, changes } as never);
   }
 
   /** The run's `n`th batch of changes, or undefined past the last. */
@@ -49,9 +57,9 @@ export class RetagChangeStore {
     return doc?.changes.map(({ profileId, gained, lost }) => ({ profileId, gained, lost }));
   }
 
-  /** Removes the changes of runs removed by retention. */
-  async deleteRuns(runIds: readonly string[]): Promise<void> {
-    for (const runId of runIds) await this.model.deleteMany({ runId });
+  /** Removes the changes of runs started before `cutoff`, as retention removes those runs (a scan, nightly). */
+  async deleteBefore(cutoff: Date): Promise<number> {
+    return (await this.model.collection.deleteMany({ runStartedAt: { $lt: cutoff } })).deletedCount;
   }
 }
 

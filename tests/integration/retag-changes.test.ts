@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { startTestApp, bearer, issueKey, type TestApp } from '../helpers/test-app.js';
+import { startTestApp, bearer, issueKey, openTestDatabase, type TestApp } from '../helpers/test-app.js';
+import { DAY_MS } from '../../src/time/durations.js';
 
 const RESIDENCE = { city: 'Guangzhou', lat: 23.13, lon: 113.26 };
 
@@ -86,5 +87,26 @@ describe('GET /v1/jobs/retag/runs/{runId}/changes', () => {
     await app.http().get('/v1/jobs/retag/runs/no-such-run/changes').set(marketing).expect(404);
     const decider = bearer(await issueKey(app, ['decide']));
     await app.http().get(`/v1/jobs/retag/runs/${firstRun}/changes`).set(decider).expect(403);
+  });
+
+  it('when retention removes old job runs, then it removes their tag changes too and keeps recent ones', async () => {
+    const database = await openTestDatabase(app);
+    const changes = database.connection.db!.collection('retag_changes');
+    const batch = (runId: string, ageDays: number) => ({
+      _id: `${runId}:00000000`,
+      runId,
+      n: 0,
+      runStartedAt: new Date(Date.now() - ageDays * DAY_MS),
+      changes: [{ profileId: 'R-0000', gained: ['x'], lost: [] }],
+    });
+    await changes.insertMany([batch('retag@old', 91), batch('retag@recent', 89)] as never[]);
+
+    const run = await app.http().post('/v1/jobs/retention/run?wait=true').set(bearer(app.adminKey));
+    expect(run.status, JSON.stringify(run.body)).to.equal(200);
+
+    expect(await changes.countDocuments({ runId: 'retag@old' })).to.equal(0);
+    expect(await changes.countDocuments({ runId: 'retag@recent' })).to.equal(1);
+    expect(await changes.countDocuments({ runId: secondRun })).to.be.greaterThan(0);
+    await database.close();
   });
 });

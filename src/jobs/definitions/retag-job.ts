@@ -84,7 +84,7 @@ export async function retag(deps: RetagDeps, context: JobContext): Promise<JobCo
     }
     await deps.profiles.bulkSetTags(updates);
     // One insert per batch that changed a tag, after the tags it reports are written.
-    if (deps.changes && changes.length > 0) await deps.changes.insertBatch(context.runId, changeBatches++, changes);
+    if (deps.changes && changes.length > 0) await deps.changes.insertBatch(context.runId, context.startedAt, changeBatches++, changes);
     checkpoint.lastProfileId = profiles[profiles.length - 1]!.profileId;
     checkpoint.processed += profiles.length;
     checkpoint.changed += updates.length;

@@ -6,6 +6,7 @@ import { RETIREMENT_GENESIS_HASH, retirementHashOf } from '../../features/decisi
 import type { SealStore } from '../../features/decisions/seal-store.js';
 import type { AuditTrail } from '../../features/audit/audit-trail.js';
 import { SYSTEM_ACTOR } from '../../features/audit/audit-trail.js';
+import type { RetagChangeStore } from '../retag-change-store.js';
 import type { JobStore } from '../job-store.js';
 import type { SimulationStore } from '../../features/simulation/simulation-store.js';
 import type { JobDefinition } from '../scheduler.js';
@@ -22,6 +23,8 @@ export interface RetentionDeps {
   jobRunRetentionDays: number;
   simulations: Pick<SimulationStore, 'deleteFinishedBefore'>;
   simulationRetentionDays: number;
+  /** The tag changes of retag runs, removed with the runs. */
+  retagChanges?: Pick<RetagChangeStore, 'deleteBefore'>;
 }
 
 /**
@@ -47,6 +50,7 @@ export function retentionJob(deps: RetentionDeps, schedule: string): JobDefiniti
         for (let seq = first + 1; seq <= retirement.throughSeal; seq++) await deps.seals.dropEntryList(seq);
       }
       const jobRunsRemoved = await deps.jobs.deleteRunsBefore(new Date(now - deps.jobRunRetentionDays * DAY_MS));
+      await deps.retagChanges?.deleteBefore(new Date(now - deps.jobRunRetentionDays * DAY_MS));
       const simulationsRemoved = await deps.simulations.deleteFinishedBefore(new Date(now - deps.simulationRetentionDays * DAY_MS));
       const removedBefore = retirement?.to.toISOString() ?? null;
       if (decisionsRemoved > 0 || jobRunsRemoved > 0 || simulationsRemoved > 0) {
