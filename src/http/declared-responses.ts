@@ -8,7 +8,7 @@ export const ERROR_STATUSES: Readonly<Record<number, string>> = {
   403: 'FORBIDDEN: the key lacks the role',
   404: 'NOT_FOUND',
   409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE: body over 1 MB',
+  413: 'PAYLOAD_TOO_LARGE: body over 1 MB (16 MB for lists)',
   415: 'UNSUPPORTED_MEDIA_TYPE: body is not application/json',
   500: 'INTERNAL: an unexpected failure (logged with the request id)',
   503: 'UNAVAILABLE: the database is unavailable or the latency budget ran out',

@@ -20,16 +20,19 @@ function fromDomain(error: DomainError): AppError {
   return new AppError(status, code, error.message, error.details);
 }
 
+const MB = 1024 * 1024;
+
 /** Maps anything thrown while serving a request to the contract's envelope. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof DomainError) return fromDomain(error);
-  const httpError = error as { type?: string; status?: number };
+  const httpError = error as { type?: string; status?: number; limit?: number };
   switch (httpError.type) {
     case 'entity.parse.failed':
       return fromDomain(validationFailed('The request body is not valid JSON.', [{ path: '', message: 'malformed JSON' }]));
     case 'entity.too.large':
-      return new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MB.');
+      // Lists take up to 16 MB; every other route 1 MB.
+      return new AppError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${Math.round((httpError.limit ?? MB) / MB)} MB.`);
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be UTF-8 JSON.');

@@ -171,6 +171,20 @@ describe('Lists', () => {
     expect(value.body.items).to.deep.equal(['device-99999']);
   });
 
+  it('when a list body is over 16 MB, then it is a 413 that says so, and a 1 MB body elsewhere still is', async () => {
+    const items = Array.from({ length: 150_000 }, (_, index) => `${'x'.repeat(120)}-${index}`);
+    const res = await app.http().put('/v1/lists/huge').set(publisher).send({ description: 'huge', items });
+    expect(res.status).to.equal(413);
+    expect(res.body.error.message).to.equal('The request body is larger than 16 MB.');
+    const other = await app
+      .http()
+      .post('/v1/rulesets')
+      .set(editor)
+      .send({ id: 'x', kind: 'fraud', description: 'y'.repeat(1_100_000) });
+    expect(other.status).to.equal(413);
+    expect(other.body.error.message).to.equal('The request body is larger than 1 MB.');
+  });
+
   it('when a draft names an unknown list, then saving it is a 400 pointing at the condition value', async () => {
     await app.http().post('/v1/rulesets').set(editor).send({ id: 'list-rules', kind: 'fraud', description: 'lists' }).expect(201);
     const rule = (list: string) => ({

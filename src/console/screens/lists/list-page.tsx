@@ -4,7 +4,7 @@ import { query } from '../../api/client.js';
 import { ErrorMessage, Loading } from '../../components/status.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session/session.js';
-import { formatTime } from '../common/format.js';
+import { formatTime, plural } from '../common/format.js';
 import { Pager, usePages } from '../common/pages.js';
 import { Table } from '../common/table.js';
 import { AddItems } from './add-items.js';
@@ -48,7 +48,7 @@ export function ListPage({ params }: { params: Record<string, string> }) {
       <h1 id="list-title">List {id}</h1>
       {list && (
         <p>
-          {list.description} — <strong>{list.size.toLocaleString('en-US')}</strong> items, revision {list.revision}, last changed{' '}
+          {list.description} — <strong>{plural(list.size, 'item')}</strong>, revision {list.revision}, last changed{' '}
           {formatTime(list.updatedAt)} by {list.updatedBy.name}
         </p>
       )}
@@ -73,7 +73,7 @@ export function ListPage({ params }: { params: Record<string, string> }) {
       ) : (
         <>
           <p role="status">
-            {q ? `${list.matching.toLocaleString('en-US')} items contain “${q}”.` : `${list.matching.toLocaleString('en-US')} items.`}
+            {q ? `${plural(list.matching, 'item contains', 'items contain')} “${q}”.` : `${plural(list.matching, 'item')}.`}
           </p>
           <Table labelledBy="search-title" columns={editable ? ['Item', 'Remove'] : ['Item']}>
             {list.items.map((item) => (
