@@ -171,6 +171,21 @@ describe('Lists', () => {
     expect(value.body.items).to.deep.equal(['device-99999']);
   });
 
+  it('when 100,000 items are added at once, then the other instance holds all of them (they span several chunk documents)', async () => {
+    await app.http().put('/v1/lists/big-add').set(publisher).send({ description: 'added', items: [] }).expect(201);
+    const items = Array.from({ length: 100_000 }, (_, index) => `${'i'.repeat(100)}-${index}`);
+    const res = await app.http().post('/v1/lists/big-add/items').set(publisher).send({ items });
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).to.equal(200);
+    expect(res.body).to.include({ size: 100_000, changed: 100_000 });
+    const last = `${'i'.repeat(100)}-99999`;
+    const { value } = await within(
+      10_000,
+      () => other.http().get(`/v1/lists/big-add?q=${last}`).set(reader),
+      (r) => r.body.size === 100_000,
+    );
+    expect(value.body.items).to.deep.equal([last]);
+  });
+
   it('when a list body is over 16 MB, then it is a 413 that says so, and a 1 MB body elsewhere still is', async () => {
     const items = Array.from({ length: 150_000 }, (_, index) => `${'x'.repeat(120)}-${index}`);
     const res = await app.http().put('/v1/lists/huge').set(publisher).send({ description: 'huge', items });

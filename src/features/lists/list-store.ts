@@ -28,7 +28,7 @@ interface ChangeDoc {
   seq: number;
   listId: string;
   op: ListChange['op'];
-  /** add / remove: the items; replace: none (they are in `chunks` chunk documents named `${token}:${i}`). */
+  /** add / remove: the items, unless there are more than one chunk's worth: then, as for a replace, they are in `chunks` chunk documents named `${token}:${i}`. */
   items?: string[];
   chunks?: number;
   token?: string;
@@ -124,7 +124,8 @@ export class ListStore {
   async append(change: ListChange): Promise<boolean> {
     const { seq, items, ...rest } = change;
     const doc: ChangeDoc = { _id: seqId(seq), seq, ...rest };
-    if (change.op === 'replace') {
+    // A replace's items, and those of any change too large for one document, go in chunks first.
+    if (change.op === 'replace' || items.length > CHUNK_ITEMS) {
       const token = `${change.listId}:${seqId(seq)}:${Math.random().toString(36).slice(2)}`;
       const chunks: ChunkDoc[] = [];
       for (let start = 0; start < items.length; start += CHUNK_ITEMS) {
@@ -147,7 +148,7 @@ export class ListStore {
   private async materialise(doc: ChangeDoc): Promise<ListChange> {
     const { seq, listId, op, description, at, by } = doc;
     let items = doc.items ?? [];
-    if (op === 'replace') {
+    if (doc.token !== undefined) {
       const ids = Array.from({ length: doc.chunks ?? 0 }, (_, index) => `${doc.token}:${index}`);
       // One _id lookup per chunk (an $in would scan the collection on the embedded database).
       const chunks = await Promise.all(ids.map((id) => this.chunks.collection.findOne({ _id: id as never })));
