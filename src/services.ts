@@ -35,6 +35,7 @@ import { ProfileTagger } from './features/decisions/profile-tagger.js';
 import { DecideUseCase } from './features/decisions/decide.js';
 import { VelocityStore } from './features/decisions/velocity-store.js';
 import { ReplayUseCase } from './features/decisions/replay.js';
+import { LoggedExplanations } from './features/decisions/logged-explanations.js';
 import { decisionRoutes } from './features/decisions/decision-routes.js';
 import { logVerificationRoutes } from './features/decisions/log-verification-routes.js';
 import { ReportStore } from './features/reports/report-store.js';
@@ -132,6 +133,7 @@ export async function createServices(config: Config, logger: Logger, database: D
   await installShippedRulesets(config.rulesetsDir, { store: stores.rulesets, rulesets, publisher, logger });
   await runtime.start();
 
+  const explanations = new LoggedExplanations(runtime);
   const decide = new DecideUseCase({
     profiles: stores.profiles,
     erasures: stores.erasures,
@@ -145,8 +147,9 @@ export async function createServices(config: Config, logger: Logger, database: D
     timeoutMs: config.decisionTimeoutMs,
     logger,
     engine: engineDescription(config.engine),
+    explanations,
   });
-  const replay = new ReplayUseCase(stores.decisionLog, runtime, config.outcome);
+  const replay = new ReplayUseCase(stores.decisionLog, runtime, config.outcome, explanations);
   const verifier = new LogVerifier({
     log: stores.decisionLog,
     events: stores.auditEvents,
@@ -154,6 +157,7 @@ export async function createServices(config: Config, logger: Logger, database: D
     retirements: stores.retirements,
     profiles: stores.profiles,
     key,
+    explanations,
     sealLagMs: config.sealLagMs,
   });
   const planner = new SimulationPlanner({ rulesets, runtime, createEvaluator });
@@ -227,7 +231,7 @@ export async function createServices(config: Config, logger: Logger, database: D
     profileRoutes(profiles),
     erasureRoutes(erasure),
     rulesetRoutes(rulesets, publisher, stores.rulesets, runtime),
-    decisionRoutes(decide, stores.decisionLog, replay),
+    decisionRoutes(decide, stores.decisionLog, replay, explanations),
     auditRoutes(stores.auditEvents),
     logVerificationRoutes(verifier, stores.seals),
     simulationRoutes(simulations),

@@ -29,7 +29,7 @@ export function routeDocument(): OpenApiDocument {
   profileRoutes(none);
   erasureRoutes(none);
   rulesetRoutes(none, none, none, none);
-  decisionRoutes(none, none, none);
+  decisionRoutes(none, none, none, none);
   auditRoutes(none);
   logVerificationRoutes(none, none);
   simulationRoutes(none);

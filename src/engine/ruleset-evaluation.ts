@@ -1,4 +1,5 @@
 import type { Rule, RulesetKind } from './rule-schema.js';
+import type { RuleLayout } from './explanation-layout.js';
 
 /** One leaf condition as evaluated: what the fact was and whether the condition held. */
 export interface ConditionExplanation {
@@ -47,6 +48,8 @@ export interface RulesetEvaluator {
   readonly rules: readonly Rule[];
   /** The facts its rules and messages read: the only ones worth computing for it. */
   readonly factNames: ReadonlySet<string>;
+  /** How its explanations are laid out (rules in evaluation order, their leaves): what logged explanations are rebuilt along. */
+  readonly layout: readonly RuleLayout[];
   evaluate(facts: Record<string, unknown>, eventTime: Date): Promise<RulesetEvaluation>;
 }
 

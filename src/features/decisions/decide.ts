@@ -2,7 +2,7 @@ import type { EvidenceKey } from '../../crypto/evidence-key.js';
 import { notFound, unavailable, validationFailed, type ErrorDetail } from '../../errors/domain-error.js';
 import type { ComposedDecision, Thresholds } from '../../engine/decision-outcome.js';
 import { evaluateDecision } from '../../engine/evaluate-decision.js';
-import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
+import type { RuleExplanation, RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
 import type { EngineDescription } from '../../engine/semantics.js';
 import { buildFactContext, computeFacts, factsReadingHistory } from '../../facts/fact-library.js';
 import type { DecisionEvent } from '../../facts/decision-event.js';
@@ -23,6 +23,7 @@ import { sha256 } from '../../crypto/evidence-key.js';
 import type { DecisionRequest } from './decision-schema.js';
 import type { ProfileTagger } from './profile-tagger.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { leafResultsOf, type LoggedExplanations, type LoggedExplanationsResult } from './logged-explanations.js';
 import { afterApplication, applicationsWithin24h, stampAfter, timesText, velocitySlot, type VelocityHead } from './velocity-history.js';
 
 export interface DecideInput {
@@ -45,6 +46,13 @@ export interface DecideDeps {
   timeoutMs: number;
   logger: Logger;
   engine: EngineDescription;
+  explanations: LoggedExplanations;
+}
+
+/** A decision as answered: its log entry and its explanations. */
+export interface DecisionAnswer {
+  record: DecisionRecord;
+  explained: LoggedExplanationsResult;
 }
 
 /** Each time an application finds its slot taken, another application was logged; past this many, something is wrong. */
@@ -72,6 +80,8 @@ interface Attempt {
 
 interface Evaluated {
   record: LoggableRecord;
+  /** Every rule's explanation, as the caller gets it (the entry keeps what rebuilds them). */
+  explanations: RuleExplanation[];
   composed: ComposedDecision;
   evaluatedAt: Date;
   /** A loan application's velocity state once it is logged. */
@@ -93,7 +103,7 @@ export class DecideUseCase {
 
   constructor(private readonly deps: DecideDeps) {}
 
-  async decide(input: DecideInput): Promise<DecisionRecord> {
+  async decide(input: DecideInput): Promise<DecisionAnswer> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<never>((_, reject) => {
@@ -110,7 +120,13 @@ export class DecideUseCase {
     }
   }
 
-  private async decideWithinBudget(input: DecideInput, signal: AbortSignal): Promise<DecisionRecord> {
+  /** This decision with its explanations, or the earlier one logged under its idempotent id, rebuilt from the log. */
+  private async answer(logged: DecisionRecord, evaluated?: Evaluated): Promise<DecisionAnswer> {
+    if (evaluated && logged === evaluated.record) return { record: logged, explained: { explanations: evaluated.explanations } };
+    return { record: logged, explained: await this.deps.explanations.of(logged) };
+  }
+
+  private async decideWithinBudget(input: DecideInput, signal: AbortSignal): Promise<DecisionAnswer> {
     const started = performance.now();
     const { request, caller, idempotencyKey } = input;
     const eventTime = boundedEventTime(request.event.at, new Date());
@@ -122,7 +138,7 @@ export class DecideUseCase {
     const decisionId = idempotencyKey ? idempotentDecisionId(caller.keyId, idempotencyKey, subject) : newDecisionId();
     if (idempotencyKey) {
       const earlier = await this.deps.log.get(decisionId);
-      if (earlier) return sameRequestOrConflict(earlier, requestHash);
+      if (earlier) return this.answer(sameRequestOrConflict(earlier, requestHash));
     }
 
     const rulesets = await this.resolveRulesets(request);
@@ -147,9 +163,9 @@ export class DecideUseCase {
     const head = readsApplications ? await this.deps.velocity.head(subject) : undefined;
     const evaluated = await this.evaluate(attempt, profile, head);
     const logged = await this.log(evaluated.record, attempt);
-    if (logged !== evaluated.record) return logged!;
+    if (logged !== evaluated.record) return this.answer(logged!);
     await this.tag(attempt, profile, evaluated);
-    return logged;
+    return this.answer(logged, evaluated);
   }
 
   /**
@@ -157,7 +173,7 @@ export class DecideUseCase {
    * application (on another instance, or one whose head was never advanced) holds that slot, the count
    * it saw is stale: it re-reads the state and evaluates again for the next slot.
    */
-  private async decideApplication(attempt: Attempt): Promise<DecisionRecord> {
+  private async decideApplication(attempt: Attempt): Promise<DecisionAnswer> {
     attempt.signal.throwIfAborted();
     const { subject } = attempt;
     // Read again inside the queue: the application before this one may have changed the tags.
@@ -174,12 +190,12 @@ export class DecideUseCase {
         head = await this.headAfterConflict(subject, head);
         continue;
       }
-      if (logged !== evaluated.record) return logged;
+      if (logged !== evaluated.record) return this.answer(logged);
       // Logged, hence counted (the log is the count): the head follows even if the budget ran out
       // meanwhile, so that decisions reading only the head see what the log holds.
       await this.advanceHead(subject, evaluated.next!);
       await this.tag(attempt, profile, evaluated);
-      return logged;
+      return this.answer(logged, evaluated);
     }
     throw unavailable(`The application found its velocity slot taken ${MAX_SLOT_ATTEMPTS} times; nothing was decided.`);
   }
@@ -196,6 +212,7 @@ export class DecideUseCase {
 
     const { evaluations, composed } = await evaluateDecision(attempt.rulesets, facts, context.eventTime, this.deps.thresholds);
     const evaluated = performance.now();
+    const explanations = evaluations.flatMap((evaluation) => evaluation.rules);
     const next = event.type === 'loan_application' && head ? afterApplication(head, eventTime, evaluatedAt) : undefined;
     const velocity = next && { slot: velocitySlot(attempt.subject, next.n), times: timesText(next.times) };
 
@@ -209,7 +226,11 @@ export class DecideUseCase {
         caller: { keyId: caller.keyId, name: caller.name },
         rulesets: attempt.rulesets.map(({ identity }) => ({ id: identity.id, version: identity.version, checksum: identity.checksum })),
         engine: this.deps.engine,
-        ...decidedFields(composed),
+        ...decidedFields(
+          composed,
+          evaluations,
+          attempt.rulesets.map((ruleset) => ruleset.layout),
+        ),
         timings: {
           totalMs: round(performance.now() - attempt.started),
           factsMs: round(factsDone - attempt.started),
@@ -220,15 +241,15 @@ export class DecideUseCase {
         profileId: request.profileId,
         request: { ...request, event },
         facts,
-        explanations: evaluations.flatMap((e) => e.rules),
+        leafResults: leafResultsOf(evaluations, attempt.rulesets, facts),
         messages: renderedMessages(evaluations),
         ...(next && velocity && { velocity: { n: next.n, timesDigest: sha256(velocity.times) } }),
       },
       idempotencyKey ? { keyId: caller.keyId, key: idempotencyKey, requestHash: attempt.requestHash } : null,
       this.deps.key,
     );
-    if (!next) return { record: sealable, composed, evaluatedAt };
-    return { record: { ...sealable, velocity }, composed, evaluatedAt, next };
+    if (!next) return { record: sealable, explanations, composed, evaluatedAt };
+    return { record: { ...sealable, velocity }, explanations, composed, evaluatedAt, next };
   }
 
   /**

@@ -19,6 +19,7 @@ import {
 } from './decision-schema.js';
 import { decisionResponse, loggedDecision } from './decision-view.js';
 import type { ReplayUseCase } from './replay.js';
+import type { LoggedExplanations } from './logged-explanations.js';
 
 const TAG = 'Decisions';
 const decisionIdParam = { decisionId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } } as const;
@@ -40,7 +41,12 @@ function toFilter(query: Omit<ListQuery, 'limit' | 'cursor'>): DecisionFilter {
 }
 
 /** Decisions for loan systems (decide) and the decision log for compliance (audit:read). */
-export function decisionRoutes(decide: DecideUseCase, log: DecisionLogStore, replay: ReplayUseCase): Router {
+export function decisionRoutes(
+  decide: DecideUseCase,
+  log: DecisionLogStore,
+  replay: ReplayUseCase,
+  explanations: LoggedExplanations,
+): Router {
   const router = Router();
 
   route<DecisionRequest>(
@@ -67,8 +73,8 @@ export function decisionRoutes(decide: DecideUseCase, log: DecisionLogStore, rep
           { path: '/headers/idempotency-key', message: 'must be 1-200 chars of [A-Za-z0-9_.:-]' },
         ]);
       }
-      const record = await decide.decide({ request: body, caller, requestId: res.locals.requestId, idempotencyKey });
-      res.json(decisionResponse(record));
+      const { record, explained } = await decide.decide({ request: body, caller, requestId: res.locals.requestId, idempotencyKey });
+      res.json(decisionResponse(record, explained));
     },
   );
 
@@ -90,7 +96,8 @@ export function decisionRoutes(decide: DecideUseCase, log: DecisionLogStore, rep
       req.on('close', () => (closed = true));
       for await (const record of log.stream(filter)) {
         if (closed) break;
-        if (!res.write(`${JSON.stringify(loggedDecision(record))}\n`)) await once(res, 'drain');
+        const line = JSON.stringify(loggedDecision(record, await explanations.of(record)));
+        if (!res.write(`${line}\n`)) await once(res, 'drain');
       }
       res.end();
     },
@@ -123,7 +130,7 @@ export function decisionRoutes(decide: DecideUseCase, log: DecisionLogStore, rep
       const records = await log.list(toFilter(query), query.limit, before);
       const last = records.length === query.limit ? records[records.length - 1] : undefined;
       res.json({
-        items: records.map(loggedDecision),
+        items: await Promise.all(records.map(async (record) => loggedDecision(record, await explanations.of(record)))),
         nextCursor: last ? encodeCursor({ createdAt: last.core.createdAt, id: last.core.decisionId }) : null,
       });
     },
@@ -143,7 +150,7 @@ export function decisionRoutes(decide: DecideUseCase, log: DecisionLogStore, rep
     async ({ res, params }) => {
       const record = await log.get(params.decisionId);
       if (!record) throw notFound(`No decision with id ${params.decisionId}.`);
-      res.json(loggedDecision(record));
+      res.json(loggedDecision(record, await explanations.of(record)));
     },
   );
 

@@ -89,6 +89,11 @@ export const decisionResponseSchema = {
     rulesetVersions: { type: 'object', additionalProperties: { type: 'integer' } },
     evaluatedAt: { type: 'string', format: 'date-time' },
     latencyMs: { type: 'number' },
+    explanationsUnavailable: {
+      type: 'string',
+      description:
+        'Only on a logged decision whose explanations cannot be rebuilt (a ruleset version it names is gone or no longer matches its checksum): why',
+    },
   },
   required: [
     'decisionId',

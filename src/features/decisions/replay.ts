@@ -10,6 +10,7 @@ import { conflict, notFound } from '../../errors/domain-error.js';
 import type { DecisionLogStore } from './decision-log-store.js';
 import { decisionResponse } from './decision-view.js';
 import { decidedFields, renderedMessages, type DecisionRecord } from './decision-record.js';
+import type { LoggedExplanations } from './logged-explanations.js';
 
 export interface Difference {
   path: string;
@@ -38,6 +39,7 @@ export class ReplayUseCase {
     private readonly log: DecisionLogStore,
     private readonly runtime: RulesetRuntime,
     private readonly thresholds: Thresholds,
+    private readonly explanations: LoggedExplanations,
   ) {}
 
   async replay(decisionId: string): Promise<ReplayReport> {
@@ -68,15 +70,18 @@ export class ReplayUseCase {
     const { evaluations, composed } = await evaluateDecision(rulesets, logged.personal.facts, eventTime, this.thresholds);
     const replayed: DecisionRecord = {
       ...logged,
-      core: { ...logged.core, ...decidedFields(composed) },
-      personal: {
-        ...logged.personal,
-        explanations: evaluations.flatMap((evaluation) => evaluation.rules),
-        messages: renderedMessages(evaluations),
+      core: {
+        ...logged.core,
+        ...decidedFields(
+          composed,
+          evaluations,
+          rulesets.map((ruleset) => ruleset.layout),
+        ),
       },
+      personal: { ...logged.personal, messages: renderedMessages(evaluations) },
     };
-    const before = decisionResponse(logged);
-    const after = decisionResponse(replayed);
+    const before = decisionResponse(logged, await this.explanations.of(logged));
+    const after = decisionResponse(replayed, { explanations: evaluations.flatMap((evaluation) => evaluation.rules) });
     for (const key of ['outcome', 'score', 'tags', 'products', 'alerts', 'explanations'] as const) {
       compare(`/${key}`, before[key], after[key], differences);
     }
