@@ -12,6 +12,7 @@ import { AuditEventStore } from './features/audit/audit-event-store.js';
 import { AuditTrail } from './features/audit/audit-trail.js';
 import { auditRoutes } from './features/audit/audit-routes.js';
 import { ProfileStore } from './features/profiles/profile-store.js';
+import { ProfileStates } from './features/profiles/profile-states.js';
 import { ProfileService } from './features/profiles/profile-service.js';
 import { profileRoutes } from './features/profiles/profile-routes.js';
 import { EraseProfileUseCase } from './features/erasure/erase-profile.js';
@@ -31,7 +32,6 @@ import { EvidenceKey } from './crypto/evidence-key.js';
 import { DecisionLogWriter } from './features/decisions/decision-log-writer.js';
 import { DecisionSealer } from './features/decisions/decision-sealer.js';
 import { LogVerifier } from './features/decisions/log-verifier.js';
-import { ProfileTagger } from './features/decisions/profile-tagger.js';
 import { DecideUseCase } from './features/decisions/decide.js';
 import { VelocityStore } from './features/decisions/velocity-store.js';
 import { ReplayUseCase } from './features/decisions/replay.js';
@@ -73,7 +73,7 @@ export interface Services {
   routers: Router[];
 }
 
-async function createStores(connection: Connection) {
+async function createStores(connection: Connection, config: Config) {
   const stores = {
     auditEvents: new AuditEventStore(connection),
     apiKeys: new ApiKeyStore(connection),
@@ -82,7 +82,8 @@ async function createStores(connection: Connection) {
     decisionLog: new DecisionLogStore(connection),
     seals: new SealStore(connection),
     retirements: new RetirementStore(connection),
-    erasures: new ErasureStore(connection),
+    // A decision that read a profile before its erasure began logs within the budget (its insert may take a little longer).
+    erasures: new ErasureStore(connection, { exclusive: config.databaseExclusive, keepFinishedMs: 2 * config.decisionTimeoutMs + 250 }),
     jobs: new JobStore(connection),
     reports: new ReportStore(connection),
     simulations: new SimulationStore(connection),
@@ -99,7 +100,12 @@ async function createStores(connection: Connection) {
  * bootstrap key and loads the active rulesets, so that the instance is ready when this returns.
  */
 export async function createServices(config: Config, logger: Logger, database: Database, instanceId: string): Promise<Services> {
-  const stores = await createStores(database.connection);
+  const stores = await createStores(database.connection, config);
+  const profileStates = new ProfileStates(stores.profiles, {
+    exclusive: config.databaseExclusive,
+    cacheBytes: config.profileCache.maxMb * 1024 * 1024,
+    maxAgeMs: config.profileCache.maxAgeMs,
+  });
   const key = new EvidenceKey(config.decisionSealKey);
   if (!key.keyed) {
     logger.warn(
@@ -135,14 +141,13 @@ export async function createServices(config: Config, logger: Logger, database: D
 
   const explanations = new LoggedExplanations(runtime);
   const decide = new DecideUseCase({
-    profiles: stores.profiles,
+    profiles: profileStates,
     erasures: stores.erasures,
     key,
     runtime,
     log: stores.decisionLog,
-    velocity: stores.velocity,
+    legacyVelocity: stores.velocity,
     writer: new DecisionLogWriter(stores.decisionLog, { logger, unavailableReason: () => database.availability.unavailableReason() }),
-    tagger: new ProfileTagger(stores.profiles, logger),
     thresholds: config.outcome,
     timeoutMs: config.decisionTimeoutMs,
     logger,

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ProfileStore, newProfileDocument } from '../../src/features/profiles/profile-store.js';
+import { ProfileStore } from '../../src/features/profiles/profile-store.js';
+import { newProfileDocument } from '../../src/features/profiles/profile-doc.js';
 import { evaluatorFactory } from '../../src/engine/evaluator-factory.js';
 import { RulesetRuntime } from '../../src/features/rulesets/ruleset-runtime.js';
 import { RulesetStore } from '../../src/features/rulesets/ruleset-store.js';

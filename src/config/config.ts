@@ -10,6 +10,12 @@ export interface Config {
   /** Set: use that MongoDB server. Unset: start the embedded FerretDB. */
   mongodbUri: string | undefined;
   mongodbDb: string;
+  /**
+   * This instance is its database's only client: with the embedded database (it holds the DATA_DIR lock),
+   * never with MONGODB_URI. Then what it caches of profiles and erasures is exact.
+   */
+  databaseExclusive: boolean;
+  profileCache: ProfileCacheSettings;
   dataDir: string;
   /**
    * The embedded database's commit durability: `normal` survives a crash of the service or the
@@ -59,6 +65,18 @@ export interface SimulationSettings {
   leaseMs: number;
   /** Finished runs (succeeded, failed, cancelled) older than this are removed by `retention`. */
   retentionDays: number;
+}
+
+/** The in-process cache of the profiles decisions read. */
+export interface ProfileCacheSettings {
+  /** Memory bound of the cached profiles, in MB; 0 turns the cache off. */
+  maxMb: number;
+  /**
+   * On a database other instances share: how long a cached profile may be used after it was read (its
+   * staleness bound); undefined leaves the cache off there. Unused on an exclusive database, where the
+   * cache is exact.
+   */
+  maxAgeMs: number | undefined;
 }
 
 export const EMBEDDED_DB_SYNC_MODES = ['normal', 'full'] as const;
@@ -162,11 +180,15 @@ export function loadConfig(env: Env = process.env): Config {
     if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(tag)) problems.push(`SEGMENT_EXPORT_TAGS holds an invalid tag: "${tag}"`);
   }
 
+  const maxAgeMs = int('PROFILE_CACHE_MAX_AGE_MS', 0, 0, 3_600_000);
+
   const config: Config = {
     port: int('PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
     mongodbUri,
     mongodbDb,
+    databaseExclusive: mongodbUri === undefined,
+    profileCache: { maxMb: int('PROFILE_CACHE_MB', 64, 0, 65_536), maxAgeMs: maxAgeMs > 0 ? maxAgeMs : undefined },
     dataDir: path.resolve(env.DATA_DIR || './data'),
     embeddedDbSync,
     rulesetsDir: path.resolve(env.RULESETS_DIR || path.join(REPO_ROOT, 'rulesets')),

@@ -8,6 +8,11 @@ import type { Rule } from '../../src/engine/rule-schema.js';
 import type { RulesetEvaluation, RulesetEvaluator, RulesetIdentity } from '../../src/engine/ruleset-evaluation.js';
 import { buildFactContext, computeFacts } from '../../src/facts/fact-library.js';
 import { renderedMessages } from '../../src/features/decisions/decision-record.js';
+import { decisionEntry } from '../../src/features/decisions/decision-entry.js';
+import { decisionResponseJson } from '../../src/features/decisions/decision-json.js';
+import { decisionResponse } from '../../src/features/decisions/decision-view.js';
+import { composeDecision } from '../../src/engine/decision-outcome.js';
+import { UNKEYED } from '../../src/crypto/evidence-key.js';
 import { validateDraft } from '../../src/features/rulesets/draft-validator.js';
 import { readShippedRulesets } from '../../src/features/rulesets/shipped-rulesets.js';
 import { type DecisionInput, generateDecisionInput, generateRuleset, integer, mulberry32 } from '../helpers/generators.js';
@@ -44,6 +49,36 @@ function logAndRebuild(evaluator: RulesetEvaluator, evaluation: RulesetEvaluatio
   return { code: logged.code, rebuilt };
 }
 
+/** The answer's JSON as the decision path writes it, and as JSON.stringify writes the response object. */
+function answerTexts(evaluator: RulesetEvaluator, evaluation: RulesetEvaluation, facts: Record<string, unknown>, input: DecisionInput) {
+  const composed = composeDecision([evaluation], { declineScore: 70, reviewScore: 40 });
+  const record = decisionEntry(
+    {
+      decisionId: 'dec_test',
+      subject: 's'.repeat(64),
+      request: { profileId: 'P-1', event: input.event },
+      event: input.event,
+      caller: { keyId: 'key', name: 'loan-system', roles: ['decide'] },
+      requestId: 'req-1',
+      idempotency: undefined,
+      rulesets: [evaluator],
+      engine: { name: 'test', version: '0', semantics: 'lender-rules/1' },
+      facts,
+      evaluations: [evaluation],
+      composed,
+      evaluatedAt: new Date('2026-11-21T00:00:00Z'),
+      timings: { totalMs: 1, factsMs: 0.5, evaluateMs: 0.25 },
+      next: undefined,
+    },
+    UNKEYED,
+  );
+  const explained = { explanations: evaluation.rules };
+  return {
+    written: decisionResponseJson({ record, explained, rulesets: [evaluator] }),
+    stringified: JSON.stringify(decisionResponse(record, explained)),
+  };
+}
+
 /** Evaluates with both evaluators and checks that each one's logged explanations rebuild to its answered JSON, byte for byte. */
 async function checkRebuilds(
   evaluators: readonly RulesetEvaluator[],
@@ -58,6 +93,8 @@ async function checkRebuilds(
     const { code, rebuilt } = logAndRebuild(evaluator, evaluation, facts);
     expect(code, `${where()}: ${evaluator.constructor.name} explanations cannot be encoded`).to.be.a('string');
     expect(JSON.stringify(rebuilt), `${where()}: ${evaluator.constructor.name}`).to.equal(JSON.stringify(evaluation.rules));
+    const { written, stringified } = answerTexts(evaluator, evaluation, facts, input);
+    expect(written, `${where()}: ${evaluator.constructor.name}, the answer's text`).to.equal(stringified);
     leaves += evaluation.rules.reduce((sum, rule) => sum + rule.conditions.length, 0);
     codeLength += code!.length;
   }
@@ -72,7 +109,7 @@ const both = (identity: RulesetIdentity, rules: readonly Rule[]): RulesetEvaluat
 describe('logged explanations: leaf results rebuilt from the logged facts and the version', function () {
   this.timeout(300_000);
 
-  it(`when ${SHIPPED_INPUTS.toLocaleString('en-US')} generated decisions over the shipped rulesets are logged and read back, then every rebuilt explanation is the JSON answered`, async () => {
+  it(`when ${SHIPPED_INPUTS.toLocaleString('en-US')} generated decisions over the shipped rulesets are answered, logged and read back, then the answer's text is the response serialised, and every rebuilt explanation is the JSON answered`, async () => {
     const evaluators = readShippedRulesets(path.join(REPO_ROOT, 'rulesets')).flatMap((ruleset) => {
       const rules = validateDraft({ rules: ruleset.rules }).rules;
       return both({ ...identityOf(ruleset.id), kind: ruleset.kind }, rules);
@@ -87,7 +124,7 @@ describe('logged explanations: leaf results rebuilt from the logged facts and th
     expect(total.codeLength / SHIPPED_INPUTS / 2).to.be.lessThan(400);
   });
 
-  it(`when ${GENERATED_RULESETS} generated rulesets (priorities, short-circuits, paths, absent facts) each log ${INPUTS_PER_GENERATED_RULESET} decisions, then every rebuilt explanation is the JSON answered`, async () => {
+  it(`when ${GENERATED_RULESETS} generated rulesets (priorities, short-circuits, paths, absent facts) each answer and log ${INPUTS_PER_GENERATED_RULESET} decisions, then the answer's text is the response serialised, and every rebuilt explanation is the JSON answered`, async () => {
     for (let seed = 1; seed <= GENERATED_RULESETS; seed += 1) {
       const rng = mulberry32(seed);
       const rules = validateDraft({ rules: generateRuleset(rng, integer(rng, 1, 30)) }).rules;

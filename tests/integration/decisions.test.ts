@@ -406,9 +406,9 @@ describe('POST /v1/decisions', () => {
 
     it('when the budget runs out before the decision is logged, then its work stops: no log entry, no velocity count, no tags', async () => {
       await app.http().put('/v1/profiles/C-LATE').set(feed).send(homeProfile).expect(201);
-      // The decision reads the profile with its subject (the pseudonym its entry is logged under).
-      const real = ProfileStore.prototype.withSubject;
-      const slowRead = sinon.stub(ProfileStore.prototype, 'withSubject').callsFake(async function (this: ProfileStore, profileId) {
+      // The decision reads the profile with its subject (the pseudonym its entry is logged under) and its velocity head.
+      const real = ProfileStore.prototype.state;
+      const slowRead = sinon.stub(ProfileStore.prototype, 'state').callsFake(async function (this: ProfileStore, profileId) {
         await new Promise((resolve) => setTimeout(resolve, 400));
         return real.call(this, profileId);
       });

@@ -17,7 +17,8 @@ import {
   loggedDecisionSchema,
   type DecisionRequest,
 } from './decision-schema.js';
-import { decisionResponse, loggedDecision } from './decision-view.js';
+import { loggedDecision } from './decision-view.js';
+import { decisionResponseJson } from './decision-json.js';
 import type { ReplayUseCase } from './replay.js';
 import type { LoggedExplanations } from './logged-explanations.js';
 
@@ -73,8 +74,12 @@ export function decisionRoutes(
           { path: '/headers/idempotency-key', message: 'must be 1-200 chars of [A-Za-z0-9_.:-]' },
         ]);
       }
-      const { record, explained } = await decide.decide({ request: body, caller, requestId: res.locals.requestId, idempotencyKey });
-      res.json(decisionResponse(record, explained));
+      const answer = await decide.decide({ request: body, caller, requestId: res.locals.requestId, idempotencyKey });
+      // Serialised once, and sent as it is (res.json would serialise, then copy 25 KB into a buffer).
+      const text = decisionResponseJson(answer);
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.setHeader('Content-Length', Buffer.byteLength(text));
+      res.end(text);
     },
   );
 
