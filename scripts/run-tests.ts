@@ -17,6 +17,7 @@ import path from 'node:path';
 import Mocha from 'mocha';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../src/db/embedded-mongo.js';
 import { REPO_ROOT } from '../src/config/repo-root.js';
+import { findChromium, NO_CHROMIUM_MESSAGE } from '../tests/helpers/browser.js';
 
 const BUILD_DIR = path.join(REPO_ROOT, 'build');
 const UNIT_FLAG = '--unit';
@@ -34,8 +35,13 @@ function testFiles(dir: string): string[] {
   });
 }
 
-/** What the whole suite needs around mocha: the database; answers how to stop it. */
+/** What the whole suite needs around mocha: a browser and the database; answers how to stop it. */
 async function prepareWholeSuite(): Promise<() => Promise<void>> {
+  // The console's browser journeys are part of the suite: without a browser the run fails, it never skips them.
+  if (!findChromium()) {
+    console.error(`[tests] ${NO_CHROMIUM_MESSAGE}`);
+    process.exit(1);
+  }
   if (process.env.MONGODB_URI) return async () => undefined;
   const log = { info: (message: string) => console.log(`[tests] ${message}`) };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'decisioning-test-'));

@@ -8,6 +8,7 @@ import { EmbeddedMongoSupervisor } from './db/embedded-mongo-supervisor.js';
 import { createApp } from './http/app.js';
 import { listen, type HttpListener } from './http/http-listener.js';
 import { createServices, type Services } from './services.js';
+import { ServiceMetrics } from './metrics/service-metrics.js';
 
 /** On shutdown, seal up to this close to now: other instances may still be writing. */
 const SHUTDOWN_SEAL_LAG_MS = 2000;
@@ -50,6 +51,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Serve
   let database: Database | undefined;
   let services: Services | undefined;
   let listener: HttpListener | undefined;
+  const metrics = new ServiceMetrics();
 
   async function start(): Promise<RunningServer> {
     try {
@@ -63,8 +65,8 @@ export function createServer(config: Config, options: ServerOptions = {}): Serve
         });
         uri = await supervisor.start();
       }
-      database = await connectDatabase(uri, config.mongodbDb, { log: logger });
-      services = await createServices(config, logger, database, instanceId);
+      database = await connectDatabase(uri, config.mongodbDb, { log: logger, onOutage: () => metrics.database.error('outage') });
+      services = await createServices(config, logger, database, instanceId, metrics);
       services.scheduler.start();
       await services.simulationWorker.start();
 
@@ -76,6 +78,8 @@ export function createServer(config: Config, options: ServerOptions = {}): Serve
         databaseFreeRouters: services.databaseFreeRouters,
         routers: services.routers,
         databaseUnavailable: () => availability.unavailableReason(),
+        responseValidation: config.responseValidation,
+        metrics,
       });
       listener = await listen(app, { port: config.port, host: config.host, logger });
       logger.info('listening', { port: listener.port, pid: process.pid });

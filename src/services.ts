@@ -1,13 +1,17 @@
-import type { Router } from 'express';
+import { Router } from 'express';
 import type { Connection } from 'mongoose';
 import type { Config } from './config/config.js';
 import type { Logger } from './logging/logger.js';
 import type { Database } from './db/database.js';
 import { healthRoutes } from './http/health-routes.js';
+import { admissionControl, configuredLimiter } from './http/admission.js';
+import { metricsRoutes } from './http/metrics-routes.js';
+import type { ServiceMetrics } from './metrics/service-metrics.js';
 import { ApiKeyStore } from './features/api-keys/api-key-store.js';
 import { ApiKeyService } from './features/api-keys/api-key-service.js';
 import { apiKeyRoutes } from './features/api-keys/api-key-routes.js';
 import { bootstrapAdminAccess } from './features/api-keys/admin-bootstrap.js';
+import { meRoutes } from './features/api-keys/me-routes.js';
 import { AuditEventStore } from './features/audit/audit-event-store.js';
 import { AuditTrail } from './features/audit/audit-trail.js';
 import { auditRoutes } from './features/audit/audit-routes.js';
@@ -23,6 +27,7 @@ import { RulesetService } from './features/rulesets/ruleset-service.js';
 import { RulesetPublisher } from './features/rulesets/ruleset-publisher.js';
 import { RulesetRuntime } from './features/rulesets/ruleset-runtime.js';
 import { rulesetRoutes } from './features/rulesets/ruleset-routes.js';
+import { rulesetHistoryRoutes } from './features/rulesets/ruleset-history-routes.js';
 import { installShippedRulesets } from './features/rulesets/shipped-rulesets.js';
 import { DecisionLogStore } from './features/decisions/decision-log-store.js';
 import { SealStore } from './features/decisions/seal-store.js';
@@ -32,7 +37,7 @@ import { EvidenceKey } from './crypto/evidence-key.js';
 import { DecisionLogWriter } from './features/decisions/decision-log-writer.js';
 import { DecisionSealer } from './features/decisions/decision-sealer.js';
 import { LogVerifier } from './features/decisions/log-verifier.js';
-import { DecideUseCase } from './features/decisions/decide.js';
+import { MeasuredDecideUseCase } from './features/decisions/measured-decide.js';
 import { VelocityStore } from './features/decisions/velocity-store.js';
 import { ReplayUseCase } from './features/decisions/replay.js';
 import { LoggedExplanations } from './features/decisions/logged-explanations.js';
@@ -99,12 +104,19 @@ async function createStores(connection: Connection, config: Config) {
  * Stores → services → use cases → jobs → routers. Also installs the shipped rulesets, creates the
  * bootstrap key and loads the active rulesets, so that the instance is ready when this returns.
  */
-export async function createServices(config: Config, logger: Logger, database: Database, instanceId: string): Promise<Services> {
+export async function createServices(
+  config: Config,
+  logger: Logger,
+  database: Database,
+  instanceId: string,
+  metrics: ServiceMetrics,
+): Promise<Services> {
   const stores = await createStores(database.connection, config);
   const profileStates = new ProfileStates(stores.profiles, {
     exclusive: config.databaseExclusive,
     cacheBytes: config.profileCache.maxMb * 1024 * 1024,
     maxAgeMs: config.profileCache.maxAgeMs,
+    counter: metrics.profileCache,
   });
   const key = new EvidenceKey(config.decisionSealKey);
   if (!key.keyed) {
@@ -140,20 +152,28 @@ export async function createServices(config: Config, logger: Logger, database: D
   await runtime.start();
 
   const explanations = new LoggedExplanations(runtime);
-  const decide = new DecideUseCase({
-    profiles: profileStates,
-    erasures: stores.erasures,
-    key,
-    runtime,
-    log: stores.decisionLog,
-    legacyVelocity: stores.velocity,
-    writer: new DecisionLogWriter(stores.decisionLog, { logger, unavailableReason: () => database.availability.unavailableReason() }),
-    thresholds: config.outcome,
-    timeoutMs: config.decisionTimeoutMs,
-    logger,
-    engine: engineDescription(config.engine),
-    explanations,
-  });
+  const decide = new MeasuredDecideUseCase(
+    {
+      profiles: profileStates,
+      erasures: stores.erasures,
+      key,
+      runtime,
+      log: stores.decisionLog,
+      legacyVelocity: stores.velocity,
+      writer: new DecisionLogWriter(stores.decisionLog, {
+        logger,
+        unavailableReason: () => database.availability.unavailableReason(),
+        metrics: metrics.logWriter,
+        databaseErrors: metrics.database,
+      }),
+      thresholds: config.outcome,
+      timeoutMs: config.decisionTimeoutMs,
+      logger,
+      engine: engineDescription(config.engine),
+      explanations,
+    },
+    metrics.decisions,
+  );
   const replay = new ReplayUseCase(stores.decisionLog, runtime, config.outcome, explanations);
   const verifier = new LogVerifier({
     log: stores.decisionLog,
@@ -185,7 +205,12 @@ export async function createServices(config: Config, logger: Logger, database: D
 
   const sealer = new DecisionSealer(stores.decisionLog, stores.auditEvents, stores.seals, key, instanceId, config.sealLagMs, logger);
   const { schedules } = config.jobs;
-  const scheduler = new JobScheduler(stores.jobs, logger, { instanceId, timezone: config.jobs.timezone, leaseMs: config.jobs.leaseMs });
+  const scheduler = new JobScheduler(stores.jobs, logger, {
+    instanceId,
+    timezone: config.jobs.timezone,
+    leaseMs: config.jobs.leaseMs,
+    metrics: metrics.jobs,
+  });
   scheduler.register({
     name: 'seal-decisions',
     description: 'Chains the decision log entries logged since the last seal into a new seal',
@@ -230,12 +255,27 @@ export async function createServices(config: Config, logger: Logger, database: D
     async () => (runtime.isLoaded() ? undefined : 'Active rulesets are not loaded yet.'),
   ]);
   // Served with a key validated earlier even while the database is away: they read nothing from it.
-  const databaseFreeRouters = [factRoutes()];
+  const databaseFreeRouters = [factRoutes(), meRoutes(), metricsRoutes(metrics, { isPublic: config.metricsPublic })];
   const routers = [
+    // Before the decision route: a decision is admitted, queued or shed before its body is read.
+    ...(config.admission.enabled
+      ? [
+          Router().post(
+            '/v1/decisions',
+            admissionControl({
+              limiter: configuredLimiter(config.admission, logger),
+              roles: ['decide'],
+              logger,
+              metrics: metrics.admission,
+            }),
+          ),
+        ]
+      : []),
     apiKeyRoutes(keys),
     profileRoutes(profiles),
     erasureRoutes(erasure),
     rulesetRoutes(rulesets, publisher, stores.rulesets, runtime),
+    rulesetHistoryRoutes(rulesets, stores.auditEvents),
     decisionRoutes(decide, stores.decisionLog, replay, explanations),
     auditRoutes(stores.auditEvents),
     logVerificationRoutes(verifier, stores.seals),

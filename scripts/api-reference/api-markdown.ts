@@ -127,9 +127,10 @@ function endpointSection(endpoint: Endpoint, errors: Map<string, string>, shapes
       shared.push(status);
       continue;
     }
-    const [contentType, content] = Object.entries(response.content ?? {})[0] ?? [undefined, undefined];
+    const [[contentType, content] = [undefined, undefined], ...alternatives] = Object.entries(response.content ?? {});
     const type = contentType && contentType !== 'application/json' ? ` (\`${contentType}\`)` : '';
-    const label = `**${status}**${type} ${response.description ?? ''}`.trimEnd();
+    const also = alternatives.length > 0 ? ` (or ${alternatives.map(([other]) => `\`${other}\``).join(', ')} by Accept)` : '';
+    const label = `**${status}**${type}${also} ${response.description ?? ''}`.trimEnd();
     lines.push(...shapeSection(label, content?.schema, `the ${status} answer of ${link(endpoint)}`, shapes, false));
   }
   if (shared.length > 0) lines.push(`Errors: ${shared.join(', ')} (see [Errors](#errors)).`, '');

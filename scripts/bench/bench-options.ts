@@ -26,9 +26,13 @@ export interface BenchOptions {
   httpSeconds: number;
   httpWarmupSeconds: number;
   httpConnections: number;
-  /** Profiles the HTTP run decides about, and distinct decision bodies it cycles through. */
-  httpProfiles: number;
-  httpBodies: number;
+  /** The overload runs' connections (the issue's 256). */
+  httpOverloadConnections: number;
+  /** Profiles seeded: the cold set, picked uniformly; the hot set is the first httpHotProfiles of them. */
+  httpColdProfiles: number;
+  httpHotProfiles: number;
+  /** Distinct events the decision bodies cycle through (every other one a loan application). */
+  httpEvents: number;
   retagProfiles: number;
   /** A retag run stops at the first batch boundary this many seconds after its first batch (the time before is fixed). */
   retagRunSeconds: number;
@@ -85,8 +89,10 @@ export function readBenchOptions(env: Record<string, string | undefined> = proce
     httpSeconds: int('BENCH_HTTP_SECONDS', 10, 1, 600),
     httpWarmupSeconds: int('BENCH_HTTP_WARMUP_SECONDS', 2, 0, 60),
     httpConnections: int('BENCH_HTTP_CONNECTIONS', 32, 1, 1000),
-    httpProfiles: int('BENCH_HTTP_PROFILES', 1000, 1, 1000),
-    httpBodies: int('BENCH_HTTP_BODIES', 400, 1, 100_000),
+    httpOverloadConnections: int('BENCH_HTTP_OVERLOAD_CONNECTIONS', 256, 1, 5000),
+    httpColdProfiles: int('BENCH_HTTP_COLD_PROFILES', 100_000, 1, 10_000_000),
+    httpHotProfiles: int('BENCH_HTTP_HOT_PROFILES', 2000, 1, 10_000_000),
+    httpEvents: int('BENCH_HTTP_EVENTS', 400, 1, 100_000),
     retagProfiles: int('BENCH_RETAG_PROFILES', 50_000, 100, 5_000_000),
     retagRunSeconds: int('BENCH_RETAG_RUN_SECONDS', 10, 1, 36_000),
     retagScanSeconds: int('BENCH_RETAG_SCAN_SECONDS', 5, 1, 36_000),

@@ -38,14 +38,16 @@ interface LogEntry {
   core?: { requestId?: string; createdAt?: string; timings?: { totalMs?: number; factsMs?: number; evaluateMs?: number } };
 }
 
-export async function auditDecisionLog(
-  db: BenchDatabase,
-  dbName: string,
-  idPrefix: string,
-  statusById: ReadonlyMap<string, number>,
-  runEnded: Date,
-  runSeconds: number,
-): Promise<LogAudit> {
+/** One load run to audit: its request id prefix, the answers it received, when it ended, how long it ran. */
+export interface AuditedRun {
+  idPrefix: string;
+  statusById: ReadonlyMap<string, number>;
+  runEnded: Date;
+  runSeconds: number;
+}
+
+/** Reads the log's entries once (their cores) and audits each run against them. */
+export async function auditDecisionLog(db: BenchDatabase, dbName: string, runs: readonly AuditedRun[]): Promise<LogAudit[]> {
   const database = await db.connect(dbName);
   let entries: LogEntry[];
   try {
@@ -58,6 +60,10 @@ export async function auditDecisionLog(
   } finally {
     await database.close();
   }
+  return runs.map((run) => auditRun(entries, run));
+}
+
+function auditRun(entries: readonly LogEntry[], { idPrefix, statusById, runEnded, runSeconds }: AuditedRun): LogAudit {
   const ofRun = entries.filter((entry) => entry.core?.requestId?.startsWith(`${idPrefix}-`));
   const loggedBeforeEnd = ofRun.filter((entry) => Date.parse(entry.core!.createdAt ?? '') <= runEnded.getTime()).length;
   const loggedIds = new Set(ofRun.map((entry) => entry.core!.requestId!));

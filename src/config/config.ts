@@ -31,6 +31,10 @@ export interface Config {
   /** How often an instance polls the rulesets' heads for publishes and rollbacks. */
   rulesetPollMs: number;
   decisionTimeoutMs: number;
+  /** Admission control in front of POST /v1/decisions (src/http/admission.ts). */
+  admission: AdmissionSettings;
+  /** GET /metrics without a key (for a scraper on a private network); otherwise it needs an admin key. */
+  metricsPublic: boolean;
   /** Rule evaluator: `compiled` closures (default) or the `reference` json-rules-engine. */
   engine: EngineKind;
   simulations: SimulationSettings;
@@ -43,6 +47,11 @@ export interface Config {
   decisionSealKey: string | undefined;
   outcome: { declineScore: number; reviewScore: number };
   shutdownGraceMs: number;
+  /**
+   * Development and tests: every answer of a route is checked against the schema its spec declares for
+   * the status, and a mismatch is answered as a 500 naming it (and logged). Costs a validation per answer.
+   */
+  responseValidation: boolean;
   jobs: {
     timezone: string;
     leaseMs: number;
@@ -51,6 +60,20 @@ export interface Config {
     decisionRetentionDays: number;
     jobRunRetentionDays: number;
   };
+}
+
+/** How many decisions may be in flight, and how long a decision may wait for a place. */
+export interface AdmissionSettings {
+  /** Off: every decision starts at once and overload shows only as budget overruns (503 after DECISION_TIMEOUT_MS). */
+  enabled: boolean;
+  /** The adaptive limit's bounds; equal bounds fix it. */
+  minLimit: number;
+  maxLimit: number;
+  /** The longest a decision waits for a place; the queue holds only what the current rate starts within it. */
+  queueMs: number;
+  maxQueue: number;
+  /** A decision slower than this (without its wait) lowers the limit; faster ones while the limit is in use raise it. */
+  latencyTargetMs: number;
 }
 
 /** Backtests: which answer in the request, and how background runs are queued, leased and kept. */
@@ -160,6 +183,17 @@ export function loadConfig(env: Env = process.env): Config {
   const engine = (env.ENGINE || 'compiled') as EngineKind;
   if (!ENGINE_KINDS.includes(engine)) problems.push(`ENGINE must be one of ${ENGINE_KINDS.join(', ')}`);
 
+  const decisionTimeoutMs = int('DECISION_TIMEOUT_MS', 200, 10, 60_000);
+  const admission: AdmissionSettings = {
+    enabled: bool('ADMISSION_CONTROL', true),
+    minLimit: int('ADMISSION_MIN_LIMIT', 2, 1, 10_000),
+    maxLimit: int('ADMISSION_MAX_LIMIT', 256, 1, 10_000),
+    queueMs: int('ADMISSION_QUEUE_MS', Math.floor(decisionTimeoutMs / 2), 0, 60_000),
+    maxQueue: int('ADMISSION_MAX_QUEUE', 256, 0, 100_000),
+    latencyTargetMs: int('ADMISSION_LATENCY_TARGET_MS', Math.floor(decisionTimeoutMs / 2), 1, 60_000),
+  };
+  if (admission.minLimit > admission.maxLimit) problems.push('ADMISSION_MIN_LIMIT must not exceed ADMISSION_MAX_LIMIT');
+
   const schedules = {} as Record<JobName, string>;
   for (const job of JOB_NAMES) {
     const schedule = env[scheduleVariable(job)] || DEFAULT_SCHEDULES[job];
@@ -196,7 +230,9 @@ export function loadConfig(env: Env = process.env): Config {
     bootstrapAdminKey,
     fourEyes: bool('FOUR_EYES', false),
     rulesetPollMs: int('RULESET_POLL_MS', 1000, 100, 5000),
-    decisionTimeoutMs: int('DECISION_TIMEOUT_MS', 200, 10, 60_000),
+    decisionTimeoutMs,
+    admission,
+    metricsPublic: bool('METRICS_PUBLIC', false),
     engine,
     simulations: {
       inlineLimit: int('SIMULATION_INLINE_LIMIT', 10_000, 1, 1_000_000),
@@ -209,6 +245,7 @@ export function loadConfig(env: Env = process.env): Config {
     decisionSealKey,
     outcome: { declineScore, reviewScore },
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
+    responseValidation: bool('RESPONSE_VALIDATION', false),
     jobs: {
       timezone: jobsTimezone,
       leaseMs: int('JOB_LEASE_MS', 60_000, 3000, 3_600_000),

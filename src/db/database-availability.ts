@@ -23,6 +23,8 @@ export class DatabaseAvailability {
   constructor(
     private readonly probe: () => Promise<boolean>,
     private readonly log: Log,
+    /** Called once when an outage begins (for metrics). */
+    private readonly onOutage: () => void = () => undefined,
   ) {}
 
   /** Why the database is known to be unavailable, or undefined while it is believed to answer. */
@@ -34,7 +36,10 @@ export class DatabaseAvailability {
   /** Records an outage (or its latest reason) and probes until the database answers again. */
   markDown(reason: string): void {
     if (this.stopped) return;
-    if (!this.outage) this.log.warn('database unavailable', { reason });
+    if (!this.outage) {
+      this.log.warn('database unavailable', { reason });
+      this.onOutage();
+    }
     this.outage = { reason, since: this.outage?.since ?? new Date() };
     void this.probeUntilUp();
   }

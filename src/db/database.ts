@@ -17,7 +17,13 @@ interface Log {
 
 const silent: Log = { info: () => undefined, warn: () => undefined };
 
-export async function connectDatabase(uri: string, dbName: string, { log = silent }: { log?: Log } = {}): Promise<Database> {
+export interface ConnectOptions {
+  log?: Log;
+  /** Called once when an outage begins. */
+  onOutage?: () => void;
+}
+
+export async function connectDatabase(uri: string, dbName: string, { log = silent, onOutage }: ConnectOptions = {}): Promise<Database> {
   const connection = await mongoose
     .createConnection(uri, {
       dbName,
@@ -49,7 +55,7 @@ export async function connectDatabase(uri: string, dbName: string, { log = silen
     }
   }
 
-  const availability = new DatabaseAvailability(() => ping(), log);
+  const availability = new DatabaseAvailability(() => ping(), log, onOutage);
   // The driver marks a server unknown on a network error or a failed heartbeat: from then on, until
   // a probe answers, an operation would only wait out the server selection timeout.
   const client = connection.getClient();

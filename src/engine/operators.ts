@@ -12,8 +12,13 @@ export { MATCH_INPUT_LIMIT } from './regex-matcher.js';
  * type (or absent) makes the condition false; nothing throws.
  */
 
+/** What an operator's `value` is, so that an editor offers the right input: numbers stay numbers. */
+export type ValueKind = 'number' | 'list' | 'scalar' | 'range' | 'pattern' | 'instant' | 'days';
+
 export interface StockOperator {
   readonly name: string;
+  readonly description: string;
+  readonly valueKind: ValueKind;
   /** A message for the rule's author when `value` cannot work with this operator, else `undefined`. */
   checkValue(value: unknown): string | undefined;
   /**
@@ -24,7 +29,6 @@ export interface StockOperator {
 }
 
 export interface CustomOperator extends StockOperator {
-  readonly description: string;
   /**
    * Turns a condition's `value` into what `evaluate` receives, once per ruleset version (`matches`: the
    * compiled pattern); without it, `evaluate` receives the value as written.
@@ -66,6 +70,7 @@ const checkInstant = (name: string) => (value: unknown) =>
 export const CUSTOM_OPERATORS: readonly CustomOperator[] = [
   {
     name: 'between',
+    valueKind: 'range',
     factTypes: NUMBER_TYPES,
     description: 'The fact is a number within [lo, hi], both ends included; value: [lo, hi]',
     checkValue: (value) => (asRange(value) ? undefined : '"between" needs [lo, hi]: two numbers with lo ≤ hi'),
@@ -76,6 +81,7 @@ export const CUSTOM_OPERATORS: readonly CustomOperator[] = [
   },
   {
     name: 'matches',
+    valueKind: 'pattern',
     factTypes: ['string'],
     description: `The fact is a string matching the RE2 regular expression (its first ${MATCH_INPUT_LIMIT} characters are tested); value: the pattern`,
     checkValue: (value) => {
@@ -89,6 +95,7 @@ export const CUSTOM_OPERATORS: readonly CustomOperator[] = [
   },
   {
     name: 'before',
+    valueKind: 'instant',
     factTypes: ['string'],
     description: 'The fact, an ISO time, is an instant before the value, an ISO time with offset',
     checkValue: checkInstant('before'),
@@ -96,6 +103,7 @@ export const CUSTOM_OPERATORS: readonly CustomOperator[] = [
   },
   {
     name: 'after',
+    valueKind: 'instant',
     factTypes: ['string'],
     description: 'The fact, an ISO time, is an instant after the value, an ISO time with offset',
     checkValue: checkInstant('after'),
@@ -103,6 +111,7 @@ export const CUSTOM_OPERATORS: readonly CustomOperator[] = [
   },
   {
     name: 'withinLastDays',
+    valueKind: 'days',
     factTypes: ['string'],
     description: 'The fact, an ISO time, is within the given number of days before the event time (both ends included)',
     checkValue: (value) =>
@@ -128,14 +137,46 @@ const aScalar = (name: string) => (value: unknown) =>
 
 /** json-rules-engine 7's built-in operators, with the semantics named in semantics.ts (engine-operators.ts). */
 export const STOCK_OPERATORS: readonly StockOperator[] = [
-  ...(['equal', 'notEqual'] as const).map((name) => ({ name, checkValue: aScalar(name), factTypes: SCALAR_TYPES })),
-  ...(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'] as const).map((name) => ({
+  { name: 'equal', description: 'The fact equals the value', valueKind: 'scalar', checkValue: aScalar('equal'), factTypes: SCALAR_TYPES },
+  {
+    name: 'notEqual',
+    description: 'The fact differs from the value',
+    valueKind: 'scalar',
+    checkValue: aScalar('notEqual'),
+    factTypes: SCALAR_TYPES,
+  },
+  ...(
+    [
+      ['lessThan', 'The fact is a number below the value'],
+      ['lessThanInclusive', 'The fact is a number at most the value'],
+      ['greaterThan', 'The fact is a number above the value'],
+      ['greaterThanInclusive', 'The fact is a number at least the value'],
+    ] as const
+  ).map(([name, description]) => ({ name, description, valueKind: 'number' as const, checkValue: aNumber(name), factTypes: NUMBER_TYPES })),
+  ...(
+    [
+      ['in', 'The fact is one of the listed values'],
+      ['notIn', 'The fact is none of the listed values'],
+    ] as const
+  ).map(([name, description]) => ({
     name,
-    checkValue: aNumber(name),
-    factTypes: NUMBER_TYPES,
+    description,
+    valueKind: 'list' as const,
+    checkValue: anArrayOfScalars(name),
+    factTypes: SCALAR_TYPES,
   })),
-  ...(['in', 'notIn'] as const).map((name) => ({ name, checkValue: anArrayOfScalars(name), factTypes: SCALAR_TYPES })),
-  ...(['contains', 'doesNotContain'] as const).map((name) => ({ name, checkValue: aScalar(name), factTypes: ['array'] as const })),
+  ...(
+    [
+      ['contains', 'The fact, an array, holds the value'],
+      ['doesNotContain', 'The fact, an array, does not hold the value'],
+    ] as const
+  ).map(([name, description]) => ({
+    name,
+    description,
+    valueKind: 'scalar' as const,
+    checkValue: aScalar(name),
+    factTypes: ['array'] as const,
+  })),
 ];
 
 /** Every operator name a rule may use. */

@@ -1,3 +1,4 @@
+import type { FromSchema } from 'json-schema-to-ts';
 import { extensionKeySchema } from '../json/object-keys.js';
 
 /** The event a decision is about; extra scalar fields are allowed and readable as `event` paths. */
@@ -22,13 +23,8 @@ export const decisionEventSchema = {
   maxProperties: 50,
 } as const;
 
+/** The event as a request carries it. */
+export type DecisionEventInput = FromSchema<typeof decisionEventSchema>;
+
 /** The event a decision is about (the request's `event`), with `at` always resolved to an ISO time. */
-export interface DecisionEvent {
-  type: string;
-  at: string;
-  amount?: number;
-  location?: { lat: number; lon: number };
-  deviceId?: string;
-  channel?: string;
-  [extra: string]: unknown;
-}
+export type DecisionEvent = DecisionEventInput & { at: string };

@@ -1,8 +1,10 @@
 import express, { type Express, type Router } from 'express';
 import type { Logger } from '../logging/logger.js';
-import { accessLog, authenticate, refuseWhileDatabaseDown, requestId, type Authenticator } from './middleware.js';
+import { accessLog, authenticate, refuseWhileDatabaseDown, reportResponseProblems, requestId, type Authenticator } from './middleware.js';
+import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { openApiRoutes } from './openapi.js';
+import { consoleRoutes } from './console-routes.js';
 import { requireHostHeader } from './protocol-refusals.js';
 
 export interface AppDeps {
@@ -15,6 +17,10 @@ export interface AppDeps {
   routers: Router[];
   /** Why the database is known to be down, if it is: every other route answers 503 at once then. */
   databaseUnavailable: () => string | undefined;
+  /** Check every route's answers against its declared responses (RESPONSE_VALIDATION; tests). */
+  responseValidation?: boolean;
+  /** Counts requests that failed on a database error. */
+  metrics?: ServiceMetrics;
 }
 
 /** Builds the Express app. It never listens by itself: the server (or a test) decides where. */
@@ -25,13 +31,18 @@ export function createApp({
   databaseFreeRouters,
   routers,
   databaseUnavailable,
+  responseValidation = false,
+  metrics,
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestId());
+  if (responseValidation) app.use(reportResponseProblems(logger));
   app.use(accessLog(logger));
   app.use(requireHostHeader());
+  // The console's static files need neither a key nor the database.
+  app.use(consoleRoutes());
   for (const router of standaloneRouters) app.use(router);
   app.use(openApiRoutes());
   // While the database is known to be down, keys are checked against the cache only (an unknown key
@@ -41,6 +52,6 @@ export function createApp({
   app.use(refuseWhileDatabaseDown(databaseUnavailable));
   for (const router of routers) app.use(router);
   app.use(notFoundHandler());
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, metrics?.database));
   return app;
 }

@@ -1,8 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logging/logger.js';
-import { AppError } from './app-error.js';
+import { AppError, RETRY_AFTER_SECONDS } from './app-error.js';
 import { DomainError, conflict, notFound, unavailable, validationFailed, type ErrorKind } from '../errors/domain-error.js';
 import { isDatabaseUnavailable, isDuplicateKey } from '../db/database-errors.js';
+import { type DatabaseErrorMetrics, noMetrics } from '../metrics/service-metrics.js';
 
 /** The status and envelope code of each kind of domain error: the contract's, and only here. */
 const STATUS_OF: Record<ErrorKind, { status: number; code: string }> = {
@@ -52,10 +53,11 @@ export function notFoundHandler() {
 }
 
 /** The one place that answers errors: no stack trace leaves the process, a 500 is logged once with its stack. */
-export function errorHandler(logger: Logger) {
+export function errorHandler(logger: Logger, databaseErrors: DatabaseErrorMetrics = noMetrics.database) {
   return (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) return next(error);
     const appError = toAppError(error);
+    if (isDatabaseUnavailable(error)) databaseErrors.error('request');
     if ((error instanceof AppError || error instanceof DomainError) && appError.status === 503) {
       // A deliberate refusal (budget spent, database known down): expected, and a flood during an outage.
       logger.warn('request answered 503', { requestId: res.locals.requestId, reason: appError.message });
@@ -69,6 +71,8 @@ export function errorHandler(logger: Logger) {
         stack: err?.stack,
       });
     }
+    // Every 503 is temporary (a budget, a database outage, capacity): a client may try again after this.
+    if (appError.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(appError.status).json(appError.toBody());
   };
 }

@@ -1,12 +1,18 @@
 import { Router } from 'express';
 import { route } from './route.js';
 import { unavailable } from '../errors/domain-error.js';
+import { errorEnvelopeSchema } from './list-schema.js';
 
 /** Answers whether this instance can serve decisions, and why not when it cannot. */
 export type ReadinessCheck = () => Promise<string | undefined>;
 
 const statusSchema = (value: string) =>
-  ({ type: 'object', properties: { status: { type: 'string', const: value } }, required: ['status'] }) as const;
+  ({
+    type: 'object',
+    properties: { status: { type: 'string', const: value } },
+    required: ['status'],
+    additionalProperties: false,
+  }) as const;
 
 export function healthRoutes(checks: ReadinessCheck[]): Router {
   const router = Router();
@@ -32,7 +38,10 @@ export function healthRoutes(checks: ReadinessCheck[]): Router {
       summary: 'Readiness: the database answers and active rulesets are loaded',
       tag: 'Health',
       roles: 'public',
-      responses: { 200: { description: 'Ready', schema: statusSchema('ready') }, 503: { description: 'Not ready' } },
+      responses: {
+        200: { description: 'Ready', schema: statusSchema('ready') },
+        503: { description: 'UNAVAILABLE: not ready, and why (the database, or rulesets not loaded yet)', schema: errorEnvelopeSchema },
+      },
     },
     async ({ res }) => {
       for (const check of checks) {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RequestListener } from 'node:http';
 import type { Logger } from '../logging/logger.js';
-import { AppError } from './app-error.js';
+import { AppError, RETRY_AFTER_SECONDS } from './app-error.js';
 import { answerProtocolRefusals } from './protocol-refusals.js';
 
 /** Once the grace period is over, how long the last answers get to leave before every socket is closed. */
@@ -65,6 +65,11 @@ function answerUnavailable(res: http.ServerResponse): void {
   }
   const refusal = new AppError(503, 'UNAVAILABLE', 'The service is shutting down and this request did not finish in time; retry it.');
   const body = JSON.stringify(refusal.toBody());
-  res.writeHead(503, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+  res.writeHead(503, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Retry-After': String(RETRY_AFTER_SECONDS),
+    Connection: 'close',
+  });
   res.end(body);
 }

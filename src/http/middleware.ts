@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger.js';
 import { runWithRequestContext } from '../logging/request-context.js';
 import type { Caller } from '../auth/roles.js';
 import { unavailable } from '../errors/domain-error.js';
+import type { ResponseProblem } from './response-check.js';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -71,5 +72,14 @@ export function refuseWhileDatabaseDown(unavailableReason: () => string | undefi
   return (_req: Request, _res: Response, next: NextFunction): void => {
     const reason = unavailableReason();
     next(reason === undefined ? undefined : unavailable(`The database is unavailable: ${reason}. Try again shortly.`));
+  };
+}
+
+/** Lets every route check its answers (see response-check.ts); a mismatch is logged as an error with the request id. */
+export function reportResponseProblems(logger: Logger) {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    res.locals.reportResponseProblem = (problem: ResponseProblem) =>
+      logger.error('an answer does not match its declaration', { requestId: res.locals.requestId, ...problem });
+    next();
   };
 }

@@ -1,17 +1,7 @@
 import { Router } from 'express';
 import { route, routeRegistry, type RouteSpec } from './route.js';
 import { errorEnvelopeSchema } from './list-schema.js';
-
-const ERROR_STATUSES: Record<number, string> = {
-  400: 'VALIDATION_FAILED: the request is invalid (details point at each problem)',
-  401: 'UNAUTHENTICATED: missing or unknown API key',
-  403: 'FORBIDDEN: the key lacks the role',
-  404: 'NOT_FOUND',
-  409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE: body over 1 MB',
-  415: 'UNSUPPORTED_MEDIA_TYPE: body is not application/json',
-  503: 'UNAVAILABLE: the database is unavailable or the latency budget ran out',
-};
+import { declaredResponses } from './declared-responses.js';
 
 /** Strips our validator-only keywords so the document is plain OpenAPI 3.1 JSON Schema. */
 function clean(schema: unknown): unknown {
@@ -45,20 +35,12 @@ function operation(spec: RouteSpec): object {
     })),
   ];
   const responses: Record<string, object> = {};
-  for (const [status, response] of Object.entries(spec.responses)) {
-    responses[status] = {
-      description: response.description,
-      ...(response.schema && { content: { [response.contentType ?? 'application/json']: { schema: clean(response.schema) } } }),
-    };
-  }
-  const errors = Object.keys(ERROR_STATUSES)
-    .map(Number)
-    .filter((status) => spec.roles !== 'public' || status === 503);
-  for (const status of errors) {
-    responses[status] ??= {
-      description: ERROR_STATUSES[status],
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-    };
+  for (const [status, response] of declaredResponses(spec)) {
+    const content = Object.entries({
+      ...(response.schema !== undefined && { [response.contentType ?? 'application/json']: response.schema }),
+      ...response.alternatives,
+    }).map(([type, schema]) => [type, { schema: schema === errorEnvelopeSchema ? { $ref: '#/components/schemas/Error' } : clean(schema) }]);
+    responses[status] = { description: response.description, ...(content.length > 0 && { content: Object.fromEntries(content) }) };
   }
   return {
     summary: spec.summary,
@@ -72,6 +54,24 @@ function operation(spec: RouteSpec): object {
     responses,
   };
 }
+
+/** What GET /openapi.json answers: an OpenAPI 3.1 document (its parts are OpenAPI's, not restated here). */
+const openApiDocumentSchema = {
+  type: 'object',
+  properties: {
+    openapi: { type: 'string', const: '3.1.0' },
+    info: {
+      type: 'object',
+      properties: { title: { type: 'string' }, version: { type: 'string' }, description: { type: 'string' } },
+      required: ['title', 'version'],
+    },
+    components: { type: 'object', description: 'The security scheme and the Error envelope' },
+    security: { type: 'array', items: { type: 'object' } },
+    paths: { type: 'object', description: 'Every route: its parameters, body, roles and a schema per status it answers' },
+  },
+  required: ['openapi', 'info', 'components', 'security', 'paths'],
+  additionalProperties: false,
+} as const;
 
 /** The OpenAPI 3.1 document of every registered route, generated from the same schemas that validate. */
 export function openApiDocument(): object {
@@ -107,7 +107,7 @@ export function openApiRoutes(): Router {
       summary: 'This document',
       tag: 'Meta',
       roles: 'public',
-      responses: { 200: { description: 'OpenAPI 3.1' } },
+      responses: { 200: { description: 'OpenAPI 3.1', schema: openApiDocumentSchema } },
     },
     ({ res }) => {
       res.json(openApiDocument());

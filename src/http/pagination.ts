@@ -1,3 +1,4 @@
+import type { FromSchema } from 'json-schema-to-ts';
 import { validationFailed } from '../errors/domain-error.js';
 import { parseInstant } from '../time/iso-time.js';
 
@@ -9,6 +10,9 @@ export const pageQueryProperties = {
   limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
   cursor: { type: 'string', minLength: 1, maxLength: 512 },
 } as const;
+
+/** A page's query as a handler receives it: `limit` defaulted, `cursor` as sent. */
+export type PageQuery = FromSchema<{ type: 'object'; properties: typeof pageQueryProperties; additionalProperties: false }>;
 
 export interface Page<T> {
   items: T[];

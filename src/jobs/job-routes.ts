@@ -8,22 +8,44 @@ import type { JobScheduler } from './scheduler.js';
 const TAG = 'Jobs';
 const nameParam = { name: { type: 'string', pattern: '^[a-z-]{1,64}$' } } as const;
 
-const runSchema = {
+const instant = { type: 'string', format: 'date-time' } as const;
+const instantOrNull = { type: ['string', 'null'], format: 'date-time' } as const;
+
+export const runSchema = {
   type: 'object',
   properties: {
     id: { type: 'string' },
     job: { type: 'string' },
     trigger: { type: 'string', enum: ['schedule', 'manual'] },
-    slot: { type: ['string', 'null'] },
-    instance: { type: 'string' },
-    startedAt: { type: 'string' },
-    endedAt: { type: ['string', 'null'] },
-    heartbeatAt: { type: 'string' },
+    slot: { ...instantOrNull, description: 'The scheduled time this run is for (scheduled runs only)' },
+    instance: { type: 'string', description: 'The service instance that ran it' },
+    startedAt: instant,
+    endedAt: instantOrNull,
+    heartbeatAt: { ...instant, description: "Last sign of life; a running run's heartbeat older than the lease means it was abandoned" },
     status: { type: 'string', enum: ['running', 'succeeded', 'failed', 'skipped'] },
-    counts: { type: 'object' },
+    counts: {
+      type: 'object',
+      additionalProperties: { type: ['number', 'string'] },
+      description: 'What the run counted (its progress while running)',
+    },
     error: { type: ['string', 'null'] },
   },
-  required: ['id', 'job', 'trigger', 'instance', 'startedAt', 'status', 'counts'],
+  required: ['id', 'job', 'trigger', 'slot', 'instance', 'startedAt', 'endedAt', 'heartbeatAt', 'status', 'counts', 'error'],
+  additionalProperties: false,
+} as const;
+
+export const jobViewSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    description: { type: 'string' },
+    schedule: { type: 'string', description: 'cron expression, in JOBS_TIMEZONE' },
+    running: { type: 'boolean', description: 'Whether a run holds the lease now (on any instance)' },
+    lastRun: { anyOf: [runSchema, { type: 'null' }], description: 'The latest run; while running, its counts are the progress so far' },
+    nextRun: instantOrNull,
+  },
+  required: ['name', 'description', 'schedule', 'running', 'lastRun', 'nextRun'],
+  additionalProperties: false,
 } as const;
 
 function runView(run: JobRun) {
@@ -48,7 +70,7 @@ export function jobRoutes(scheduler: JobScheduler, store: JobStore): Router {
       summary: 'Jobs with their schedule, last run, next run and whether one is running',
       tag: TAG,
       roles: ['admin', 'audit:read'],
-      responses: { 200: { description: 'Jobs' } },
+      responses: { 200: { description: 'Jobs', schema: listOf(jobViewSchema) } },
     },
     async ({ res }) => {
       const jobs = await scheduler.list();
@@ -56,7 +78,7 @@ export function jobRoutes(scheduler: JobScheduler, store: JobStore): Router {
     },
   );
 
-  route<never, { wait?: boolean }, { name: string }>(
+  route(
     router,
     {
       method: 'post',
@@ -74,7 +96,7 @@ export function jobRoutes(scheduler: JobScheduler, store: JobStore): Router {
     },
   );
 
-  route<never, { limit: number; cursor?: string }, { name: string }>(
+  route(
     router,
     {
       method: 'get',

@@ -3,6 +3,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../logging/logger.js';
 import { conflict, notFound } from '../errors/domain-error.js';
 import type { JobRun, JobStore } from './job-store.js';
+import { type JobMetrics, noMetrics } from '../metrics/service-metrics.js';
 
 export type JobCounts = Record<string, number | string>;
 
@@ -35,6 +36,8 @@ interface Options {
   instanceId: string;
   timezone: string;
   leaseMs: number;
+  /** Runs and durations by job and status. */
+  metrics?: JobMetrics;
 }
 
 /**
@@ -168,15 +171,19 @@ export class JobScheduler {
       },
       Math.max(1000, Math.floor(this.options.leaseMs / 3)),
     );
+    const metrics = this.options.metrics ?? noMetrics.jobs;
+    const seconds = () => (Date.now() - run.startedAt.getTime()) / 1000;
     const done = (async () => {
       this.logger.info('job started', { job: job.name, runId: run.id });
       try {
         counts = await job.run({ runId: run.id, startedAt: run.startedAt, signal: controller.signal, progress: (next) => (counts = next) });
         await this.store.updateRun(run.id, { status: 'succeeded', endedAt: new Date(), heartbeatAt: new Date(), counts });
         this.logger.info('job succeeded', { job: job.name, runId: run.id, counts });
+        metrics.finished(job.name, 'succeeded', seconds());
       } catch (error) {
         const message = (error as Error).message;
         this.logger.error('job failed', { job: job.name, runId: run.id, message });
+        metrics.finished(job.name, 'failed', seconds());
         await this.store.updateRun(run.id, { status: 'failed', endedAt: new Date(), counts, error: message }).catch(() => undefined);
       } finally {
         clearInterval(heartbeat);

@@ -5,6 +5,7 @@ import supertest from 'supertest';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { createServer, type Server, type ServerOptions } from '../../src/server.js';
+import { CHECKED_RESPONSES } from './test-app.js';
 
 export const EMBEDDED_ADMIN = 'embedded-admin-key-0123456789abcdef';
 
@@ -27,7 +28,14 @@ export async function startEmbeddedServer(
   env: Record<string, string> = {},
   options: ServerOptions = {},
 ): Promise<EmbeddedServer> {
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', BOOTSTRAP_ADMIN_KEY: EMBEDDED_ADMIN, ...env });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    BOOTSTRAP_ADMIN_KEY: EMBEDDED_ADMIN,
+    ...CHECKED_RESPONSES,
+    ...env,
+  });
   const server = createServer(config, { logger: createLogger('info', { silent: !process.env.TEST_LOGS }), ...options });
   const { url } = await server.start();
   return { server, url, http: () => supertest(url), admin: { Authorization: `Bearer ${EMBEDDED_ADMIN}` } };

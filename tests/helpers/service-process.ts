@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
 import { REPO_ROOT } from '../../src/config/repo-root.js';
+import { CHECKED_RESPONSES } from './test-app.js';
 
 type LogLine = Record<string, unknown> & { message?: string };
 
@@ -20,7 +21,12 @@ export interface ServiceProcess {
  */
 export function spawnService(command: string, args: string[], env: Record<string, string | undefined>): ServiceProcess {
   const { MONGODB_URI: _ignored, ...inherited } = process.env;
-  const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(command, args, {
+    cwd: REPO_ROOT,
+    env: { ...inherited, ...CHECKED_RESPONSES, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const lines: LogLine[] = [];
   const waiters: { matches: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
   const onLine = (text: string) => {
@@ -88,6 +94,11 @@ export async function waitUntilGone(pids: number[], timeoutMs: number): Promise<
 }
 
 /** Kills whatever a test started and left running (only on failure paths). */
+/** Holds a service and everything it started (SIGSTOP: nothing in it runs, timers included) or lets it go on (SIGCONT). */
+export function holdGroup(service: ServiceProcess, held: boolean): void {
+  process.kill(-service.child.pid!, held ? 'SIGSTOP' : 'SIGCONT');
+}
+
 export function killGroup(service: ServiceProcess): void {
   try {
     process.kill(-service.child.pid!, 'SIGKILL');

@@ -1,4 +1,7 @@
+import sinon from 'sinon';
 import type supertest from 'supertest';
+import { SimulationRunner } from '../../src/features/simulation/simulation-runner.js';
+import { Simulator } from '../../src/features/simulation/simulator.js';
 
 /** Any instance's HTTP address: an in-process test app's, or a spawned service's. */
 export type Http = () => ReturnType<typeof supertest>;
@@ -61,4 +64,28 @@ export async function waitForSimulation(
     await sleep(100);
   }
   throw new Error(`simulation ${simulationId} did not reach the awaited state; last seen: ${JSON.stringify(body).slice(0, 300)}`);
+}
+
+/**
+ * Holds the background runs this process starts from now on after their first input, until they are
+ * stopped or cancelled (a real run, held in Simulator.add until its signal aborts): such a run has
+ * progress to show and cannot end before the test stops it, however fast the machine is (16 big
+ * profiles take about a second, two heartbeats). sinon.restore() holds no further run.
+ */
+export function holdRunsAfterFirstInput(): void {
+  let signal: AbortSignal | undefined;
+  const run = SimulationRunner.prototype.run;
+  sinon.stub(SimulationRunner.prototype, 'run').callsFake(function (this: SimulationRunner, plan, sides, options) {
+    signal = options?.signal;
+    return run.call(this, plan, sides, options);
+  });
+  const add = Simulator.prototype.add;
+  let inputs = 0;
+  sinon.stub(Simulator.prototype, 'add').callsFake(async function (this: Simulator, input) {
+    inputs += 1;
+    const stopped = signal;
+    if (inputs > 1 && stopped && !stopped.aborted)
+      await new Promise((resolve) => stopped.addEventListener('abort', resolve, { once: true }));
+    return add.call(this, input);
+  });
 }

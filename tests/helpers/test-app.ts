@@ -15,6 +15,12 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
+/**
+ * Every service a test starts checks each answer against the schema its route declares for the status
+ * (a mismatch is a 500 naming it), so every test that reads an answer also checks the API reference.
+ */
+export const CHECKED_RESPONSES = { RESPONSE_VALIDATION: 'true' } as const;
+
 /** A database name no other test file uses, so every file starts from an empty database. */
 export function freshDbName(label: string): string {
   return `t_${label.replace(/[^A-Za-z0-9]/g, '').slice(0, 20)}_${randomBytes(4).toString('hex')}`;
@@ -30,6 +36,7 @@ export async function startTestApp(label: string, env: Record<string, string> = 
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'error',
+    ...CHECKED_RESPONSES,
     ...env,
     BOOTSTRAP_ADMIN_KEY: adminKey,
   });

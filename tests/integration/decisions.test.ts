@@ -208,6 +208,19 @@ describe('POST /v1/decisions', () => {
       expect(res.status).to.equal(409);
       expect(res.body.error.code).to.equal('CONFLICT');
     });
+
+    it('when the key is not 1-200 characters of [A-Za-z0-9_.:-], then 400 pointing at /headers/idempotency-key and nothing is logged', async () => {
+      const body = { profileId: 'C-HOME', event: { type: 'login', at: '2026-11-21T14:00:00+08:00' } };
+      for (const key of ['has space', 'x'.repeat(201), 'semi;colon']) {
+        const res = await decide(body, { 'Idempotency-Key': key });
+        expect(res.status, key).to.equal(400);
+        expect(res.body.error.code).to.equal('VALIDATION_FAILED');
+        expect(res.body.error.details.map((detail: { path: string }) => detail.path)).to.deep.equal(['/headers/idempotency-key']);
+      }
+      const logged = await app.http().get('/v1/decisions').query({ profileId: 'C-HOME', limit: 500 }).set(compliance);
+      const loggedAt = logged.body.items.map((item: { request: { event: { at: string } } }) => item.request.event.at);
+      expect(loggedAt).not.to.include(body.event.at);
+    });
   });
 
   describe('messages', () => {

@@ -76,6 +76,20 @@ describe("An instance that is its database's only client (the embedded database)
     expect((await decide(app, 'X-CACHED')).status, 'erased').to.equal(404);
   });
 
+  it('when a profile is decided twice, then /metrics counts one miss of the profile cache, then one hit', async () => {
+    await app.http().put('/v1/profiles/X-COUNTED').set(feed).send(profileAt(GUANGZHOU)).expect(201);
+    const lookups = async (result: string) => {
+      const text = (await app.http().get('/metrics').set(bearer(app.adminKey))).text;
+      const match = new RegExp(`^decisioning_cache_lookups_total\\{cache="profile",result="${result}"\\} (\\d+)$`, 'm').exec(text);
+      return match ? Number(match[1]) : 0;
+    };
+    const [hits, misses] = [await lookups('hit'), await lookups('miss')];
+    expect((await decide(app, 'X-COUNTED', { type: 'login' })).status).to.equal(200);
+    expect([await lookups('hit'), await lookups('miss')], 'first').to.deep.equal([hits, misses + 1]);
+    expect((await decide(app, 'X-COUNTED', { type: 'login' })).status).to.equal(200);
+    expect([await lookups('hit'), await lookups('miss')], 'second').to.deep.equal([hits + 1, misses + 1]);
+  });
+
   it('when a decision changes tags and the velocity head, then both are stored when it is answered, and the next decision reads them', async () => {
     await app.http().put('/v1/profiles/X-THROUGH').set(feed).send(profileAt(GUANGZHOU)).expect(201);
     const first = await decide(app, 'X-THROUGH');

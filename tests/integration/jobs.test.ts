@@ -157,7 +157,7 @@ describe('Jobs', () => {
     it('when run over a few thousand profiles, then every profile is tagged, and a second run changes nothing', async function () {
       this.timeout(120_000);
       const run = await runJob(app, 'retag');
-      expect(run.counts).to.include({ processed: total, changed: total });
+      expect(run.counts).to.include({ processed: total, changed: total, total });
       const segment = await app.http().get('/v1/profiles').query({ tag: 'income-low', limit: 500 }).set(feed);
       expect(segment.body.items).to.have.length(500);
       expect(segment.body.items[0].tagDetails.find((t: { tag: string }) => t.tag === 'income-low')).to.include({

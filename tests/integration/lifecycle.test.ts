@@ -7,7 +7,7 @@ import supertest from 'supertest';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { createServer } from '../../src/server.js';
-import { freshDbName } from '../helpers/test-app.js';
+import { CHECKED_RESPONSES, freshDbName } from '../helpers/test-app.js';
 import { fixture } from '../helpers/fixtures.js';
 
 const ADMIN = 'lifecycle-admin-key-0123456789abcdef';
@@ -22,6 +22,7 @@ function serverOn(dataDir: string, dbName: string) {
     PORT: '0',
     HOST: '127.0.0.1',
     BOOTSTRAP_ADMIN_KEY: ADMIN,
+    ...CHECKED_RESPONSES,
   });
   return createServer(config, { logger: createLogger('error', { silent: true }) });
 }

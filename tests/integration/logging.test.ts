@@ -4,7 +4,7 @@ import winston from 'winston';
 import { loadConfig } from '../../src/config/config.js';
 import { createServer, type Server } from '../../src/server.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { freshDbName } from '../helpers/test-app.js';
+import { CHECKED_RESPONSES, freshDbName } from '../helpers/test-app.js';
 import { fixture } from '../helpers/fixtures.js';
 import supertest from 'supertest';
 
@@ -31,6 +31,7 @@ describe('logs', () => {
       PORT: '0',
       HOST: '127.0.0.1',
       BOOTSTRAP_ADMIN_KEY: adminKey,
+      ...CHECKED_RESPONSES,
     });
     server = createServer(config, { logger });
     url = (await server.start()).url;

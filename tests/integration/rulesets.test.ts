@@ -86,6 +86,23 @@ describe('Rulesets API', () => {
       ]);
       for (const item of res.body.items) expect(item.description, item.name).to.be.a('string').and.not.empty;
     });
+
+    it('lists every operator with the kind of value it takes, so an editor can offer the right input', async () => {
+      const res = await app.http().get('/v1/facts').set(decider);
+      const kinds = Object.fromEntries(
+        res.body.operators.map((operator: { name: string; valueKind: string }) => [operator.name, operator.valueKind]),
+      );
+      expect(kinds).to.include({
+        between: 'range',
+        greaterThan: 'number',
+        in: 'list',
+        matches: 'pattern',
+        before: 'instant',
+        withinLastDays: 'days',
+        equal: 'scalar',
+      });
+      for (const operator of res.body.operators) expect(operator.description, operator.name).to.be.a('string').and.not.empty;
+    });
   });
 
   describe('POST /v1/rulesets', () => {
@@ -461,6 +478,12 @@ describe('Rulesets API', () => {
       expect((await app.http().put('/v1/rulesets/lifecycle/active').set(publisher).send({ version: 'two' })).status).to.equal(400);
     });
 
+    it('when the service runs without FOUR_EYES, then a ruleset says fourEyes false (its last editor may publish)', async () => {
+      const res = await app.http().get('/v1/rulesets/lifecycle').set(editor);
+      expect(res.status).to.equal(200);
+      expect(res.body.fourEyes).to.equal(false);
+    });
+
     it('when an editor without rules:publish publishes, then 403', async () => {
       const res = await app.http().post('/v1/rulesets/lifecycle/versions').set(editor);
       expect(res.status).to.equal(403);
@@ -474,6 +497,12 @@ describe('Rulesets with FOUR_EYES=true', () => {
     app = await startTestApp('foureyes', { FOUR_EYES: 'true' });
   });
   after(() => app.stop());
+
+  it('when the service runs with FOUR_EYES=true, then a ruleset says fourEyes true, so a client can tell the last editor before publishing', async () => {
+    const res = await app.http().get('/v1/rulesets/fraud-alerts').set(bearer(app.adminKey));
+    expect(res.status).to.equal(200);
+    expect(res.body.fourEyes).to.equal(true);
+  });
 
   it('when the last editor publishes, then 403; when someone else does, then 201', async () => {
     const both = bearer(await issueKey(app, ['rules:edit', 'rules:publish'], 'editor-and-publisher'));

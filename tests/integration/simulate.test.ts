@@ -66,6 +66,18 @@ describe('POST /v1/rulesets/{id}/simulate', () => {
       .set(key)
       .send({ candidate: 'draft', baseline: 'active', against: { decisions: { from, to } } });
 
+  /** Three Guangzhou residents applying 200 km away: over the draft's 100 km, under version 1's 300 km. */
+  const draftOverThreeProfiles200KmAway = () =>
+    app
+      .http()
+      .post('/v1/rulesets/fraud-alerts/simulate')
+      .set(reviewer)
+      .send({
+        candidate: 'draft',
+        baseline: 1,
+        against: { profiles: { limit: 3, event: { type: 'loan_application', location: north(200) } } },
+      });
+
   /** Polls a background run until it has succeeded, as `key` sees it. */
   async function finished(rulesetId: string, simulationId: string, key: Record<string, string>) {
     for (let i = 0; i < 100; i++) {
@@ -110,20 +122,21 @@ describe('POST /v1/rulesets/{id}/simulate', () => {
 
   it('when run against profiles with a template event, then it answers inline and writes no tags', async () => {
     const before = await app.http().get('/v1/profiles/S-0').set(bearer(app.adminKey));
-    const res = await app
-      .http()
-      .post('/v1/rulesets/fraud-alerts/simulate')
-      .set(reviewer)
-      .send({
-        candidate: 'draft',
-        baseline: 1,
-        against: { profiles: { limit: 3, event: { type: 'loan_application', location: north(200) } } },
-      });
+    const res = await draftOverThreeProfiles200KmAway();
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(res.body).to.include({ inputs: 3, against: 'profiles' });
     expect(res.body.changed.alerts).to.equal(3);
     const after = await app.http().get('/v1/profiles/S-0').set(bearer(app.adminKey));
     expect(after.body).to.deep.equal(before.body);
+  });
+
+  it('when a draft raises a high alert the version did not, then it reports the outcome spread under baseline and candidate', async () => {
+    const res = await draftOverThreeProfiles200KmAway();
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(res.body.outcomes).to.deep.equal({
+      baseline: { approve: 3, review: 0, decline: 0 },
+      candidate: { approve: 0, review: 0, decline: 3 },
+    });
   });
 
   it('when the sides or inputs are invalid, then 400; without a staff role, 403', async () => {
@@ -164,6 +177,10 @@ describe('POST /v1/rulesets/{id}/simulate', () => {
         candidate: null,
       });
       expect(report.disclosure).to.deep.equal({ level: 'aggregate', minimumCount: 5 });
+      for (const side of ['baseline', 'candidate']) {
+        for (const count of Object.values(report.outcomes[side]))
+          expect(count === null || (count as number) >= 5, `${side} outcome count`).to.equal(true);
+      }
       const decisionIds = (await app.http().get('/v1/decisions').query({ limit: 500 }).set(compliance)).body.items.map(
         (item: { decisionId: string }) => item.decisionId,
       );

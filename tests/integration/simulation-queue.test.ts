@@ -1,6 +1,14 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { startTestApp, bearer, issueKey, openTestDatabase, type TestApp } from '../helpers/test-app.js';
-import { simulateProfiles, simulationPath, sleep, storeBigProfiles, waitForSimulation } from '../helpers/simulations.js';
+import {
+  holdRunsAfterFirstInput,
+  simulateProfiles,
+  simulationPath,
+  sleep,
+  storeBigProfiles,
+  waitForSimulation,
+} from '../helpers/simulations.js';
 import { DAY_MS } from '../../src/time/durations.js';
 
 const PROFILES = 24;
@@ -18,6 +26,7 @@ describe('background simulations: queue, cancel, progress, retention', function 
     admin = bearer(app.adminKey);
     await storeBigProfiles(app.http, admin, PROFILES);
   });
+  afterEach(() => sinon.restore());
   after(() => app.stop());
 
   /** A fresh rules editor: each test starts with an empty quota. */
@@ -130,6 +139,11 @@ describe('background simulations: queue, cancel, progress, retention', function 
     expect(tooLate.status).to.equal(409);
     expect(tooLate.body.error.message).to.contain('succeeded');
 
+    // Queued behind the owner's own run, held running (one runs at a time here), so that no worker claims
+    // it while the admin cancels it: on FerretDB v1 a claim landing then can overwrite the cancel.
+    holdRunsAfterFirstInput();
+    const blocker = await start(owner);
+    await waitForSimulation(app.http, owner, blocker, isRunning);
     const other = await start(owner);
     expect((await app.http().delete(simulationPath(other)).set(admin)).status).to.equal(204);
     expect((await app.http().get(simulationPath(other)).set(owner)).body.status).to.equal('cancelled');
@@ -137,6 +151,8 @@ describe('background simulations: queue, cancel, progress, retention', function 
       (await app.http().delete('/v1/rulesets/fraud-alerts/simulations/sim_00000000-0000-0000-0000-000000000000').set(admin)).status,
     ).to.equal(404);
     expect((await app.http().delete(`/v1/rulesets/customer-tags/simulations/${other}`).set(admin)).status).to.equal(404);
+    sinon.restore();
+    await cancelAll([blocker]);
   });
 
   it('when a run is followed, then its progress counts the inputs done so far, rises while it runs and ends at the total', async () => {

@@ -1,11 +1,19 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
+import sinon from 'sinon';
 import supertest from 'supertest';
 import { connectDatabase } from '../../src/db/database.js';
 import { freshDataDir } from '../helpers/embedded-server.js';
-import { killGroup, spawnService, waitUntilGone, type ServiceProcess } from '../helpers/service-process.js';
+import { holdGroup, killGroup, spawnService, waitUntilGone, type ServiceProcess } from '../helpers/service-process.js';
 import { bearer, freshDbName, openTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { simulateProfiles, simulationPath, storeBigProfiles, waitForSimulation, type Http } from '../helpers/simulations.js';
+import {
+  holdRunsAfterFirstInput,
+  simulateProfiles,
+  sleep,
+  storeBigProfiles,
+  waitForSimulation,
+  type Http,
+} from '../helpers/simulations.js';
 
 const ADMIN = 'simulation-restart-admin-key-0123456789';
 const PROFILES = 16;
@@ -27,6 +35,7 @@ describe('background simulations across restarts', function () {
   const services: ServiceProcess[] = [];
   const dataDirs: string[] = [];
   afterEach(async () => {
+    sinon.restore();
     for (const service of services.splice(0)) if (service.child.exitCode === null) killGroup(service);
     for (const app of apps.splice(0)) await app.stop();
   });
@@ -50,11 +59,13 @@ describe('background simulations across restarts', function () {
     const database = freshDbName('simstop');
     const first = await startApp(database);
     await storeBigProfiles(first.http, bearer(ADMIN), PROFILES);
+    holdRunsAfterFirstInput();
     const id = await startRun(first.http);
     await waitForSimulation(first.http, bearer(ADMIN), id, runningWithProgress);
 
     await first.stop();
     apps.splice(apps.indexOf(first), 1);
+    sinon.restore();
 
     const connection = await openTestDatabase(first);
     const stored = await connection.connection.db!.collection('simulations').findOne({ _id: id } as never);
@@ -89,17 +100,26 @@ describe('background simulations across restarts', function () {
     await storeBigProfiles(http, bearer(ADMIN), PROFILES);
     const restarted = await startRun(http);
     const abandoned = await startRun(http);
-    const poll = async (id: string) => (await http().get(simulationPath(id)).set(bearer(ADMIN))).body;
-    for (let i = 0; i < 300 && !(runningWithProgress(await poll(restarted)) && runningWithProgress(await poll(abandoned))); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    // The service runs in steps of 30 ms; between them it is held (SIGSTOP) while the test reads the runs
+    // from the database: no run can end between the read that finds both running with progress and the kill.
+    const direct = await connectDatabase(process.env.MONGODB_URI!, database);
+    const simulations = direct.connection.db!.collection('simulations');
+    const runState = async (id: string) => (await simulations.findOne({ _id: id } as never)) as Body;
+    for (let step = 0; ; step++) {
+      holdGroup(service, true);
+      await sleep(100); // what it sent before it was held lands
+      const runs = [await runState(restarted), await runState(abandoned)];
+      if (runs.every(runningWithProgress)) break;
+      expect(runs.filter(hasEnded), 'runs that ended before the kill').to.deep.equal([]);
+      expect(step, 'steps before both runs showed progress').to.be.below(1000);
+      holdGroup(service, false);
+      await sleep(30);
     }
-    expect((await poll(abandoned)).status).to.equal('running');
+    expect((await runState(abandoned)).status).to.equal('running');
 
     killGroup(service);
     expect(await waitUntilGone([service.child.pid!], 10_000)).to.deep.equal([]);
     // As if the second run had already been taken over twice after crashes.
-    const direct = await connectDatabase(process.env.MONGODB_URI!, database);
-    const simulations = direct.connection.db!.collection('simulations');
     await simulations.updateOne({ _id: abandoned } as never, { $set: { restarts: 2 } });
     const leftBehind = await simulations.find({}).toArray();
     await direct.close();

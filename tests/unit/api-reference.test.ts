@@ -91,4 +91,23 @@ describe('API reference (docs/api.md)', () => {
     expect(markdown).to.include('Errors: 404, 503 (see [Errors](#errors)).');
     expect(markdown).to.include('| 503 | UNAVAILABLE: try again |');
   });
+
+  it('when an answer also comes in another content type by Accept, then the reference names it beside the status', () => {
+    const markdown = renderApiReference(
+      document({
+        '/v1/report': {
+          get: {
+            tags: ['T'],
+            responses: {
+              200: {
+                description: 'The report',
+                content: { 'application/json': { schema: { type: 'object' } }, 'text/csv': { schema: { type: 'string' } } },
+              },
+            },
+          },
+        },
+      }),
+    );
+    expect(markdown).to.include('**200** (or `text/csv` by Accept) The report: object.');
+  });
 });

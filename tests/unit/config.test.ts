@@ -57,6 +57,12 @@ describe('loadConfig()', () => {
       .that.has.length(2);
   });
 
+  it('when RESPONSE_VALIDATION is set, then answers are checked; it is off by default and must be true or false', () => {
+    expect(loadConfig({}).responseValidation).to.equal(false);
+    expect(loadConfig({ RESPONSE_VALIDATION: 'true' }).responseValidation).to.equal(true);
+    expect(() => loadConfig({ RESPONSE_VALIDATION: 'yes' })).to.throw(ConfigError, /RESPONSE_VALIDATION must be true or false/);
+  });
+
   it('when nothing is set for background simulations, then one runs per instance, three per key, a 30 s lease and 30 days kept; bounds are checked', () => {
     expect(loadConfig({}).simulations).to.deep.equal({
       inlineLimit: 10_000,

@@ -5,7 +5,11 @@ import { AppError } from '../../src/http/app-error.js';
 import type { Logger } from '../../src/logging/logger.js';
 
 function fakeResponse() {
-  const res = { statusCode: 0, body: undefined as unknown, headersSent: false, locals: { requestId: 'r-1' } } as any;
+  const res = { statusCode: 0, body: undefined as unknown, headersSent: false, locals: { requestId: 'r-1' }, headers: {} } as any;
+  res.setHeader = (name: string, value: string) => {
+    res.headers[name.toLowerCase()] = value;
+    return res;
+  };
   res.status = (code: number) => {
     res.statusCode = code;
     return res;
@@ -46,6 +50,16 @@ describe('errorHandler()', () => {
     expect(res.statusCode).to.equal(503);
     expect((logger.error as sinon.SinonSpy).called).to.equal(false);
     expect((logger.warn as sinon.SinonSpy).firstCall.args[1]).to.deep.equal({ requestId: 'r-1', reason: 'The database is unavailable.' });
+  });
+
+  it('when a 503 is answered, then it carries Retry-After: 1 (the refusal is temporary); other errors do not', () => {
+    const logger = { error: sinon.spy(), warn: sinon.spy() } as unknown as Logger;
+    const unavailable = fakeResponse();
+    errorHandler(logger)(new AppError(503, 'UNAVAILABLE', 'No decision within the budget.'), {} as any, unavailable, sinon.spy());
+    expect(unavailable.headers['retry-after']).to.equal('1');
+    const notFound = fakeResponse();
+    errorHandler(logger)(new AppError(404, 'NOT_FOUND', 'nope'), {} as any, notFound, sinon.spy());
+    expect(notFound.headers).not.to.have.property('retry-after');
   });
 
   const cases: { name: string; error: unknown; status: number; code: string }[] = [

@@ -12,8 +12,8 @@ export async function runDecisionsWithoutHistory(
   spec: LoadSpec,
   pids: { service: number; database: number | undefined },
 ): Promise<MeteredLoad> {
-  const bodies = spec.bodies.map((body) => JSON.stringify({ ...(JSON.parse(body) as object), rulesets: WITHOUT_HISTORY }));
+  const body = () => JSON.stringify({ ...(JSON.parse(spec.body()) as object), rulesets: WITHOUT_HISTORY });
   const meter = cpuMeter(pids);
-  const run = await runLoad({ ...spec, bodies });
+  const run = await runLoad({ ...spec, body });
   return { ...run.result, cpuSeconds: meter.stop() };
 }

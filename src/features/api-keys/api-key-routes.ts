@@ -4,13 +4,12 @@ import { decodeCursor, encodeCursor, pageQueryProperties } from '../../http/pagi
 import { listOf } from '../../http/list-schema.js';
 import { apiKeySchema, createApiKeySchema, createdApiKeySchema, keyIdParam } from './api-key-schema.js';
 import type { ApiKeyService } from './api-key-service.js';
-import type { Role } from '../../auth/roles.js';
 
 /** Admin endpoints to issue, list and revoke API keys. */
 export function apiKeyRoutes(keys: ApiKeyService): Router {
   const router = Router();
 
-  route<{ name: string; roles: Role[]; expiresAt?: string }>(
+  route(
     router,
     {
       method: 'post',
@@ -26,7 +25,7 @@ export function apiKeyRoutes(keys: ApiKeyService): Router {
     },
   );
 
-  route<never, { limit: number; cursor?: string }>(
+  route(
     router,
     {
       method: 'get',
@@ -45,7 +44,7 @@ export function apiKeyRoutes(keys: ApiKeyService): Router {
     },
   );
 
-  route<never, never, { keyId: string }>(
+  route(
     router,
     {
       method: 'delete',

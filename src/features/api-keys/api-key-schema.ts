@@ -1,3 +1,4 @@
+import type { FromSchema } from 'json-schema-to-ts';
 import { ROLES } from '../../auth/roles.js';
 
 export const createApiKeySchema = {
@@ -22,8 +23,12 @@ export const apiKeySchema = {
     revokedAt: { type: ['string', 'null'], format: 'date-time' },
     expiresAt: { type: ['string', 'null'], format: 'date-time' },
   },
-  required: ['id', 'name', 'roles', 'createdAt', 'revokedAt', 'expiresAt'],
+  required: ['id', 'name', 'roles', 'createdAt', 'createdBy', 'revokedAt', 'expiresAt'],
+  additionalProperties: false,
 } as const;
+
+/** A key as the API shows it (never the key itself, nor its hash). */
+export type ApiKeyView = FromSchema<typeof apiKeySchema>;
 
 export const createdApiKeySchema = {
   ...apiKeySchema,

@@ -5,6 +5,7 @@ import { ApiKeyCache, KEY_CACHE_BOUNDS, type KnownKey } from './api-key-cache.js
 import { actorOf, SYSTEM_ACTOR, type AuditTrail } from '../audit/audit-trail.js';
 import { DatabaseUnavailableError, isDatabaseUnavailable, isDuplicateKey } from '../../db/database-errors.js';
 import { conflict, notFound, validationFailed } from '../../errors/domain-error.js';
+import type { ApiKeyView } from './api-key-schema.js';
 
 /** One admin-key revocation at a time across instances, so that two cannot each leave the other as the last one. */
 const ADMIN_GUARD = 'admin-revocation';
@@ -12,16 +13,6 @@ const ADMIN_GUARD = 'admin-revocation';
 const ADMIN_GUARD_TTL_MS = 30_000;
 const ADMIN_GUARD_ATTEMPTS = 20;
 const ADMIN_GUARD_RETRY_MS = 50;
-
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  roles: Role[];
-  createdAt: string;
-  createdBy: string | null;
-  revokedAt: string | null;
-  expiresAt: string | null;
-}
 
 export function hashKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');

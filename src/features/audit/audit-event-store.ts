@@ -17,6 +17,8 @@ export type AuditEvent = {
 export interface AuditEventQuery {
   type?: string;
   subjectKind?: string;
+  /** With subjectKind: the events about one thing (e.g. one ruleset's history). */
+  subjectId?: string;
   from?: Date;
   to?: Date;
 }
@@ -60,6 +62,8 @@ export class AuditEventStore {
       { versionKey: false, collection: 'audit_events', minimize: false },
     );
     schema.index({ at: -1, _id: -1 });
+    // One ruleset's history on MongoDB (FerretDB scans either way).
+    schema.index({ 'subject.id': 1, at: -1, _id: -1 });
     this.model = connection.model<AuditEventDoc>('AuditEvent', schema);
   }
 
@@ -106,6 +110,7 @@ export class AuditEventStore {
     const filter: Record<string, unknown> = {};
     if (query.type) filter.type = query.type;
     if (query.subjectKind) filter['subject.kind'] = query.subjectKind;
+    if (query.subjectId) filter['subject.id'] = query.subjectId;
     if (query.from || query.to) {
       filter.at = { ...(query.from && { $gte: query.from }), ...(query.to && { $lt: query.to }) };
     }

@@ -1,30 +1,29 @@
 import { Router } from 'express';
 import { route } from '../../http/route.js';
 import { parseTimeRange, timeRangeQueryProperties } from '../../http/time-range.js';
-import { decodeCursor, encodeCursor, pageQueryProperties } from '../../http/pagination.js';
+import { decodeCursor, encodeCursor, pageQueryProperties, type PageQuery } from '../../http/pagination.js';
 import { listOf } from '../../http/list-schema.js';
-import type { AuditEventStore } from './audit-event-store.js';
+import type { AuditEventQuery, AuditEventStore } from './audit-event-store.js';
+import { auditEventSchema } from './audit-schema.js';
 
 const TAG = 'Audit';
 
-const auditEventSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    type: { type: 'string' },
-    actor: { type: 'object', properties: { keyId: { type: 'string' }, name: { type: 'string' } } },
-    at: { type: 'string', format: 'date-time' },
-    subject: { type: 'object', properties: { kind: { type: 'string' }, id: { type: 'string' } } },
-    data: { type: 'object' },
-  },
-  required: ['id', 'type', 'actor', 'at', 'subject', 'data'],
-} as const;
+/** A page of audit events, newest first, in the list envelope; the cursor is the last item's (at, id). */
+export async function auditEventPage(events: AuditEventStore, filter: AuditEventQuery, page: PageQuery) {
+  const before = decodeCursor(page.cursor, { at: 'instant', id: 'id' });
+  const items = await events.list(filter, page.limit, before);
+  const last = items.length === page.limit ? items[items.length - 1] : undefined;
+  return {
+    items: items.map((event) => ({ ...event, at: event.at.toISOString() })),
+    nextCursor: last ? encodeCursor({ at: last.at.toISOString(), id: last.id }) : null,
+  };
+}
 
 /** Compliance: the audit trail of changes. */
 export function auditRoutes(events: AuditEventStore): Router {
   const router = Router();
 
-  route<never, { type?: string; from?: string; to?: string; limit: number; cursor?: string }>(
+  route(
     router,
     {
       method: 'get',
@@ -40,13 +39,7 @@ export function auditRoutes(events: AuditEventStore): Router {
       responses: { 200: { description: 'A page of audit events', schema: listOf(auditEventSchema) } },
     },
     async ({ res, query }) => {
-      const before = decodeCursor(query.cursor, { at: 'instant', id: 'id' });
-      const items = await events.list({ type: query.type, ...parseTimeRange(query) }, query.limit, before);
-      const last = items.length === query.limit ? items[items.length - 1] : undefined;
-      res.json({
-        items: items.map((event) => ({ ...event, at: event.at.toISOString() })),
-        nextCursor: last ? encodeCursor({ at: last.at.toISOString(), id: last.id }) : null,
-      });
+      res.json(await auditEventPage(events, { type: query.type, ...parseTimeRange(query) }, query));
     },
   );
 

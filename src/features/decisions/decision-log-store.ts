@@ -2,7 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection } from '../../db/ensure-collection.js';
 import { acknowledgedInsert, failedInsert, type InsertAcknowledgement } from '../../db/insert-acknowledgement.js';
 import { parseTimes, type ApplicationTime } from './velocity-history.js';
-import type { DecisionRecord, LoggableRecord, Masking } from './decision-record.js';
+import type { DecisionCore, DecisionRecord, LoggableRecord, Masking } from './decision-record.js';
 import { coreNamesSubject, fromDoc, type LogDoc, type StoredEntry, storedEntryOf, toDoc } from './log-entry-doc.js';
 
 export interface DecisionFilter {
@@ -124,6 +124,16 @@ export class DecisionLogStore {
         if (window.length > REORDER_WINDOW) yield fromDoc(window.shift()!);
       }
       for (const doc of window) yield fromDoc(doc);
+    } finally {
+      await cursor.close();
+    }
+  }
+
+  /** Streams only the cores of entries, oldest first: aggregates need no personal part (nor its parsing). */
+  async *streamCores(filter: DecisionFilter): AsyncGenerator<DecisionCore> {
+    const cursor = this.model.find(this.query(filter), { core: 1 }).sort({ createdAt: 1, _id: 1 }).lean().cursor({ batchSize: 500 });
+    try {
+      for await (const doc of cursor) yield JSON.parse((doc as LogDoc).core) as DecisionCore;
     } finally {
       await cursor.close();
     }

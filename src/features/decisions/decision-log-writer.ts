@@ -1,9 +1,12 @@
 import type { DecisionLogStore } from './decision-log-store.js';
 import type { LoggableRecord } from './decision-record.js';
 import { unavailable } from '../../errors/domain-error.js';
+import { type DatabaseErrorMetrics, type LogWriterMetrics, noMetrics } from '../../metrics/service-metrics.js';
 
 interface Pending {
   record: LoggableRecord;
+  /** When write() was called (performance.now()), for the wait metric. */
+  queuedAt: number;
   signal?: AbortSignal;
   resolve: () => void;
   reject: (error: unknown) => void;
@@ -28,6 +31,9 @@ export interface DecisionLogWriterOptions {
   logger?: Log;
   /** Why the database is known to be down, if it is: a batch is then failed at once instead of waiting for it. */
   unavailableReason?: () => string | undefined;
+  /** Batch sizes, waits and insert times; failed inserts. */
+  metrics?: LogWriterMetrics;
+  databaseErrors?: DatabaseErrorMetrics;
 }
 
 /** Most entries one insert carries; more wait for the next. */
@@ -66,7 +72,7 @@ export class DecisionLogWriter {
   write(record: LoggableRecord, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      this.queue.push({ record, signal, resolve, reject });
+      this.queue.push({ record, queuedAt: performance.now(), signal, resolve, reject });
       this.schedule();
     });
   }
@@ -85,7 +91,9 @@ export class DecisionLogWriter {
       if (batch.length === 0) return;
       const down = this.options.unavailableReason?.();
       if (down !== undefined) throw unavailable(`The database is unavailable: ${down}. No decision was logged.`);
+      const insertStarted = performance.now();
       const acknowledgement = await this.store.insertMany(batch.map((pending) => pending.record));
+      this.measure(batch, insertStarted);
       const inDoubt = new Set(acknowledgement.inDoubt);
       if (inDoubt.size > 0) {
         this.options.logger?.warn('decision log entries in doubt; reading them back', {
@@ -101,11 +109,21 @@ export class DecisionLogWriter {
         else void this.settleByReadBack(pending);
       });
     } catch (error) {
+      if (batch.length > 0) (this.options.databaseErrors ?? noMetrics.database).error('log-insert');
       for (const pending of batch) pending.reject(error);
     } finally {
       this.writing = false;
       this.schedule();
     }
+  }
+
+  private measure(batch: readonly Pending[], insertStarted: number): void {
+    const metrics = this.options.metrics ?? noMetrics.logWriter;
+    metrics.batch(
+      batch.length,
+      batch.map((pending) => insertStarted - pending.queuedAt),
+      performance.now() - insertStarted,
+    );
   }
 
   /** The next entries to insert, leaving out those whose decision ran out of budget while they waited. */

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { Router } from 'express';
 import { route } from '../../http/route.js';
-import { notFound, validationFailed } from '../../errors/domain-error.js';
+import type { FromSchema } from 'json-schema-to-ts';
+import { notFound } from '../../errors/domain-error.js';
 import { parseTimeRange, timeRangeQueryProperties } from '../../http/time-range.js';
 import { decodeCursor, encodeCursor, pageQueryProperties } from '../../http/pagination.js';
 import { listOf } from '../../http/list-schema.js';
@@ -15,7 +16,7 @@ import {
   decisionResponseSchema,
   IDEMPOTENCY_KEY_PATTERN,
   loggedDecisionSchema,
-  type DecisionRequest,
+  replayReportSchema,
 } from './decision-schema.js';
 import { loggedDecision } from './decision-view.js';
 import { decisionResponseJson } from './decision-json.js';
@@ -25,18 +26,17 @@ import type { LoggedExplanations } from './logged-explanations.js';
 const TAG = 'Decisions';
 const decisionIdParam = { decisionId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } } as const;
 
-interface ListQuery {
-  profileId?: string;
-  outcome?: string;
-  alert?: string;
-  ruleset?: string;
-  from?: string;
-  to?: string;
-  limit: number;
-  cursor?: string;
-}
+/** What the log can be filtered by: the list's query, and the export's (a time range only). */
+const filterQueryProperties = {
+  profileId: profileIdSchema,
+  outcome: { type: 'string', enum: OUTCOMES },
+  alert: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,63}$' },
+  ruleset: { type: 'string', pattern: RULESET_ID_PATTERN },
+  ...timeRangeQueryProperties,
+} as const;
+const filterQuery = { type: 'object', properties: filterQueryProperties, additionalProperties: false } as const;
 
-function toFilter(query: Omit<ListQuery, 'limit' | 'cursor'>): DecisionFilter {
+function toFilter(query: FromSchema<typeof filterQuery>): DecisionFilter {
   const { from, to } = parseTimeRange(query);
   return { profileId: query.profileId, outcome: query.outcome, alert: query.alert, ruleset: query.ruleset, from, to };
 }
@@ -50,7 +50,7 @@ export function decisionRoutes(
 ): Router {
   const router = Router();
 
-  route<DecisionRequest>(
+  route(
     router,
     {
       method: 'post',
@@ -67,13 +67,8 @@ export function decisionRoutes(
       },
       responses: { 200: { description: 'The decision', schema: decisionResponseSchema } },
     },
-    async ({ req, res, body, caller }) => {
-      const idempotencyKey = req.get('idempotency-key');
-      if (idempotencyKey !== undefined && !new RegExp(IDEMPOTENCY_KEY_PATTERN).test(idempotencyKey)) {
-        throw validationFailed('The Idempotency-Key header is invalid.', [
-          { path: '/headers/idempotency-key', message: 'must be 1-200 chars of [A-Za-z0-9_.:-]' },
-        ]);
-      }
+    async ({ res, body, headers, caller }) => {
+      const idempotencyKey = headers['idempotency-key'];
       const answer = await decide.decide({ request: body, caller, requestId: res.locals.requestId, idempotencyKey });
       // Serialised once, and sent as it is (res.json would serialise, then copy 25 KB into a buffer).
       const text = decisionResponseJson(answer);
@@ -83,7 +78,7 @@ export function decisionRoutes(
     },
   );
 
-  route<never, Omit<ListQuery, 'limit' | 'cursor' | 'profileId' | 'outcome' | 'alert' | 'ruleset'>>(
+  route(
     router,
     {
       method: 'get',
@@ -108,7 +103,7 @@ export function decisionRoutes(
     },
   );
 
-  route<never, ListQuery>(
+  route(
     router,
     {
       method: 'get',
@@ -116,18 +111,7 @@ export function decisionRoutes(
       summary: 'List logged decisions, newest first',
       tag: TAG,
       roles: ['audit:read'],
-      query: {
-        type: 'object',
-        properties: {
-          profileId: profileIdSchema,
-          outcome: { type: 'string', enum: OUTCOMES },
-          alert: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,63}$' },
-          ruleset: { type: 'string', pattern: RULESET_ID_PATTERN },
-          ...timeRangeQueryProperties,
-          ...pageQueryProperties,
-        },
-        additionalProperties: false,
-      },
+      query: { type: 'object', properties: { ...filterQueryProperties, ...pageQueryProperties }, additionalProperties: false },
       responses: { 200: { description: 'A page of logged decisions', schema: listOf(loggedDecisionSchema) } },
     },
     async ({ res, query }) => {
@@ -141,7 +125,7 @@ export function decisionRoutes(
     },
   );
 
-  route<never, never, { decisionId: string }>(
+  route(
     router,
     {
       method: 'get',
@@ -159,7 +143,7 @@ export function decisionRoutes(
     },
   );
 
-  route<never, never, { decisionId: string }>(
+  route(
     router,
     {
       method: 'post',
@@ -171,16 +155,7 @@ export function decisionRoutes(
       responses: {
         200: {
           description: 'Whether the replay is identical, and how it differs if not',
-          schema: {
-            type: 'object',
-            properties: {
-              decisionId: { type: 'string' },
-              identical: { type: 'boolean' },
-              differences: { type: 'array' },
-              semantics: { type: 'string', description: 'The rule semantics the logged decision names, which the replay evaluated with' },
-            },
-            required: ['decisionId', 'identical', 'differences', 'semantics'],
-          },
+          schema: replayReportSchema,
         },
       },
     },

@@ -1,8 +1,10 @@
+import type { FromSchema } from 'json-schema-to-ts';
 import { profileIdSchema } from '../profiles/profile-schema.js';
 import { notReservedKey } from '../../json/object-keys.js';
-import { SEVERITIES, OUTCOMES } from '../../engine/rule-schema.js';
+import { EVENT_TYPES, SEVERITIES, OUTCOMES } from '../../engine/rule-schema.js';
 import { RULESET_ID_PATTERN, rulesetIdSchema } from '../rulesets/ruleset-schema.js';
 import { decisionEventSchema } from '../../facts/decision-event.js';
+import { actorSchema } from '../audit/audit-schema.js';
 
 export const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9_.:-]{1,200}$';
 
@@ -34,6 +36,8 @@ const messageSchema = {
 } as const;
 
 const sourceProperties = { ruleset: { type: 'string' }, version: { type: 'integer' }, rule: { type: 'string' } } as const;
+const sourceRequired = ['ruleset', 'version', 'rule'] as const;
+const versionsByRuleset = { type: 'object', additionalProperties: { type: 'integer' } } as const;
 
 const conditionSchema = {
   type: 'object',
@@ -46,7 +50,8 @@ const conditionSchema = {
     result: { type: 'boolean' },
     at: { type: 'string', description: 'JSON pointer of the condition inside the rule' },
   },
-  required: ['fact', 'operator', 'value', 'result'],
+  required: ['fact', 'operator', 'value', 'result', 'at'],
+  additionalProperties: false,
 } as const;
 
 export const decisionResponseSchema = {
@@ -62,7 +67,8 @@ export const decisionResponseSchema = {
       items: {
         type: 'object',
         properties: { product: { type: 'string' }, rank: { type: 'integer' }, message: messageSchema, ...sourceProperties },
-        required: ['product', 'rank'],
+        required: ['product', 'rank', ...sourceRequired],
+        additionalProperties: false,
       },
     },
     alerts: {
@@ -75,18 +81,32 @@ export const decisionResponseSchema = {
           message: messageSchema,
           ...sourceProperties,
         },
-        required: ['code', 'severity', 'ruleset', 'version', 'rule'],
+        required: ['code', 'severity', ...sourceRequired],
+        additionalProperties: false,
       },
     },
     explanations: {
       type: 'array',
       items: {
         type: 'object',
-        properties: { ...sourceProperties, fired: { type: 'boolean' }, conditions: { type: 'array', items: conditionSchema } },
-        required: ['ruleset', 'version', 'rule', 'fired', 'conditions'],
+        properties: {
+          ...sourceProperties,
+          priority: { type: 'integer' },
+          fired: { type: 'boolean' },
+          event: {
+            type: 'object',
+            properties: { type: { type: 'string', enum: EVENT_TYPES }, params: { type: 'object' } },
+            required: ['type', 'params'],
+            additionalProperties: false,
+            description: 'What the rule yields when it fires',
+          },
+          conditions: { type: 'array', items: conditionSchema },
+        },
+        required: [...sourceRequired, 'priority', 'fired', 'event', 'conditions'],
+        additionalProperties: false,
       },
     },
-    rulesetVersions: { type: 'object', additionalProperties: { type: 'integer' } },
+    rulesetVersions: versionsByRuleset,
     evaluatedAt: { type: 'string', format: 'date-time' },
     latencyMs: { type: 'number' },
     explanationsUnavailable: {
@@ -108,6 +128,7 @@ export const decisionResponseSchema = {
     'evaluatedAt',
     'latencyMs',
   ],
+  additionalProperties: false,
 } as const;
 
 export const loggedDecisionSchema = {
@@ -115,30 +136,91 @@ export const loggedDecisionSchema = {
   properties: {
     ...decisionResponseSchema.properties,
     facts: { type: ['object', 'null'], description: 'The fact values the rules read (null once erased)' },
-    request: { type: ['object', 'null'] },
-    caller: { type: 'object', properties: { keyId: { type: 'string' }, name: { type: 'string' } } },
+    request: { type: ['object', 'null'], description: 'The request, its event time resolved (null once erased)' },
+    caller: actorSchema,
     requestId: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time', description: 'When the entry was logged' },
+    timings: {
+      type: 'object',
+      properties: { totalMs: { type: 'number' }, factsMs: { type: 'number' }, evaluateMs: { type: 'number' } },
+      required: ['totalMs', 'factsMs', 'evaluateMs'],
+      additionalProperties: false,
+    },
     rulesets: {
       type: 'array',
-      items: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' }, checksum: { type: 'string' } } },
+      items: {
+        type: 'object',
+        properties: { id: { type: 'string' }, version: { type: 'integer' }, checksum: { type: 'string' } },
+        required: ['id', 'version', 'checksum'],
+        additionalProperties: false,
+      },
     },
     engine: {
       type: 'object',
       properties: {
         name: { type: 'string' },
         version: { type: 'string' },
-        semantics: { type: 'string', description: 'The rule semantics the decision was evaluated with, e.g. lender-rules/1' },
+        semantics: {
+          type: 'string',
+          description:
+            'The rule semantics the decision was evaluated with, e.g. lender-rules/1 (absent on entries logged before it had a name)',
+        },
       },
+      required: ['name', 'version'],
+      additionalProperties: false,
     },
     hash: { type: 'string' },
-    masked: { type: ['object', 'null'], description: 'Set when an erasure removed the personal data' },
+    masked: {
+      type: ['object', 'null'],
+      properties: {
+        at: { type: 'string', format: 'date-time' },
+        by: { type: 'string' },
+        fields: { type: 'array', items: { type: 'string' } },
+        erasure: { type: 'string', description: "The erasure's audit event (absent on masks made before erasures were linked)" },
+      },
+      required: ['at', 'by', 'fields'],
+      additionalProperties: false,
+      description: 'Set when an erasure removed the personal data: when, by whom, which fields',
+    },
   },
-  required: [...decisionResponseSchema.required, 'facts', 'request', 'caller', 'requestId'],
+  required: [
+    ...decisionResponseSchema.required,
+    'facts',
+    'request',
+    'caller',
+    'requestId',
+    'createdAt',
+    'timings',
+    'rulesets',
+    'engine',
+    'hash',
+    'masked',
+  ],
+  additionalProperties: false,
 } as const;
 
-export interface DecisionRequest {
-  profileId: string;
-  event: { type: string; at?: string; [key: string]: unknown };
-  rulesets?: string[];
-  versions?: Record<string, number>;
-}
+const jsonPointer = { type: 'string', description: 'JSON pointer into the decision' } as const;
+
+export const replayReportSchema = {
+  type: 'object',
+  properties: {
+    decisionId: { type: 'string' },
+    identical: { type: 'boolean' },
+    differences: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { path: jsonPointer, logged: {}, replayed: {} },
+        required: ['path', 'logged', 'replayed'],
+        additionalProperties: false,
+      },
+    },
+    rulesetVersions: versionsByRuleset,
+    semantics: { type: 'string', description: 'The rule semantics the logged decision names, which the replay evaluated with' },
+  },
+  required: ['decisionId', 'identical', 'differences', 'rulesetVersions', 'semantics'],
+  additionalProperties: false,
+} as const;
+
+export type DecisionRequest = FromSchema<typeof decisionRequestSchema>;
+export type ReplayReport = FromSchema<typeof replayReportSchema>;

@@ -4,23 +4,16 @@ import { parseTimeRange, timeRangeQueryProperties } from '../../http/time-range.
 import { notFound, validationFailed } from '../../errors/domain-error.js';
 import type { LogVerifier } from './log-verifier.js';
 import type { SealStore } from './seal-store.js';
+import { verifyReportSchema } from './verify-report.js';
 
 /** A seal head kept outside the service: `<number>:<hash>` as `GET /v1/audit/seals/head` gives it. */
 const HEAD_PATTERN = '^[1-9][0-9]{0,14}:[0-9a-f]{64}$';
-
-interface VerifyQuery {
-  from?: string;
-  to?: string;
-  fromSeal?: number;
-  toSeal?: number;
-  head?: string;
-}
 
 /** Compliance: verification of the decision log's evidence, and the seal head to keep elsewhere (listed with the audit endpoints). */
 export function logVerificationRoutes(verifier: LogVerifier, seals: SealStore): Router {
   const router = Router();
 
-  route<never, VerifyQuery>(
+  route(
     router,
     {
       method: 'get',
@@ -39,7 +32,7 @@ export function logVerificationRoutes(verifier: LogVerifier, seals: SealStore): 
         },
         additionalProperties: false,
       },
-      responses: { 200: { description: 'Verification report (ok is false when anything does not match)' } },
+      responses: { 200: { description: 'Verification report (ok is false when anything does not match)', schema: verifyReportSchema } },
     },
     async ({ res, query }) => {
       const { from, to } = parseTimeRange(query);
@@ -51,7 +44,7 @@ export function logVerificationRoutes(verifier: LogVerifier, seals: SealStore): 
     },
   );
 
-  route<never>(
+  route(
     router,
     {
       method: 'get',
@@ -66,6 +59,7 @@ export function logVerificationRoutes(verifier: LogVerifier, seals: SealStore): 
             type: 'object',
             properties: { number: { type: 'integer' }, hash: { type: 'string' }, sealedAt: { type: 'string', format: 'date-time' } },
             required: ['number', 'hash', 'sealedAt'],
+            additionalProperties: false,
           },
         },
       },

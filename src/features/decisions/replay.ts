@@ -11,21 +11,9 @@ import type { DecisionLogStore } from './decision-log-store.js';
 import { decisionResponse } from './decision-view.js';
 import { decidedFields, renderedMessages, type DecisionRecord } from './decision-record.js';
 import type { LoggedExplanations } from './logged-explanations.js';
+import type { ReplayReport } from './decision-schema.js';
 
-export interface Difference {
-  path: string;
-  logged: unknown;
-  replayed: unknown;
-}
-
-export interface ReplayReport {
-  decisionId: string;
-  identical: boolean;
-  differences: Difference[];
-  rulesetVersions: Record<string, number>;
-  /** The semantics the decision was logged with, which the replay evaluated with. */
-  semantics: string;
-}
+type Difference = ReplayReport['differences'][number];
 
 /**
  * Re-evaluates a logged decision from its logged facts with its logged ruleset versions and the

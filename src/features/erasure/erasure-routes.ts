@@ -7,7 +7,7 @@ import type { EraseProfileUseCase } from './erase-profile.js';
 export function erasureRoutes(erasure: EraseProfileUseCase): Router {
   const router = Router();
 
-  route<never, never, { profileId: string }>(
+  route(
     router,
     {
       method: 'delete',

@@ -1,3 +1,4 @@
+import type { CacheCounter } from '../../metrics/service-metrics.js';
 import type { ProfileState } from './profile-doc.js';
 
 /** A profile state as read, with the size of its stored body (what its memory is estimated from). */
@@ -84,14 +85,22 @@ export class ProfileCache {
   private readonly entries: BoundedStates;
   private readonly reads = new Map<string, Read>();
 
-  constructor(maxBytes: number, maxAgeMs: number | undefined) {
+  constructor(
+    maxBytes: number,
+    maxAgeMs: number | undefined,
+    private readonly counter: CacheCounter = { hit: () => undefined, miss: () => undefined },
+  ) {
     this.entries = new BoundedStates(maxBytes, maxAgeMs);
   }
 
   /** The cached state, or what `read` answers (kept unless a write ended meanwhile). */
   async get(profileId: string, read: () => Promise<ReadState | undefined>): Promise<ProfileState | undefined> {
     const cached = this.entries.get(profileId);
-    if (cached) return cached;
+    if (cached) {
+      this.counter.hit();
+      return cached;
+    }
+    this.counter.miss();
     const shared = this.reads.get(profileId);
     if (shared) return shared.promise;
     // The staleness bound counts from when the read began.

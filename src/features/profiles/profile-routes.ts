@@ -3,14 +3,7 @@ import { route } from '../../http/route.js';
 import { encodeCursor, decodeCursor, pageQueryProperties } from '../../http/pagination.js';
 import { listOf } from '../../http/list-schema.js';
 import type { Role } from '../../auth/roles.js';
-import {
-  bulkUpsertResultSchema,
-  bulkUpsertSchema,
-  profileDocumentSchema,
-  profileIdSchema,
-  storedProfileSchema,
-  type ProfileDocument,
-} from './profile-schema.js';
+import { bulkUpsertResultSchema, bulkUpsertSchema, profileDocumentSchema, profileIdSchema, storedProfileSchema } from './profile-schema.js';
 import type { ProfileService } from './profile-service.js';
 
 /** One profile by id: a loan system reads the customer it decides on. `profiles:write` implies `profiles:read`. */
@@ -25,7 +18,7 @@ const idParam = { profileId: profileIdSchema };
 export function profileRoutes(profiles: ProfileService): Router {
   const router = Router();
 
-  route<{ profiles: unknown[] }>(
+  route(
     router,
     {
       method: 'post',
@@ -41,7 +34,7 @@ export function profileRoutes(profiles: ProfileService): Router {
     },
   );
 
-  route<ProfileDocument & { profileId?: string }, never, { profileId: string }>(
+  route(
     router,
     {
       method: 'put',
@@ -62,7 +55,7 @@ export function profileRoutes(profiles: ProfileService): Router {
     },
   );
 
-  route<never, never, { profileId: string }>(
+  route(
     router,
     {
       method: 'get',
@@ -78,7 +71,7 @@ export function profileRoutes(profiles: ProfileService): Router {
     },
   );
 
-  route<never, { tag?: string; type?: 'individual' | 'sme'; limit: number; cursor?: string }>(
+  route(
     router,
     {
       method: 'get',

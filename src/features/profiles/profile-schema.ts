@@ -1,5 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { extensionKeySchema } from '../../json/object-keys.js';
+import { errorEnvelopeSchema } from '../../http/list-schema.js';
 
 /**
  * The customer financial profile: the one declaration from which validation, the TypeScript types
@@ -178,15 +179,23 @@ export const bulkUpsertResultSchema = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { index: { type: 'integer' }, profileId: { type: ['string', 'null'] }, error: { type: 'object' } },
+        properties: {
+          index: { type: 'integer', description: 'Position in the request' },
+          profileId: { type: ['string', 'null'] },
+          error: errorEnvelopeSchema.properties.error,
+        },
         required: ['index', 'profileId', 'error'],
+        additionalProperties: false,
       },
     },
   },
   required: ['upserted', 'errors'],
+  additionalProperties: false,
 } as const;
 
-export type ProfileDocument = Omit<FromSchema<typeof profileDocumentSchema>, 'profileId'>;
+/** A PUT body: the document, with the profile's id optional (the path names it). */
+export type ProfileDocumentRequest = FromSchema<typeof profileDocumentSchema>;
+export type ProfileDocument = Omit<ProfileDocumentRequest, 'profileId'>;
 export type TagDetail = FromSchema<typeof tagDetailSchema>;
 export type StoredProfile = FromSchema<typeof storedProfileSchema>;
 export type Activity = FromSchema<typeof activitySchema>;

@@ -1,6 +1,6 @@
 import { notFound, validationFailed, type ErrorDetail } from '../../errors/domain-error.js';
 import { toDetails, validatorFor } from '../../schema/validation.js';
-import { bulkProfileItemSchema, type ProfileDocument, type StoredProfile } from './profile-schema.js';
+import { bulkProfileItemSchema, type ProfileDocument, type ProfileDocumentRequest, type StoredProfile } from './profile-schema.js';
 import type { ProfileFilter, ProfileStore } from './profile-store.js';
 
 export interface BulkItemError {
@@ -13,7 +13,7 @@ export interface BulkItemError {
 export class ProfileService {
   constructor(private readonly store: ProfileStore) {}
 
-  async put(profileId: string, body: ProfileDocument & { profileId?: string }): Promise<{ created: boolean; profile: StoredProfile }> {
+  async put(profileId: string, body: ProfileDocumentRequest): Promise<{ created: boolean; profile: StoredProfile }> {
     const { profileId: bodyId, ...document } = body;
     if (bodyId !== undefined && bodyId !== profileId) {
       throw validationFailed('The body profileId differs from the one in the path.', [

@@ -1,3 +1,4 @@
+import type { CacheCounter } from '../../metrics/service-metrics.js';
 import { ProfileCache, type ReadState } from './profile-cache.js';
 import { type ProfileState, withTags } from './profile-doc.js';
 import type { ProfileStore, StateUpdate } from './profile-store.js';
@@ -10,6 +11,8 @@ export interface ProfileStatesOptions {
   cacheBytes: number;
   /** On a shared database, the cache's staleness bound; undefined: no cache there. */
   maxAgeMs: number | undefined;
+  /** Counts the cache's hits and misses (/metrics). */
+  counter: CacheCounter;
 }
 
 /** A state with an update of this instance applied (tags replaced, the velocity head moved forward). */
@@ -39,7 +42,9 @@ export class ProfileStates {
   ) {
     this.exclusive = options.exclusive;
     const cached = options.cacheBytes > 0 && (options.exclusive || options.maxAgeMs !== undefined);
-    this.cache = cached ? new ProfileCache(options.cacheBytes, options.exclusive ? undefined : options.maxAgeMs) : undefined;
+    this.cache = cached
+      ? new ProfileCache(options.cacheBytes, options.exclusive ? undefined : options.maxAgeMs, options.counter)
+      : undefined;
     store.hooks = {
       changed: (profileIds) => this.cache?.forget(profileIds),
       beforeDelete: async (profileId) => {

@@ -1,3 +1,4 @@
+import type { FromSchema } from 'json-schema-to-ts';
 import type { DecisionLogStore } from '../decisions/decision-log-store.js';
 import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
 import { dayBounds } from './zoned-day.js';
@@ -5,31 +6,55 @@ import { keyedByClient } from '../../json/object-keys.js';
 import { firedRulesOf } from '../decisions/decision-record.js';
 import type { RuleLayout } from '../../engine/explanation-layout.js';
 
-type Counter = Record<string, number>;
+const counterSchema = (of: string) =>
+  ({ type: 'object', additionalProperties: { type: 'integer' }, description: `Decisions by ${of}` }) as const;
 
-export interface RulesetVersionReport {
-  ruleset: string;
-  version: number;
-  decisions: number;
-  /** Every rule of the version, with how many decisions it fired in (0 included). */
-  rules: { rule: string; hits: number }[];
-  alerts: Counter;
-  tags: Counter;
-  outcomes: Counter;
-}
+const rulesetVersionReportSchema = {
+  type: 'object',
+  properties: {
+    ruleset: { type: 'string' },
+    version: { type: 'integer' },
+    decisions: { type: 'integer', description: 'Decisions that evaluated this version' },
+    rules: {
+      type: 'array',
+      description: 'Every rule of the version, with how many decisions it fired in (0 included)',
+      items: {
+        type: 'object',
+        properties: { rule: { type: 'string' }, hits: { type: 'integer' } },
+        required: ['rule', 'hits'],
+        additionalProperties: false,
+      },
+    },
+    alerts: counterSchema('alert code it raised'),
+    tags: counterSchema('tag it yielded'),
+    outcomes: counterSchema('outcome'),
+  },
+  required: ['ruleset', 'version', 'decisions', 'rules', 'alerts', 'tags', 'outcomes'],
+  additionalProperties: false,
+} as const;
 
-export interface DailyReport {
-  date: string;
-  timezone: string;
-  from: string;
-  to: string;
-  generatedAt: string;
-  decisions: number;
-  outcomes: Counter;
-  alerts: Counter;
-  tags: Counter;
-  rulesets: RulesetVersionReport[];
-}
+/** GET /v1/reports/daily: one day of the log, counted (also kept by the daily-report job). */
+export const dailyReportSchema = {
+  type: 'object',
+  properties: {
+    date: { type: 'string', format: 'date' },
+    timezone: { type: 'string' },
+    from: { type: 'string', format: 'date-time' },
+    to: { type: 'string', format: 'date-time' },
+    generatedAt: { type: 'string', format: 'date-time' },
+    decisions: { type: 'integer' },
+    outcomes: counterSchema('outcome'),
+    alerts: counterSchema('alert code'),
+    tags: counterSchema('tag'),
+    rulesets: { type: 'array', items: rulesetVersionReportSchema, description: 'Per ruleset version, in id and version order' },
+  },
+  required: ['date', 'timezone', 'from', 'to', 'generatedAt', 'decisions', 'outcomes', 'alerts', 'tags', 'rulesets'],
+  additionalProperties: false,
+} as const;
+
+export type DailyReport = FromSchema<typeof dailyReportSchema>;
+type RulesetVersionReport = FromSchema<typeof rulesetVersionReportSchema>;
+type Counter = RulesetVersionReport['alerts'];
 
 // Counted keys are names rule authors chose (a rule or tag may be called "constructor").
 const counter = (): Counter => keyedByClient<number>();

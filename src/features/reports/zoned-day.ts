@@ -32,3 +32,10 @@ export function dateIn(instant: Date, timeZone: string): string {
   const parts = localDateParts(instant, timeZone)!;
   return `${parts.year}-${String(parts.month).padStart(2, '0')}-${String(parts.day).padStart(2, '0')}`;
 }
+
+/** The calendar date `days` days after (or, negative, before) `date`, both YYYY-MM-DD. */
+export function shiftDate(date: string, days: number): string {
+  const match = DAY.exec(date);
+  if (!match) throw new Error(`zonedDay: shiftDate() needs YYYY-MM-DD, got "${date}"`);
+  return new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + days)).toISOString().slice(0, 10);
+}

@@ -1,28 +1,14 @@
 import { buildFactContext, computeFacts } from '../../facts/fact-library.js';
 import type { DecisionEvent } from '../../facts/decision-event.js';
 import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
-import { yieldedNames, type Thresholds, type YieldedNames } from '../../engine/decision-outcome.js';
+import { yieldedNames, type Thresholds } from '../../engine/decision-outcome.js';
 import { evaluateDecision } from '../../engine/evaluate-decision.js';
 import type { RulesetTest } from './draft-schema.js';
+import type { TestReport } from './ruleset-schema.js';
 import { TimeSlice } from '../../time/time-slice.js';
 
-export interface TestActual extends YieldedNames {
-  firedRules: string[];
-}
-
-export interface TestResult {
-  name: string;
-  passed: boolean;
-  actual: TestActual;
-  /** For a failed test, what differed from `expect`, for a person. */
-  failures: string[];
-}
-
-export interface TestReport {
-  passed: number;
-  failed: number;
-  results: TestResult[];
-}
+type TestResult = TestReport['results'][number];
+type TestActual = TestResult['actual'];
 
 /**
  * Runs a ruleset's tests: each test's profile and event through this ruleset alone, compared with

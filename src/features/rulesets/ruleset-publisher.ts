@@ -20,6 +20,11 @@ export class RulesetPublisher {
     private readonly options: { fourEyes: boolean; onActivated?: ActivationListener },
   ) {}
 
+  /** Whether a publish by the draft's last editor is refused (FOUR_EYES), so that clients can say so before they try. */
+  get fourEyes(): boolean {
+    return this.options.fourEyes;
+  }
+
   /**
    * Publishes the draft as the next version. Refused (409) when a draft test fails or the draft
    * equals the latest version; with four eyes, refused (403) for the draft's last editor.

@@ -4,12 +4,13 @@ import { notFound } from '../../errors/domain-error.js';
 import { listOf } from '../../http/list-schema.js';
 import { actorOf } from '../audit/audit-trail.js';
 import type { Role } from '../../auth/roles.js';
-import type { RulesetKind } from '../../engine/rule-schema.js';
 import { draftSchema } from './draft-schema.js';
 import {
+  activatedSchema,
   activateSchema,
   createRulesetSchema,
   draftViewSchema,
+  publishedSchema,
   publishSchema,
   rulesetDetailSchema,
   rulesetIdParam,
@@ -46,7 +47,7 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
     },
   );
 
-  route<{ id: string; kind: RulesetKind; description?: string }>(
+  route(
     router,
     {
       method: 'post',
@@ -63,7 +64,7 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
     },
   );
 
-  route<never, never, { id: string }>(
+  route(
     router,
     {
       method: 'get',
@@ -76,11 +77,11 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
     },
     async ({ res, params }) => {
       const ruleset = await rulesets.get(params.id);
-      res.json({ ...ruleset, servingVersion: runtime.activeVersionOf(params.id)?.identity.version ?? null });
+      res.json({ ...ruleset, servingVersion: runtime.activeVersionOf(params.id)?.identity.version ?? null, fourEyes: publisher.fourEyes });
     },
   );
 
-  route<unknown, never, { id: string }>(
+  route(
     router,
     {
       method: 'put',
@@ -97,7 +98,7 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
     },
   );
 
-  route<never, never, { id: string }>(
+  route(
     router,
     {
       method: 'post',
@@ -113,7 +114,7 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
     },
   );
 
-  route<{ activate: boolean } | undefined, never, { id: string }>(
+  route(
     router,
     {
       method: 'post',
@@ -125,14 +126,7 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
       body: publishSchema,
       bodyOptional: true,
       responses: {
-        201: {
-          description: 'Published',
-          schema: {
-            type: 'object',
-            properties: { version: { type: 'integer' }, checksum: { type: 'string' }, activeVersion: { type: ['integer', 'null'] } },
-            required: ['version', 'checksum'],
-          },
-        },
+        201: { description: 'Published', schema: publishedSchema },
       },
     },
     async ({ res, params, body, caller }) => {
@@ -140,7 +134,7 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
     },
   );
 
-  route<never, never, { id: string; version: number }>(
+  route(
     router,
     {
       method: 'get',
@@ -159,7 +153,7 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
     },
   );
 
-  route<{ version: number }, never, { id: string }>(
+  route(
     router,
     {
       method: 'put',
@@ -170,14 +164,7 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
       params: rulesetIdParam,
       body: activateSchema,
       responses: {
-        200: {
-          description: 'Now active',
-          schema: {
-            type: 'object',
-            properties: { id: { type: 'string' }, activeVersion: { type: 'integer' } },
-            required: ['id', 'activeVersion'],
-          },
-        },
+        200: { description: 'Now active', schema: activatedSchema },
       },
     },
     async ({ res, params, body, caller }) => {

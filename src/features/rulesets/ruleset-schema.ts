@@ -1,6 +1,8 @@
+import type { FromSchema } from 'json-schema-to-ts';
 import { notReservedKey } from '../../json/object-keys.js';
-import { RULESET_KINDS, ruleSchema } from '../../engine/rule-schema.js';
+import { OUTCOMES, RULESET_KINDS, ruleSchema } from '../../engine/rule-schema.js';
 import { draftSchema, rulesetTestSchema } from './draft-schema.js';
+import { actorSchema } from '../audit/audit-schema.js';
 
 export const RULESET_ID_PATTERN = '^[a-z0-9-]{1,64}$';
 /** A ruleset id a client creates or names: decisions key their versions by it. */
@@ -19,6 +21,7 @@ export const createRulesetSchema = {
   required: ['id', 'kind'],
   additionalProperties: false,
 } as const;
+export type CreateRulesetRequest = FromSchema<typeof createRulesetSchema>;
 
 /** A shipped ruleset file in rulesets/: the ruleset and its first draft, tests included. */
 export const shippedRulesetSchema = {
@@ -32,7 +35,8 @@ export const shippedRulesetSchema = {
   additionalProperties: false,
 } as const;
 
-const actorSchema = { type: ['object', 'null'], properties: { keyId: { type: 'string' }, name: { type: 'string' } } } as const;
+const actorOrNullSchema = { ...actorSchema, type: ['object', 'null'] } as const;
+const instant = { type: 'string', format: 'date-time' } as const;
 
 export const rulesetSummarySchema = {
   type: 'object',
@@ -44,6 +48,7 @@ export const rulesetSummarySchema = {
     latestVersion: { type: ['integer', 'null'] },
   },
   required: ['id', 'kind', 'description', 'activeVersion', 'latestVersion'],
+  additionalProperties: false,
 } as const;
 
 export const draftViewSchema = {
@@ -52,16 +57,18 @@ export const draftViewSchema = {
     rules: { type: 'array', items: ruleSchema },
     tests: { type: 'array', items: rulesetTestSchema },
     checksum: { type: 'string' },
-    updatedAt: { type: 'string', format: 'date-time' },
-    updatedBy: actorSchema,
+    updatedAt: instant,
+    updatedBy: actorOrNullSchema,
   },
-  required: ['rules', 'tests', 'checksum', 'updatedAt'],
+  required: ['rules', 'tests', 'checksum', 'updatedAt', 'updatedBy'],
+  additionalProperties: false,
 } as const;
 
 const versionSummarySchema = {
   type: 'object',
-  properties: { version: { type: 'integer' }, publishedAt: { type: 'string' }, publishedBy: actorSchema, checksum: { type: 'string' } },
+  properties: { version: { type: 'integer' }, publishedAt: instant, publishedBy: actorOrNullSchema, checksum: { type: 'string' } },
   required: ['version', 'publishedAt', 'publishedBy', 'checksum'],
+  additionalProperties: false,
 } as const;
 
 export const rulesetDetailSchema = {
@@ -70,14 +77,19 @@ export const rulesetDetailSchema = {
     ...rulesetSummarySchema.properties,
     draft: draftViewSchema,
     versions: { type: 'array', items: versionSummarySchema },
-    createdAt: { type: 'string' },
-    createdBy: actorSchema,
+    createdAt: instant,
+    createdBy: actorOrNullSchema,
     servingVersion: {
       type: ['integer', 'null'],
-      description: 'The version this instance evaluates right now (follows activeVersion within 5 s)',
+      description: 'The version this instance evaluates right now (follows activeVersion within 5 s); on GET',
+    },
+    fourEyes: {
+      type: 'boolean',
+      description: "Whether publishing is refused to the draft's last editor (FOUR_EYES): a second person must publish; on GET",
     },
   },
-  required: [...rulesetSummarySchema.required, 'draft', 'versions'],
+  required: [...rulesetSummarySchema.required, 'draft', 'versions', 'createdAt', 'createdBy'],
+  additionalProperties: false,
 } as const;
 
 export const versionDetailSchema = {
@@ -88,6 +100,7 @@ export const versionDetailSchema = {
     tests: { type: 'array', items: rulesetTestSchema },
   },
   required: ['version', 'rules', 'tests', 'checksum', 'publishedAt', 'publishedBy'],
+  additionalProperties: false,
 } as const;
 
 export const publishSchema = {
@@ -103,6 +116,8 @@ export const activateSchema = {
   additionalProperties: false,
 } as const;
 
+const names = { type: 'array', items: { type: 'string' } } as const;
+
 export const testReportSchema = {
   type: 'object',
   properties: {
@@ -115,12 +130,50 @@ export const testReportSchema = {
         properties: {
           name: { type: 'string' },
           passed: { type: 'boolean' },
-          actual: { type: 'object' },
-          failures: { type: 'array', items: { type: 'string' } },
+          actual: {
+            type: 'object',
+            description: 'What the ruleset yielded for the test',
+            properties: {
+              tags: names,
+              products: names,
+              alerts: names,
+              outcome: { type: 'string', enum: OUTCOMES },
+              score: { type: 'number' },
+              firedRules: names,
+            },
+            required: ['tags', 'products', 'alerts', 'outcome', 'score', 'firedRules'],
+            additionalProperties: false,
+          },
+          failures: { ...names, description: 'For a failed test, what differed from expect' },
         },
-        required: ['name', 'passed', 'actual'],
+        required: ['name', 'passed', 'actual', 'failures'],
+        additionalProperties: false,
       },
     },
   },
   required: ['passed', 'failed', 'results'],
+  additionalProperties: false,
 } as const;
+
+/** What a publish answers. */
+export const publishedSchema = {
+  type: 'object',
+  properties: {
+    version: { type: 'integer' },
+    checksum: { type: 'string' },
+    activeVersion: { type: ['integer', 'null'], description: 'The active version after the publish' },
+  },
+  required: ['version', 'checksum', 'activeVersion'],
+  additionalProperties: false,
+} as const;
+
+/** What an activation answers. */
+export const activatedSchema = {
+  type: 'object',
+  properties: { id: { type: 'string' }, activeVersion: { type: 'integer' } },
+  required: ['id', 'activeVersion'],
+  additionalProperties: false,
+} as const;
+
+export type RulesetSummary = FromSchema<typeof rulesetSummarySchema>;
+export type TestReport = FromSchema<typeof testReportSchema>;

@@ -6,8 +6,8 @@ import { checksumOf } from '../../json/canonical-json.js';
 import type { EvaluatorFactory } from '../../engine/ruleset-evaluation.js';
 import type { Thresholds } from '../../engine/decision-outcome.js';
 import { validateDraft } from './draft-validator.js';
-import type { RulesetKind } from '../../engine/rule-schema.js';
-import { runRulesetTests, type TestReport } from './draft-test-runner.js';
+import type { CreateRulesetRequest, RulesetSummary, TestReport } from './ruleset-schema.js';
+import { runRulesetTests } from './draft-test-runner.js';
 import type { DraftRecord, RulesetRecord, RulesetStore, VersionRecord } from './ruleset-store.js';
 
 export interface DraftView {
@@ -16,14 +16,6 @@ export interface DraftView {
   checksum: string;
   updatedAt: string;
   updatedBy: Actor | null;
-}
-
-export interface RulesetSummary {
-  id: string;
-  kind: RulesetKind;
-  description: string;
-  activeVersion: number | null;
-  latestVersion: number | null;
 }
 
 /** Draft content is what a checksum covers: rules and tests, canonically serialised. */
@@ -64,7 +56,7 @@ export class RulesetService {
     }));
   }
 
-  async create(input: { id: string; kind: RulesetKind; description?: string }, actor: Actor): Promise<RulesetRecord> {
+  async create(input: CreateRulesetRequest, actor: Actor): Promise<RulesetRecord> {
     const now = new Date();
     const draft = { rules: [], tests: [] };
     const record: RulesetRecord = {

@@ -12,7 +12,7 @@ export const MIN_DISCLOSED_COUNT = 5;
 export const mayReadCustomerData = (caller: Caller): boolean => hasAnyRole(caller, ['audit:read']);
 
 /** A report as it is computed and stored: counts, examples and notes (plus header fields passed through). */
-export type FullReport = Pick<SimulationResult, 'changed' | 'rules' | 'deltas' | 'examples'> & { notes: string[] };
+export type FullReport = Pick<SimulationResult, 'changed' | 'rules' | 'deltas' | 'examples' | 'outcomes'> & { notes: string[] };
 
 type Count = number | null;
 
@@ -37,7 +37,9 @@ function largeDeltas(deltas: Record<string, number>): Record<string, number> {
  */
 export function discloseReport<T extends FullReport>(report: T, caller: Caller) {
   if (mayReadCustomerData(caller)) return { ...report, disclosure: { level: 'full' } satisfies Disclosure };
-  const { examples: _examples, changed, rules, deltas, notes, ...rest } = report;
+  const { examples: _examples, changed, rules, deltas, outcomes, notes, ...rest } = report;
+  const outcomeCounts = (side: Record<string, number>) =>
+    Object.fromEntries(Object.entries(side).map(([outcome, count]) => [outcome, withheld(count)]));
   return {
     ...rest,
     changed: {
@@ -48,6 +50,7 @@ export function discloseReport<T extends FullReport>(report: T, caller: Caller) 
       alerts: withheld(changed.alerts),
     },
     rules: rules.map(({ rule, baseline, candidate }) => ({ rule, baseline: withheld(baseline), candidate: withheld(candidate) })),
+    outcomes: { baseline: outcomeCounts(outcomes.baseline), candidate: outcomeCounts(outcomes.candidate) },
     deltas: { tags: largeDeltas(deltas.tags), alerts: largeDeltas(deltas.alerts), products: largeDeltas(deltas.products) },
     notes: [
       ...notes,

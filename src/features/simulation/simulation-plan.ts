@@ -3,20 +3,9 @@ import type { DecisionEvent } from '../../facts/decision-event.js';
 import type { Rule, RulesetKind } from '../../engine/rule-schema.js';
 import type { EvaluatorFactory, RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
 import { parseInstant } from '../../time/iso-time.js';
+import type { SimulateRequest } from './simulation-schema.js';
 import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
 import type { RulesetService } from '../rulesets/ruleset-service.js';
-
-/** Profiles as inputs: the first `limit` in id order, each with the same event (default: a loan application now). */
-interface ProfileInputs {
-  limit: number;
-  event?: Omit<DecisionEvent, 'at'> & { at?: string };
-}
-
-export interface SimulateRequest {
-  candidate: 'draft' | number;
-  baseline: 'active' | number;
-  against: { profiles: ProfileInputs } | { decisions: { from: string; to: string } };
-}
 
 /**
  * A request with everything that could change before or while it runs pinned down when it is

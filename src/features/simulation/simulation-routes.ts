@@ -2,71 +2,26 @@ import { Router } from 'express';
 import { route } from '../../http/route.js';
 import { decodeCursor, encodeCursor, pageQueryProperties } from '../../http/pagination.js';
 import type { Role } from '../../auth/roles.js';
-import { decisionEventSchema } from '../../facts/decision-event.js';
 import { rulesetIdParam } from '../rulesets/ruleset-schema.js';
-import type { SimulateRequest, SimulationService } from './simulation-service.js';
+import type { SimulationService } from './simulation-service.js';
+import {
+  simulateSchema,
+  simulationIdSchema,
+  simulationQueuedSchema,
+  simulationReportSchema,
+  simulationStateSchema,
+  simulationSummarySchema,
+} from './simulation-schema.js';
+import { listOf } from '../../http/list-schema.js';
 
 const STAFF: Role[] = ['rules:edit', 'rules:publish'];
-const simulationParams = { ...rulesetIdParam, simulationId: { type: 'string', pattern: '^sim_[0-9a-f-]{36}$' } };
-
-const simulateSchema = {
-  type: 'object',
-  properties: {
-    candidate: {
-      oneOf: [
-        { type: 'string', const: 'draft' },
-        { type: 'integer', minimum: 1 },
-      ],
-    },
-    baseline: {
-      oneOf: [
-        { type: 'string', const: 'active' },
-        { type: 'integer', minimum: 1 },
-      ],
-    },
-    against: {
-      oneOf: [
-        {
-          type: 'object',
-          properties: {
-            profiles: {
-              type: 'object',
-              properties: {
-                limit: { type: 'integer', minimum: 1, maximum: 10_000_000 },
-                event: { ...decisionEventSchema, required: [] },
-              },
-              required: ['limit'],
-              additionalProperties: false,
-            },
-          },
-          required: ['profiles'],
-          additionalProperties: false,
-        },
-        {
-          type: 'object',
-          properties: {
-            decisions: {
-              type: 'object',
-              properties: { from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' } },
-              required: ['from', 'to'],
-              additionalProperties: false,
-            },
-          },
-          required: ['decisions'],
-          additionalProperties: false,
-        },
-      ],
-    },
-  },
-  required: ['candidate', 'baseline', 'against'],
-  additionalProperties: false,
-} as const;
+const simulationParams = { ...rulesetIdParam, simulationId: simulationIdSchema } as const;
 
 /** Backtesting for business staff: what would this draft (or version) change against reality? */
 export function simulationRoutes(simulations: SimulationService): Router {
   const router = Router();
 
-  route<SimulateRequest, never, { id: string }>(
+  route(
     router,
     {
       method: 'post',
@@ -77,9 +32,13 @@ export function simulationRoutes(simulations: SimulationService): Router {
       params: rulesetIdParam,
       body: simulateSchema,
       responses: {
-        200: { description: 'The comparison (up to 10,000 inputs); without audit:read, no examples and counts below 5 withheld' },
+        200: {
+          description: 'The comparison (up to 10,000 inputs); without audit:read, no examples and counts below 5 withheld',
+          schema: simulationReportSchema,
+        },
         202: {
           description: 'Larger runs are queued: the simulation id to follow it by; 409 when this key has as many unfinished runs as it may',
+          schema: simulationQueuedSchema,
         },
       },
     },
@@ -89,7 +48,7 @@ export function simulationRoutes(simulations: SimulationService): Router {
     },
   );
 
-  route<never, { limit: number; cursor?: string }, { id: string }>(
+  route(
     router,
     {
       method: 'get',
@@ -99,7 +58,9 @@ export function simulationRoutes(simulations: SimulationService): Router {
       roles: STAFF,
       params: rulesetIdParam,
       query: { type: 'object', properties: pageQueryProperties, additionalProperties: false },
-      responses: { 200: { description: 'Runs (finished ones are kept for SIMULATION_RETENTION_DAYS)' } },
+      responses: {
+        200: { description: 'Runs (finished ones are kept for SIMULATION_RETENTION_DAYS)', schema: listOf(simulationSummarySchema) },
+      },
     },
     async ({ res, params, query, caller }) => {
       const before = decodeCursor(query.cursor, { createdAt: 'instant', id: 'id' });
@@ -113,7 +74,7 @@ export function simulationRoutes(simulations: SimulationService): Router {
     },
   );
 
-  route<never, never, { id: string; simulationId: string }>(
+  route(
     router,
     {
       method: 'get',
@@ -122,14 +83,19 @@ export function simulationRoutes(simulations: SimulationService): Router {
       tag: 'Rulesets',
       roles: STAFF,
       params: simulationParams,
-      responses: { 200: { description: 'Queued, running (with progress), or ended (with the report, an error or who cancelled it)' } },
+      responses: {
+        200: {
+          description: 'Queued, running (with progress), or ended (with the report, an error or who cancelled it)',
+          schema: simulationStateSchema,
+        },
+      },
     },
     async ({ res, params, caller }) => {
       res.json(await simulations.get(params.id, params.simulationId, caller));
     },
   );
 
-  route<never, never, { id: string; simulationId: string }>(
+  route(
     router,
     {
       method: 'delete',

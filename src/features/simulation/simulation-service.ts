@@ -3,13 +3,12 @@ import { conflict, forbidden, notFound } from '../../errors/domain-error.js';
 import { hasAnyRole, type Caller } from '../../auth/roles.js';
 import { actorOf } from '../audit/audit-trail.js';
 import type { RulesetService } from '../rulesets/ruleset-service.js';
-import type { SimulationPlanner, SimulateRequest } from './simulation-plan.js';
+import type { SimulationPlanner } from './simulation-plan.js';
+import type { SimulateRequest } from './simulation-schema.js';
 import type { SimulationRunner } from './simulation-runner.js';
 import { isStaleEntry, type SimulationQueueStore } from './simulation-queue-store.js';
 import { isFinished, type SimulationRecord, type SimulationStore, type SimulationSummary } from './simulation-store.js';
 import { discloseReport, type FullReport } from './simulation-disclosure.js';
-
-export type { SimulateRequest } from './simulation-plan.js';
 
 /** What the service needs of the worker: to look for work now, and to stop a run it executes. */
 export interface SimulationExecutor {

@@ -2,8 +2,8 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection } from '../../db/ensure-collection.js';
 import type { Actor } from '../audit/audit-event-store.js';
 import type { SimulationPlan } from './simulation-plan.js';
+import type { SIMULATION_STATUSES } from './simulation-schema.js';
 
-export const SIMULATION_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type SimulationStatus = (typeof SIMULATION_STATUSES)[number];
 const FINISHED: readonly SimulationStatus[] = ['succeeded', 'failed', 'cancelled'];
 export const isFinished = (status: SimulationStatus): boolean => FINISHED.includes(status);

@@ -2,6 +2,7 @@ import { keyedByClient } from '../../json/object-keys.js';
 import { yieldedNames, type Thresholds, type YieldedNames } from '../../engine/decision-outcome.js';
 import { evaluateDecision } from '../../engine/evaluate-decision.js';
 import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
+import { OUTCOMES, type Outcome } from '../../engine/rule-schema.js';
 
 /** One input to compare both sides on: facts already computed (or taken from the log) and the event time. */
 export interface SimulationInput {
@@ -15,6 +16,8 @@ type Side = YieldedNames;
 export interface SimulationResult {
   inputs: number;
   changed: { any: number; outcome: number; tags: number; products: number; alerts: number };
+  /** The outcome spread: how many inputs end in each outcome under baseline and candidate. */
+  outcomes: { baseline: Record<Outcome, number>; candidate: Record<Outcome, number> };
   /** Per rule (of either side): in how many inputs it fired under baseline and candidate. */
   rules: { rule: string; baseline: number; candidate: number }[];
   /** Per tag / alert code / product: inputs yielding it under candidate minus under baseline. */
@@ -23,6 +26,8 @@ export interface SimulationResult {
 }
 
 const MAX_EXAMPLES = 20;
+
+const noOutcomes = (): Record<Outcome, number> => Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Record<Outcome, number>;
 
 const sameSet = (a: string[], b: string[]): boolean => a.length === b.length && a.every((item) => b.includes(item));
 
@@ -34,6 +39,7 @@ export class Simulator {
   private readonly result: SimulationResult = {
     inputs: 0,
     changed: { any: 0, outcome: 0, tags: 0, products: 0, alerts: 0 },
+    outcomes: { baseline: noOutcomes(), candidate: noOutcomes() },
     rules: [],
     // Keyed by the tag, code and product names rule authors chose.
     deltas: { tags: keyedByClient(), alerts: keyedByClient(), products: keyedByClient() },
@@ -68,6 +74,8 @@ export class Simulator {
       alerts: !sameSet(before.alerts, after.alerts),
     };
     this.result.inputs += 1;
+    this.result.outcomes.baseline[before.outcome] += 1;
+    this.result.outcomes.candidate[after.outcome] += 1;
     for (const key of ['outcome', 'tags', 'products', 'alerts'] as const) if (changed[key]) this.result.changed[key] += 1;
     const any = Object.values(changed).some(Boolean);
     if (any) {

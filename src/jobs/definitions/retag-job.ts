@@ -80,7 +80,7 @@ export async function retag(deps: RetagDeps, context: JobContext): Promise<JobCo
     checkpoint.changed += updates.length;
     await deps.jobs.setState(STATE_KEY, checkpoint);
     batches += 1;
-    context.progress(counts(checkpoint, batches));
+    context.progress(counts(checkpoint, batches, total));
     if (Date.now() - lastLog >= PROGRESS_EVERY_MS) {
       lastLog = Date.now();
       const rate = (checkpoint.processed - processedBefore) / ((lastLog - started) / 1000);
@@ -94,12 +94,13 @@ export async function retag(deps: RetagDeps, context: JobContext): Promise<JobCo
   }
   await deps.jobs.clearState(STATE_KEY);
   return {
-    ...counts(checkpoint, batches),
+    ...counts(checkpoint, batches, total),
     resumedFrom: resumed ? resumed.runId : '',
     rulesets: rulesets.map((r) => `${r.identity.id}@${r.identity.version}`).join(','),
   };
 }
 
-function counts(checkpoint: RetagCheckpoint, batches: number): JobCounts {
-  return { processed: checkpoint.processed, changed: checkpoint.changed, batchesThisRun: batches };
+/** `total` beside `processed` lets a person (and the console's progress bar) see how far a run is. */
+function counts(checkpoint: RetagCheckpoint, batches: number, total: number): JobCounts {
+  return { processed: checkpoint.processed, total, changed: checkpoint.changed, batchesThisRun: batches };
 }

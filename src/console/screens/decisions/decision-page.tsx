@@ -1,0 +1,165 @@
+import type { LoggedDecision } from '../../api/types.js';
+import { Loaded } from '../../components/status.js';
+import { href } from '../../router.js';
+import { useSession } from '../../session/session.js';
+import { useAsync } from '../../use-async.js';
+import { formatTime } from '../common/format.js';
+import { JsonText } from '../common/json-text.js';
+import { PROFILE_READERS } from '../profiles/profile-roles.js';
+import { ExplanationView } from './explanation-view.js';
+import { ReplayPanel } from './replay-panel.js';
+import { Table } from '../common/table.js';
+
+/** `#/decisions/:id`: one logged decision, everything compliance needs to review it, and its replay. */
+export function DecisionPage({ params }: { params: Record<string, string> }) {
+  const { api } = useSession();
+  const id = params.id!;
+  const state = useAsync(() => api.get<LoggedDecision>(`/v1/decisions/${encodeURIComponent(id)}`), [api, id]);
+  return (
+    <section aria-labelledby="decision-title">
+      <p>
+        <a href={href('/decisions')}>← Search decisions</a>
+      </p>
+      <h1 id="decision-title">Decision {id}</h1>
+      <Loaded state={state} what="the decision">
+        {(decision) => <DecisionView decision={decision} />}
+      </Loaded>
+    </section>
+  );
+}
+
+function DecisionView({ decision }: { decision: LoggedDecision }) {
+  const session = useSession();
+  return (
+    <>
+      <dl className="facts-list">
+        <dt>Outcome</dt>
+        <dd>
+          <span className={`outcome outcome-${decision.outcome}`}>{decision.outcome}</span>
+        </dd>
+        <dt>Score</dt>
+        <dd>{decision.score}</dd>
+        <dt>Profile</dt>
+        <dd>
+          {decision.profileId === null ? (
+            <span className="muted">erased</span>
+          ) : session.can(...PROFILE_READERS) ? (
+            <a href={href(`/profiles/${encodeURIComponent(decision.profileId)}`)}>{decision.profileId}</a>
+          ) : (
+            decision.profileId
+          )}
+        </dd>
+        <dt>Logged</dt>
+        <dd>{formatTime(decision.createdAt)}</dd>
+        <dt>Evaluated</dt>
+        <dd>
+          {formatTime(decision.evaluatedAt)} in {decision.latencyMs} ms
+        </dd>
+        <dt>Caller</dt>
+        <dd>
+          {decision.caller.name} <span className="muted">(key {decision.caller.keyId})</span>
+        </dd>
+        <dt>Request id</dt>
+        <dd>
+          <code>{decision.requestId}</code>
+        </dd>
+        {decision.engine && (
+          <>
+            <dt>Engine</dt>
+            <dd>
+              {decision.engine.name} {decision.engine.version}
+            </dd>
+          </>
+        )}
+      </dl>
+      {decision.masked && (
+        <p className="notice" role="note">
+          Erased on {formatTime(decision.masked.at)} by key {decision.masked.by}: {(decision.masked.fields ?? []).join(', ')} removed. The
+          outcome, versions, alert codes and tags stay, and the entry still verifies against its seal; it can no longer be replayed.
+        </p>
+      )}
+
+      <ReplayPanel decisionId={decision.decisionId} />
+
+      <h2>What it yielded</h2>
+      <h3>Tags</h3>
+      {decision.tags.length === 0 ? (
+        <p>No tags.</p>
+      ) : (
+        <ul className="chips">
+          {decision.tags.map((tag) => (
+            <li key={tag}>{tag}</li>
+          ))}
+        </ul>
+      )}
+      <h3>Products</h3>
+      {decision.products.length === 0 ? (
+        <p>No products.</p>
+      ) : (
+        <Table caption="Products offered" columns={['Rank', 'Product', 'Message', 'Rule']}>
+          {decision.products.map((product) => (
+            <tr key={`${product.product}-${product.rule}`}>
+              <td>{product.rank}</td>
+              <th scope="row">{product.product}</th>
+              <td>{product.message ?? '—'}</td>
+              <td>{product.ruleset ? `${product.ruleset} v${product.version} / ${product.rule}` : '—'}</td>
+            </tr>
+          ))}
+        </Table>
+      )}
+      <h3>Alerts</h3>
+      {decision.alerts.length === 0 ? (
+        <p>No alerts.</p>
+      ) : (
+        <Table caption="Alerts raised" columns={['Code', 'Severity', 'Message', 'Rule']}>
+          {decision.alerts.map((alert) => (
+            <tr key={`${alert.ruleset}/${alert.rule}`}>
+              <th scope="row">{alert.code}</th>
+              <td>{alert.severity}</td>
+              {/* Messages can quote customer data: React renders them as text, never as markup. */}
+              <td className="message">{alert.message ?? '—'}</td>
+              <td>
+                {alert.ruleset} v{alert.version} / {alert.rule}
+              </td>
+            </tr>
+          ))}
+        </Table>
+      )}
+
+      <h2>Ruleset versions</h2>
+      <Table caption="Ruleset versions and checksums evaluated" columns={['Ruleset', 'Version', 'Checksum']}>
+        {(decision.rulesets ?? []).map((ruleset) => (
+          <tr key={ruleset.id}>
+            <th scope="row">{ruleset.id}</th>
+            <td>{ruleset.version}</td>
+            <td>
+              <code className="checksum">{ruleset.checksum}</code>
+            </td>
+          </tr>
+        ))}
+      </Table>
+
+      <ExplanationView decision={decision} />
+
+      <h2>Facts used</h2>
+      {decision.facts === null ? (
+        <p>Masked by the erasure.</p>
+      ) : (
+        <Table caption="Fact values the rules read" columns={['Fact', 'Value']}>
+          {Object.entries(decision.facts)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([fact, value]) => (
+              <tr key={fact}>
+                <th scope="row">{fact}</th>
+                <td>
+                  <JsonText value={value} block={typeof value === 'object' && value !== null} />
+                </td>
+              </tr>
+            ))}
+        </Table>
+      )}
+      <h2>Request</h2>
+      {decision.request === null ? <p>Masked by the erasure.</p> : <JsonText value={decision.request} block />}
+    </>
+  );
+}
