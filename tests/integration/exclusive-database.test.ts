@@ -158,6 +158,11 @@ describe("An instance that is its database's only client (the embedded database)
     expect((await decide(app, 'X-ERASED')).status).to.equal(404);
     const entry = await database.connection.db!.collection('decision_log').findOne({ _id: decided.body.decisionId } as never);
     expect(entry?.personal, 'masked').to.equal(null);
+    const erasures = await app.http().get('/v1/audit/events').query({ type: 'profile.erased' }).set(bearer(app.adminKey));
+    expect(erasures.body.items[0].data, 'the head kept on the profile went with it').to.include({
+      velocityErased: true,
+      maskedDecisions: 2,
+    });
     await app.http().put('/v1/profiles/X-ERASED').set(feed).send(profileAt(BEIJING)).expect(201);
     const anew = await decide(app, 'X-ERASED');
     expect(anew.status).to.equal(200);
