@@ -87,7 +87,7 @@ describe('cancelling background simulations against racing writes', function () 
    * it back whole with the update applied. The test holds the first call between the two, so that
    * whatever lands in between is overwritten, as it can be on FerretDB v1 by chance.
    */
-  function holdBetweenReadAndWrite<M extends 'claim' | 'heartbeat'>(
+  function holdBetweenReadAndWrite<M extends 'claim' | 'heartbeat' | 'settle'>(
     method: M,
     update: (args: Parameters<SimulationStore[M]>) => { expected: string; instance?: string; fields: object },
   ) {
@@ -103,7 +103,7 @@ describe('cancelling background simulations against racing writes', function () 
       held.arrive();
       await held.opened;
       await runs().replaceOne({ _id: id }, { ...read, ...fields });
-      return method === 'claim' ? true : 'running';
+      return method === 'heartbeat' ? 'running' : true;
     } as never);
     return held;
   }
@@ -153,5 +153,20 @@ describe('cancelling background simulations against racing writes', function () 
     const ended = await state(worker.http, id);
     expect(ended.progress).to.deep.equal(stored.progress);
     expect((await direct.connection.db!.collection('simulation_queue').find({ simulationId: id }).toArray()).length).to.equal(0);
+  });
+
+  it('when a cancel lands while the worker writes the end of a run it finished, then the cancel is refused with 409 and the run keeps its report', async () => {
+    const end = holdBetweenReadAndWrite('settle', ([, instance, expected, fields]) => ({ expected, instance, fields }));
+    const id = await startRun(worker.http);
+    await end.reached;
+
+    const cancel = await other.http().delete(simulationPath(id)).set(admin);
+    end.open();
+
+    // The finishing instance decided the run's ending before writing it: a 204 here would be a cancel lost.
+    expect(cancel.status, JSON.stringify(cancel.body)).to.equal(409);
+    expect(cancel.body.error.message).to.contain('succeeded');
+    const report = await waitForSimulation(other.http, admin, id, (body) => body.status !== 'running');
+    expect(report).to.include({ status: 'succeeded', inputs: PROFILES });
   });
 });
