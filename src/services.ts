@@ -52,6 +52,7 @@ import { jobRoutes } from './jobs/job-routes.js';
 import { SimulationStore } from './features/simulation/simulation-store.js';
 import { SimulationService } from './features/simulation/simulation-service.js';
 import { SimulationQueueStore } from './features/simulation/simulation-queue-store.js';
+import { SimulationEndingStore } from './features/simulation/simulation-ending-store.js';
 import { SimulationPlanner } from './features/simulation/simulation-plan.js';
 import { SimulationRunner } from './features/simulation/simulation-runner.js';
 import { SimulationWorker } from './features/simulation/simulation-worker.js';
@@ -91,6 +92,7 @@ async function createStores(connection: Connection) {
     reports: new ReportStore(connection),
     simulations: new SimulationStore(connection),
     simulationQueue: new SimulationQueueStore(connection),
+    simulationEndings: new SimulationEndingStore(connection),
     simulationLeases: new LeaseStore(connection, 'SimulationLease', 'simulation_leases'),
     velocity: new VelocityStore(connection),
   };
@@ -178,7 +180,15 @@ export async function createServices(
   const planner = new SimulationPlanner({ rulesets, runtime, createEvaluator });
   const runner = new SimulationRunner({ profiles: stores.profiles, log: stores.decisionLog, thresholds: config.outcome });
   const simulationWorker = new SimulationWorker(
-    { store: stores.simulations, queue: stores.simulationQueue, leases: stores.simulationLeases, planner, runner, logger },
+    {
+      store: stores.simulations,
+      queue: stores.simulationQueue,
+      endings: stores.simulationEndings,
+      leases: stores.simulationLeases,
+      planner,
+      runner,
+      logger,
+    },
     { instanceId, concurrency: config.simulations.concurrency, leaseMs: config.simulations.leaseMs },
   );
   const simulations = new SimulationService({
@@ -187,6 +197,7 @@ export async function createServices(
     runner,
     store: stores.simulations,
     queue: stores.simulationQueue,
+    endings: stores.simulationEndings,
     executor: simulationWorker,
     inlineLimit: config.simulations.inlineLimit,
     queuePerKey: config.simulations.queuePerKey,
@@ -222,6 +233,7 @@ export async function createServices(
         decisionRetentionDays: config.jobs.decisionRetentionDays,
         jobRunRetentionDays: config.jobs.jobRunRetentionDays,
         simulations: stores.simulations,
+        simulationEndings: stores.simulationEndings,
         simulationRetentionDays: config.simulations.retentionDays,
       },
       schedules.retention,
