@@ -1,11 +1,11 @@
-import { composeDecision, type ComposedDecision, type Thresholds } from '../../engine/decision-outcome.js';
+import type { ComposedDecision, Thresholds } from '../../engine/decision-outcome.js';
 import type { RulesetEvaluation, RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
 import type { FactContext } from '../../facts/fact-definition.js';
-import { computeFacts, factsReadingHistory } from '../../facts/fact-library.js';
 import type { Logger } from '../../logging/logger.js';
 import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
 import type { ShadowSetting, ShadowStore } from './shadow-store.js';
-import { differences, ShadowTally, type StoredTally } from './shadow-tally.js';
+import { ShadowTally, type StoredTally } from './shadow-tally.js';
+import { compareWithShadow } from './shadow-comparison.js';
 
 /** What a live decision hands over once it is logged: everything the shadow needs, nothing it must read. */
 export interface ShadowObservation {
@@ -26,6 +26,9 @@ export interface ShadowOptions {
   /** Shadow evaluations waiting at once; past it, decisions go unevaluated (counted) rather than queue up. */
   maxPending: number;
 }
+
+/** Event-loop turns a stop waits at most for the shadow evaluations still waiting (each takes microseconds). */
+const STOP_TURNS = 1000;
 
 interface LiveShadow {
   setting: ShadowSetting;
@@ -64,11 +67,12 @@ export class ShadowEvaluation {
     this.flushTimer.unref();
   }
 
-  /** Stops polling and flushes what was counted (a graceful stop loses nothing). */
+  /** Stops polling, lets the evaluations waiting finish, and flushes what was counted (a graceful stop loses nothing). */
   async stop(): Promise<void> {
     clearInterval(this.pollTimer);
     clearInterval(this.flushTimer);
     this.pollTimer = this.flushTimer = undefined;
+    for (let turns = 0; this.pending > 0 && turns < STOP_TURNS; turns++) await new Promise((resolve) => setImmediate(resolve));
     await this.flush();
   }
 
@@ -118,40 +122,9 @@ export class ShadowEvaluation {
       // Pinned to another version, or the shadow is the version evaluated: nothing to compare.
       if (!shadow || active.version === shadow.setting.version) continue;
       if (this.deps.runtime.activeVersionOf(active.ruleset)?.identity.version !== active.version) continue;
-      try {
-        const facts = this.factsFor(shadow.evaluator, observation);
-        if (!facts) {
-          shadow.tally.skipped();
-          continue;
-        }
-        const evaluation = await shadow.evaluator.evaluate(facts, observation.context.eventTime);
-        const evaluations = observation.evaluations.map((e) => (e === active ? evaluation : e));
-        const composed = composeDecision(evaluations, this.deps.thresholds);
-        shadow.tally.record(
-          observation.decisionId,
-          active,
-          evaluation,
-          differences(observation.composed, composed),
-          observation.evaluatedAt,
-        );
-      } catch (error) {
-        shadow.tally.failed();
-        this.deps.logger.warn('shadow evaluation failed', { ruleset: active.ruleset, message: (error as Error).message });
-      }
+      const failure = await compareWithShadow(observation, active, shadow.evaluator, shadow.tally, this.deps.thresholds);
+      if (failure) this.deps.logger.warn('shadow evaluation failed', { ruleset: active.ruleset, message: failure.message });
     }
-  }
-
-  /**
-   * The decision's facts plus those only the shadow reads, computed from the same context; undefined when
-   * one of those reads a history the decision did not look up (that would take a database read).
-   */
-  private factsFor(evaluator: RulesetEvaluator, observation: ShadowObservation): Record<string, unknown> | undefined {
-    const missing = [...evaluator.factNames].filter((name) => !observation.factNames.has(name));
-    if (missing.length === 0) return observation.facts;
-    if (factsReadingHistory(missing, 'applications').length > 0 && observation.context.history.applicationsLast24h === undefined) {
-      return undefined;
-    }
-    return { ...observation.facts, ...computeFacts(observation.context, missing) };
   }
 
   /** Writes every tally that moved since its last flush; flushes run one at a time, so writes land in order. */

@@ -1,8 +1,7 @@
 import { Router } from 'express';
 import { route } from '../../http/route.js';
-import type { Role } from '../../auth/roles.js';
+import { hasAnyRole, type Caller, type Role } from '../../auth/roles.js';
 import { actorOf } from '../audit/audit-trail.js';
-import { mayReadCustomerData } from '../simulation/simulation-disclosure.js';
 import { rulesetIdParam } from '../rulesets/ruleset-schema.js';
 import { shadowReportSchema, shadowRequestSchema } from './shadow-schema.js';
 import type { ShadowReport, ShadowService } from './shadow-service.js';
@@ -10,10 +9,10 @@ import type { ShadowReport, ShadowService } from './shadow-service.js';
 const PUBLISHERS: Role[] = ['rules:publish'];
 const TAG = 'Rulesets';
 
-/** Examples name logged decisions: shown to those who may read the log. */
-function disclosed(report: ShadowReport, mayReadLog: boolean) {
+/** Examples name logged decisions: shown to those who may read the log (audit:read, or admin). */
+function disclosed(report: ShadowReport, caller: Caller) {
   const { examples: _examples, ...counts } = report;
-  return mayReadLog ? report : counts;
+  return hasAnyRole(caller, ['audit:read']) ? report : counts;
 }
 
 /** Shadow evaluation (champion–challenger): rules:publish sets and clears; any role reads the counts. */
@@ -33,7 +32,7 @@ export function shadowRoutes(shadows: ShadowService): Router {
       responses: { 200: { description: 'The new, empty report', schema: shadowReportSchema } },
     },
     async ({ res, params, body, caller }) => {
-      res.json(disclosed(await shadows.set(params.id, body.version, actorOf(caller)), mayReadCustomerData(caller)));
+      res.json(disclosed(await shadows.set(params.id, body.version, actorOf(caller)), caller));
     },
   );
 
@@ -49,7 +48,7 @@ export function shadowRoutes(shadows: ShadowService): Router {
       responses: { 200: { description: 'The report (examples for audit:read)', schema: shadowReportSchema } },
     },
     async ({ res, params, caller }) => {
-      res.json(disclosed(await shadows.report(params.id), mayReadCustomerData(caller)));
+      res.json(disclosed(await shadows.report(params.id), caller));
     },
   );
 
