@@ -51,6 +51,7 @@ export class ShadowEvaluation {
   private pollTimer: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private refreshing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deps: { store: ShadowStore; runtime: RulesetRuntime; thresholds: Thresholds; logger: Logger },
@@ -76,8 +77,18 @@ export class ShadowEvaluation {
     await this.flush();
   }
 
-  /** Re-reads the settings; a new period starts a new tally, a cleared or replaced one is dropped unflushed. */
-  async refresh(): Promise<void> {
+  /**
+   * Re-reads the settings; a new period starts a new tally, a cleared or replaced one is dropped unflushed.
+   * Refreshes run one after another: one that read the settings before a change must not undo a later one
+   * (a tally dropped and started again would flush smaller counts over what this instance wrote).
+   */
+  refresh(): Promise<void> {
+    const run = this.refreshing.then(() => this.doRefresh());
+    this.refreshing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async doRefresh(): Promise<void> {
     const settings = await this.deps.store.list();
     const next = new Map<string, LiveShadow>();
     for (const setting of settings) {
@@ -96,7 +107,7 @@ export class ShadowEvaluation {
       this.tallies.set(setting.period, entry);
       next.set(setting.rulesetId, { setting, evaluator, tally: entry.tally });
     }
-    const periods = new Set([...next.values()].map((shadow) => shadow.setting.period));
+    const periods = new Set(settings.map((setting) => setting.period));
     for (const period of this.tallies.keys()) if (!periods.has(period)) this.tallies.delete(period);
     this.live = next;
   }
