@@ -86,8 +86,10 @@ describe('Shadow evaluation (champion–challenger)', () => {
     const counts = await reportOf(app, reader, 'shadow-examples');
     expect(counts.decisions).to.equal(2);
     expect(counts).to.not.have.property('examples');
-    const published = await app.http().put('/v1/rulesets/shadow-examples/shadow').set(publisher).send({ version: 2 });
-    expect(published.body, 'PUT answers as GET does').to.not.have.property('examples');
+    const again = await app.http().put('/v1/rulesets/shadow-examples/shadow').set(publisher).send({ version: 2 });
+    expect(again.body, 'PUT answers as GET does').to.not.have.property('examples');
+    expect(again.body.decisions, 'setting the shadow again starts a new report').to.equal(0);
+    expect((await reportOf(app, auditor, 'shadow-examples')).examples).to.deep.equal([]);
   });
 
   it('when the version to shadow is not published or is the active one, or the ruleset does not exist, then 404 or 409 in the error envelope and no shadow is set', async () => {
