@@ -25,7 +25,16 @@ async function observed(rules: Rule[]): Promise<{ observation: ShadowObservation
   const context = buildFactContext(profile as never, event);
   const facts = computeFacts(context, active.factNames);
   const { evaluations, composed } = await evaluateDecision([active], facts, context.eventTime, THRESHOLDS);
-  const observation = { decisionId: 'dec_1', context, facts, factNames: active.factNames, evaluations, composed, evaluatedAt: new Date() };
+  const observation = {
+    decisionId: 'dec_1',
+    requestId: 'req-1',
+    context,
+    facts,
+    factNames: active.factNames,
+    evaluations,
+    composed,
+    evaluatedAt: new Date(),
+  };
   return { observation, active };
 }
 

@@ -235,7 +235,7 @@ export class DecideUseCase {
       this.deps.key,
     );
     const { decisionId, factNames } = attempt;
-    const observation = { decisionId, context, facts, factNames, evaluations, composed, evaluatedAt };
+    const observation = { decisionId, requestId, context, facts, factNames, evaluations, composed, evaluatedAt };
     if (!next) return { record: sealable, composed, evaluatedAt, observation };
     return { record: { ...sealable, velocity }, composed, evaluatedAt, next, observation };
   }

@@ -10,6 +10,8 @@ import { compareWithShadow } from './shadow-comparison.js';
 /** What a live decision hands over once it is logged: everything the shadow needs, nothing it must read. */
 export interface ShadowObservation {
   decisionId: string;
+  /** The decision's request, named in what the shadow logs about it. */
+  requestId: string;
   context: FactContext;
   facts: Record<string, unknown>;
   /** The facts the decision computed (those its rulesets read). */
@@ -134,7 +136,14 @@ export class ShadowEvaluation {
       if (!shadow || active.version === shadow.setting.version) continue;
       if (this.deps.runtime.activeVersionOf(active.ruleset)?.identity.version !== active.version) continue;
       const failure = await compareWithShadow(observation, active, shadow.evaluator, shadow.tally, this.deps.thresholds);
-      if (failure) this.deps.logger.warn('shadow evaluation failed', { ruleset: active.ruleset, message: failure.message });
+      if (failure) {
+        this.deps.logger.warn('shadow evaluation failed', {
+          requestId: observation.requestId,
+          ruleset: active.ruleset,
+          version: shadow.setting.version,
+          message: failure.message,
+        });
+      }
     }
   }
 
