@@ -49,7 +49,8 @@ export function ShadowReportView({ report }: { report: ShadowReport }) {
       </table>
       <p className="hint">
         Summed over {report.instances} service instance{report.instances === 1 ? '' : 's'}; each instance writes its counts every few
-        seconds. {report.errors > 0 && `${report.errors} shadow evaluations failed (their decisions were answered as always). `}
+        seconds, and this page reads the report again every 10 seconds.{' '}
+        {report.errors > 0 && `${report.errors} shadow evaluations failed (their decisions were answered as always). `}
         {report.unevaluated > 0 && `${report.unevaluated} decisions could not be evaluated by the shadow without another database read.`}
       </p>
       <table aria-labelledby="shadow-rules-title">

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ApiError } from '../../api/api-error.js';
 import type { ShadowReport } from '../../api/types.js';
 import { ErrorMessage, Loaded } from '../../components/status.js';
@@ -7,6 +7,9 @@ import { useAsync } from '../../use-async.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import { useRuleset } from './ruleset-context.js';
 import { ShadowReportView } from './shadow-report.js';
+
+/** The report follows live traffic: read again this often while the tab is open. */
+const REFRESH_MS = 10_000;
 
 /** The report, or null when no version is shadowed (the service's 404). */
 async function reportOrNone(load: () => Promise<ShadowReport>): Promise<ShadowReport | null> {
@@ -28,6 +31,11 @@ export function ShadowTab() {
   const path = `/v1/rulesets/${encodeURIComponent(ruleset.id)}`;
   const state = useAsync(() => reportOrNone(() => session.api.get<ShadowReport>(`${path}/shadow`)), [session.api, path]);
   const mayPublish = session.can('rules:publish');
+  const { reload } = state;
+  useEffect(() => {
+    const timer = setInterval(reload, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | undefined>();
   const [error, setError] = useState<unknown>();
@@ -39,7 +47,7 @@ export function ShadowTab() {
     setError(undefined);
     try {
       setDone(await what());
-      state.reload();
+      reload();
     } catch (failure) {
       setError(failure);
     } finally {
@@ -79,7 +87,7 @@ export function ShadowTab() {
               <>
                 <ShadowReportView report={report} />
                 <div className="toolbar">
-                  <button type="button" className="secondary" onClick={state.reload} disabled={busy}>
+                  <button type="button" className="secondary" onClick={reload} disabled={busy}>
                     Refresh the report
                   </button>
                   {mayPublish && report.activeVersion !== report.version && (
