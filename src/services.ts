@@ -62,6 +62,13 @@ import { retagJob } from './jobs/definitions/retag-job.js';
 import { retentionJob } from './jobs/definitions/retention-job.js';
 import { dailyReportJob } from './jobs/definitions/daily-report-job.js';
 import { segmentExportJob } from './jobs/definitions/segment-export-job.js';
+import { ShadowStore } from './features/shadow/shadow-store.js';
+import { ShadowEvaluation } from './features/shadow/shadow-evaluation.js';
+import { ShadowService } from './features/shadow/shadow-service.js';
+import { shadowRoutes } from './features/shadow/shadow-routes.js';
+
+/** Shadow evaluations one instance lets wait behind the decisions it answers; past this, decisions go unevaluated (counted). */
+const SHADOW_MAX_PENDING = 1000;
 
 /** Everything an instance runs, wired once: what the HTTP app serves and what start/stop must drive. */
 export interface Services {
@@ -71,6 +78,8 @@ export interface Services {
   /** Executes queued background simulations: started with the instance, stopped before the database closes. */
   simulationWorker: SimulationWorker;
   sealer: DecisionSealer;
+  /** Champion–challenger counts: flushed on stop, before the database closes. */
+  shadows: ShadowEvaluation;
   /** Liveness and readiness: served without the database. */
   healthRouter: Router;
   /** Routes that need a caller but no database: they keep answering known keys while it is away. */
@@ -95,6 +104,7 @@ async function createStores(connection: Connection) {
     simulationEndings: new SimulationEndingStore(connection),
     simulationLeases: new LeaseStore(connection, 'SimulationLease', 'simulation_leases'),
     velocity: new VelocityStore(connection),
+    shadows: new ShadowStore(connection),
   };
   await Promise.all(Object.values(stores).map((store) => store.init()));
   return stores;
@@ -144,6 +154,11 @@ export async function createServices(
   });
   await installShippedRulesets(config.rulesetsDir, { store: stores.rulesets, rulesets, publisher, logger });
   await runtime.start();
+  const shadows = new ShadowEvaluation(
+    { store: stores.shadows, runtime, thresholds: config.outcome, logger },
+    { instanceId, pollMs: config.rulesetPollMs, flushMs: config.shadowFlushMs, maxPending: SHADOW_MAX_PENDING },
+  );
+  await shadows.start();
 
   const decide = new MeasuredDecideUseCase(
     {
@@ -164,6 +179,7 @@ export async function createServices(
       timeoutMs: config.decisionTimeoutMs,
       logger,
       engine: engineDescription(config.engine),
+      shadows,
     },
     metrics.decisions,
   );
@@ -278,6 +294,7 @@ export async function createServices(
     erasureRoutes(erasure),
     rulesetRoutes(rulesets, publisher, stores.rulesets, runtime),
     rulesetHistoryRoutes(rulesets, stores.auditEvents),
+    shadowRoutes(new ShadowService({ store: stores.shadows, rulesets: stores.rulesets, audit, evaluation: shadows })),
     decisionRoutes(decide, stores.decisionLog, replay),
     auditRoutes(stores.auditEvents),
     logVerificationRoutes(verifier, stores.seals),
@@ -285,5 +302,5 @@ export async function createServices(
     reportRoutes(reports),
     jobRoutes(scheduler, stores.jobs),
   ];
-  return { keys, runtime, scheduler, simulationWorker, sealer, healthRouter, databaseFreeRouters, routers };
+  return { keys, runtime, scheduler, simulationWorker, sealer, shadows, healthRouter, databaseFreeRouters, routers };
 }

@@ -23,6 +23,7 @@ import { sha256 } from '../../crypto/evidence-key.js';
 import type { DecisionRequest } from './decision-schema.js';
 import type { ProfileTagger } from './profile-tagger.js';
 import { KeyedQueue } from './keyed-queue.js';
+import type { ShadowObservation } from '../shadow/shadow-evaluation.js';
 import { afterApplication, applicationsWithin24h, stampAfter, timesText, velocitySlot, type VelocityHead } from './velocity-history.js';
 
 export interface DecideInput {
@@ -45,6 +46,8 @@ export interface DecideDeps {
   timeoutMs: number;
   logger: Logger;
   engine: EngineDescription;
+  /** Shadow evaluation: handed each logged decision, evaluates after the answer (never throws). */
+  shadows?: { observe(observation: ShadowObservation): void };
 }
 
 /** Each time an application finds its slot taken, another application was logged; past this many, something is wrong. */
@@ -76,6 +79,8 @@ interface Evaluated {
   evaluatedAt: Date;
   /** A loan application's velocity state once it is logged. */
   next?: VelocityHead;
+  /** What a shadow version is evaluated on once this is logged. */
+  observation: ShadowObservation;
 }
 
 /**
@@ -148,6 +153,7 @@ export class DecideUseCase {
     const evaluated = await this.evaluate(attempt, profile, head);
     const logged = await this.log(evaluated.record, attempt);
     if (logged !== evaluated.record) return logged!;
+    this.deps.shadows?.observe(evaluated.observation);
     await this.tag(attempt, profile, evaluated);
     return logged;
   }
@@ -175,6 +181,7 @@ export class DecideUseCase {
         continue;
       }
       if (logged !== evaluated.record) return logged;
+      this.deps.shadows?.observe(evaluated.observation);
       // Logged, hence counted (the log is the count): the head follows even if the budget ran out
       // meanwhile, so that decisions reading only the head see what the log holds.
       await this.advanceHead(subject, evaluated.next!);
@@ -227,8 +234,10 @@ export class DecideUseCase {
       idempotencyKey ? { keyId: caller.keyId, key: idempotencyKey, requestHash: attempt.requestHash } : null,
       this.deps.key,
     );
-    if (!next) return { record: sealable, composed, evaluatedAt };
-    return { record: { ...sealable, velocity }, composed, evaluatedAt, next };
+    const { decisionId, factNames } = attempt;
+    const observation = { decisionId, requestId, context, facts, factNames, evaluations, composed, evaluatedAt };
+    if (!next) return { record: sealable, composed, evaluatedAt, observation };
+    return { record: { ...sealable, velocity }, composed, evaluatedAt, next, observation };
   }
 
   /**
