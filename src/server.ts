@@ -101,9 +101,10 @@ export function createServer(config: Config, options: ServerOptions = {}): Serve
       await draining.drain(config.shutdownGraceMs);
     }
     if (services) {
-      const { runtime, scheduler, simulationWorker, sealer } = services;
+      const { runtime, scheduler, simulationWorker, sealer, shadows } = services;
       services = undefined;
       runtime.stop();
+      await shadows.stop();
       await Promise.all([scheduler.stop(), simulationWorker.stop()]);
       await sealer.sealDue(new Date(), Math.min(SHUTDOWN_SEAL_LAG_MS, config.sealLagMs)).catch((error: Error) => {
         logger.warn('sealing on shutdown failed', { message: error.message });

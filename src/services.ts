@@ -53,6 +53,7 @@ import { jobRoutes } from './jobs/job-routes.js';
 import { SimulationStore } from './features/simulation/simulation-store.js';
 import { SimulationService } from './features/simulation/simulation-service.js';
 import { SimulationQueueStore } from './features/simulation/simulation-queue-store.js';
+import { SimulationEndingStore } from './features/simulation/simulation-ending-store.js';
 import { SimulationPlanner } from './features/simulation/simulation-plan.js';
 import { SimulationRunner } from './features/simulation/simulation-runner.js';
 import { SimulationWorker } from './features/simulation/simulation-worker.js';
@@ -62,6 +63,13 @@ import { retagJob } from './jobs/definitions/retag-job.js';
 import { retentionJob } from './jobs/definitions/retention-job.js';
 import { dailyReportJob } from './jobs/definitions/daily-report-job.js';
 import { segmentExportJob } from './jobs/definitions/segment-export-job.js';
+import { ShadowStore } from './features/shadow/shadow-store.js';
+import { ShadowEvaluation } from './features/shadow/shadow-evaluation.js';
+import { ShadowService } from './features/shadow/shadow-service.js';
+import { shadowRoutes } from './features/shadow/shadow-routes.js';
+
+/** Shadow evaluations one instance lets wait behind the decisions it answers; past this, decisions go unevaluated (counted). */
+const SHADOW_MAX_PENDING = 1000;
 
 /** Everything an instance runs, wired once: what the HTTP app serves and what start/stop must drive. */
 export interface Services {
@@ -71,6 +79,8 @@ export interface Services {
   /** Executes queued background simulations: started with the instance, stopped before the database closes. */
   simulationWorker: SimulationWorker;
   sealer: DecisionSealer;
+  /** Champion–challenger counts: flushed on stop, before the database closes. */
+  shadows: ShadowEvaluation;
   /** Liveness and readiness: served without the database. */
   healthRouter: Router;
   /** Routes that need a caller but no database: they keep answering known keys while it is away. */
@@ -93,8 +103,10 @@ async function createStores(connection: Connection, config: Config) {
     reports: new ReportStore(connection),
     simulations: new SimulationStore(connection),
     simulationQueue: new SimulationQueueStore(connection),
+    simulationEndings: new SimulationEndingStore(connection),
     simulationLeases: new LeaseStore(connection, 'SimulationLease', 'simulation_leases'),
     velocity: new VelocityStore(connection),
+    shadows: new ShadowStore(connection),
   };
   await Promise.all(Object.values(stores).map((store) => store.init()));
   return stores;
@@ -150,6 +162,11 @@ export async function createServices(
   });
   await installShippedRulesets(config.rulesetsDir, { store: stores.rulesets, rulesets, publisher, logger });
   await runtime.start();
+  const shadows = new ShadowEvaluation(
+    { store: stores.shadows, runtime, thresholds: config.outcome, logger },
+    { instanceId, pollMs: config.rulesetPollMs, flushMs: config.shadowFlushMs, maxPending: SHADOW_MAX_PENDING },
+  );
+  await shadows.start();
 
   const explanations = new LoggedExplanations(runtime);
   const decide = new MeasuredDecideUseCase(
@@ -171,6 +188,7 @@ export async function createServices(
       logger,
       engine: engineDescription(config.engine),
       explanations,
+      shadows,
     },
     metrics.decisions,
   );
@@ -188,7 +206,15 @@ export async function createServices(
   const planner = new SimulationPlanner({ rulesets, runtime, createEvaluator });
   const runner = new SimulationRunner({ profiles: stores.profiles, log: stores.decisionLog, thresholds: config.outcome });
   const simulationWorker = new SimulationWorker(
-    { store: stores.simulations, queue: stores.simulationQueue, leases: stores.simulationLeases, planner, runner, logger },
+    {
+      store: stores.simulations,
+      queue: stores.simulationQueue,
+      endings: stores.simulationEndings,
+      leases: stores.simulationLeases,
+      planner,
+      runner,
+      logger,
+    },
     { instanceId, concurrency: config.simulations.concurrency, leaseMs: config.simulations.leaseMs },
   );
   const simulations = new SimulationService({
@@ -197,6 +223,7 @@ export async function createServices(
     runner,
     store: stores.simulations,
     queue: stores.simulationQueue,
+    endings: stores.simulationEndings,
     executor: simulationWorker,
     inlineLimit: config.simulations.inlineLimit,
     queuePerKey: config.simulations.queuePerKey,
@@ -232,6 +259,7 @@ export async function createServices(
         decisionRetentionDays: config.jobs.decisionRetentionDays,
         jobRunRetentionDays: config.jobs.jobRunRetentionDays,
         simulations: stores.simulations,
+        simulationEndings: stores.simulationEndings,
         simulationRetentionDays: config.simulations.retentionDays,
       },
       schedules.retention,
@@ -276,6 +304,7 @@ export async function createServices(
     erasureRoutes(erasure),
     rulesetRoutes(rulesets, publisher, stores.rulesets, runtime),
     rulesetHistoryRoutes(rulesets, stores.auditEvents),
+    shadowRoutes(new ShadowService({ store: stores.shadows, rulesets: stores.rulesets, audit, evaluation: shadows })),
     decisionRoutes(decide, stores.decisionLog, replay, explanations),
     auditRoutes(stores.auditEvents),
     logVerificationRoutes(verifier, stores.seals),
@@ -283,5 +312,5 @@ export async function createServices(
     reportRoutes(reports),
     jobRoutes(scheduler, stores.jobs),
   ];
-  return { keys, runtime, scheduler, simulationWorker, sealer, healthRouter, databaseFreeRouters, routers };
+  return { keys, runtime, scheduler, simulationWorker, sealer, shadows, healthRouter, databaseFreeRouters, routers };
 }

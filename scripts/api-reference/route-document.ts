@@ -15,6 +15,7 @@ import { logVerificationRoutes } from '../../src/features/decisions/log-verifica
 import { simulationRoutes } from '../../src/features/simulation/simulation-routes.js';
 import { reportRoutes } from '../../src/features/reports/report-routes.js';
 import { jobRoutes } from '../../src/jobs/job-routes.js';
+import { shadowRoutes } from '../../src/features/shadow/shadow-routes.js';
 import type { OpenApiDocument } from './api-markdown.js';
 
 /**
@@ -37,6 +38,7 @@ export function routeDocument(): OpenApiDocument {
   erasureRoutes(none);
   rulesetRoutes(none, none, none, none);
   rulesetHistoryRoutes(none, none);
+  shadowRoutes(none);
   decisionRoutes(none, none, none, none);
   auditRoutes(none);
   logVerificationRoutes(none, none);

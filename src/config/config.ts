@@ -30,6 +30,8 @@ export interface Config {
   fourEyes: boolean;
   /** How often an instance polls the rulesets' heads for publishes and rollbacks. */
   rulesetPollMs: number;
+  /** How often an instance writes its shadow-evaluation counts (and what it may lose if it dies). */
+  shadowFlushMs: number;
   decisionTimeoutMs: number;
   /** Admission control in front of POST /v1/decisions (src/http/admission.ts). */
   admission: AdmissionSettings;
@@ -230,6 +232,7 @@ export function loadConfig(env: Env = process.env): Config {
     bootstrapAdminKey,
     fourEyes: bool('FOUR_EYES', false),
     rulesetPollMs: int('RULESET_POLL_MS', 1000, 100, 5000),
+    shadowFlushMs: int('SHADOW_FLUSH_MS', 5000, 100, 60_000),
     decisionTimeoutMs,
     admission,
     metricsPublic: bool('METRICS_PUBLIC', false),

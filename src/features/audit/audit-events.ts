@@ -12,6 +12,9 @@ export interface AuditEvents {
   'ruleset.published': { subject: 'ruleset'; data: { version: number; checksum: string } };
   /** A publish that activates, a rollback or a roll-forward; `from` is null for the first activation. */
   'ruleset.activated': { subject: 'ruleset'; data: { from: number | null; to: number } };
+  /** A published version evaluated beside the active one on live traffic; `replaced`: the shadow it ended, if any. */
+  'ruleset.shadow-set': { subject: 'ruleset'; data: { version: number; activeVersion: number | null; replaced: number | null } };
+  'ruleset.shadow-cleared': { subject: 'ruleset'; data: { version: number } };
   /** By an admin, or (`bootstrap`) by the service from BOOTSTRAP_ADMIN_KEY. */
   'api-key.created': {
     subject: 'api-key';

@@ -36,6 +36,7 @@ import {
   velocitySlot,
   type VelocityHead,
 } from './velocity-history.js';
+import type { ShadowObservation } from '../shadow/shadow-evaluation.js';
 
 export interface DecideInput {
   request: DecisionRequest;
@@ -58,6 +59,8 @@ export interface DecideDeps {
   logger: Logger;
   engine: EngineDescription;
   explanations: LoggedExplanations;
+  /** Shadow evaluation: handed each logged decision, evaluates after the answer (never throws). */
+  shadows?: { observe(observation: ShadowObservation): void };
 }
 
 /** Each time an application finds its slot taken, another application was logged; past this many, something is wrong. */
@@ -92,6 +95,8 @@ interface Evaluated {
   evaluatedAt: Date;
   /** A loan application's velocity state once it is logged. */
   next?: VelocityHead;
+  /** What a shadow version is evaluated on once this is logged. */
+  observation: ShadowObservation;
 }
 
 /**
@@ -165,6 +170,7 @@ export class DecideUseCase {
     const evaluated = await this.evaluate(attempt, state, head);
     const logged = await this.log(evaluated.record, attempt);
     if (logged !== evaluated.record) return this.answer(logged!);
+    this.deps.shadows?.observe(evaluated.observation);
     await this.recordDerived(attempt, state, evaluated);
     return this.answer(logged, evaluated);
   }
@@ -189,6 +195,7 @@ export class DecideUseCase {
         continue;
       }
       if (logged !== evaluated.record) return this.answer(logged);
+      this.deps.shadows?.observe(evaluated.observation);
       // Logged, hence counted (the log is the count): the head follows even if the budget ran out
       // meanwhile, so that decisions reading only the head see what the log holds.
       await this.recordDerived(attempt, state, evaluated);
@@ -235,7 +242,9 @@ export class DecideUseCase {
       this.deps.key,
     );
     const explanations = evaluations.flatMap((evaluation) => evaluation.rules);
-    return { record, rulesets: attempt.rulesets, explanations, composed, evaluatedAt, ...(next && { next }) };
+    const { decisionId, factNames } = attempt;
+    const observation = { decisionId, requestId, context, facts, factNames, evaluations, composed, evaluatedAt };
+    return { record, rulesets: attempt.rulesets, explanations, composed, evaluatedAt, observation, ...(next && { next }) };
   }
 
   /**

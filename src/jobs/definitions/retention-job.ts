@@ -8,6 +8,7 @@ import type { AuditTrail } from '../../features/audit/audit-trail.js';
 import { SYSTEM_ACTOR } from '../../features/audit/audit-trail.js';
 import type { JobStore } from '../job-store.js';
 import type { SimulationStore } from '../../features/simulation/simulation-store.js';
+import type { SimulationEndingStore } from '../../features/simulation/simulation-ending-store.js';
 import type { JobDefinition } from '../scheduler.js';
 import { DAY_MS } from '../../time/durations.js';
 
@@ -21,6 +22,7 @@ export interface RetentionDeps {
   decisionRetentionDays: number;
   jobRunRetentionDays: number;
   simulations: Pick<SimulationStore, 'deleteFinishedBefore'>;
+  simulationEndings: Pick<SimulationEndingStore, 'deleteBefore'>;
   simulationRetentionDays: number;
 }
 
@@ -47,7 +49,9 @@ export function retentionJob(deps: RetentionDeps, schedule: string): JobDefiniti
         for (let seq = first + 1; seq <= retirement.throughSeal; seq++) await deps.seals.dropEntryList(seq);
       }
       const jobRunsRemoved = await deps.jobs.deleteRunsBefore(new Date(now - deps.jobRunRetentionDays * DAY_MS));
-      const simulationsRemoved = await deps.simulations.deleteFinishedBefore(new Date(now - deps.simulationRetentionDays * DAY_MS));
+      const simulationsBefore = new Date(now - deps.simulationRetentionDays * DAY_MS);
+      const simulationsRemoved = await deps.simulations.deleteFinishedBefore(simulationsBefore);
+      await deps.simulationEndings.deleteBefore(simulationsBefore);
       const removedBefore = retirement?.to.toISOString() ?? null;
       if (decisionsRemoved > 0 || jobRunsRemoved > 0 || simulationsRemoved > 0) {
         await deps.audit.record(
