@@ -15,11 +15,12 @@ export interface ProfileStatesOptions {
   counter: CacheCounter;
 }
 
-/** A state with an update of this instance applied (tags replaced, the velocity head moved forward). */
-function applied<T extends ProfileState>(state: T, update: StateUpdate): T {
+/** A cached state with an update of this instance applied (tags replaced, the velocity head moved forward, its size following). */
+function applied(state: ReadState, update: StateUpdate): ReadState {
   if (update.subject !== state.subject) return state;
   const velocity = update.velocity && (!state.velocity || update.velocity.n > state.velocity.n) ? update.velocity : state.velocity;
-  return { ...state, profile: update.tags ? withTags(state.profile, update.tags) : state.profile, velocity };
+  const bytes = state.bytes + (velocity?.times.length ?? 0) - (state.velocity?.times.length ?? 0);
+  return { ...state, profile: update.tags ? withTags(state.profile, update.tags) : state.profile, velocity, bytes };
 }
 
 /**

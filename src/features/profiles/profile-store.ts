@@ -118,14 +118,14 @@ export class ProfileStore {
     // On every decision the cache does not answer: the driver's collection directly, without mongoose's query casting.
     const doc = (await this.model.collection.findOne({ _id: profileId as never })) as unknown as ProfileDoc | null;
     if (!doc) return undefined;
-    if (doc.subject !== undefined) return { ...toProfileState(doc as ProfileDoc & { subject: string }), bytes: doc.body.length };
+    if (doc.subject !== undefined) return { ...toProfileState(doc as ProfileDoc & { subject: string }), bytes: storedBytes(doc) };
     // Created before subjects existed: the first writer's draw wins, so every instance logs it under one subject.
     await this.changing([profileId], () =>
       this.model.collection.updateOne({ _id: profileId as never, subject: { $exists: false } }, { $set: { subject: newSubject() } }),
     );
     const drawn = (await this.model.collection.findOne({ _id: profileId as never })) as unknown as ProfileDoc | null;
     if (drawn?.subject === undefined) return undefined;
-    return { ...toProfileState(drawn as ProfileDoc & { subject: string }), bytes: drawn.body.length };
+    return { ...toProfileState(drawn as ProfileDoc & { subject: string }), bytes: storedBytes(drawn) };
   }
 
   /** The subject of a profile, or undefined when it does not exist (or predates subjects). */
@@ -278,3 +278,6 @@ export class ProfileStore {
     return [...new Set([...failed.keys()].map((index) => operations[index]!.profileId))];
   }
 }
+
+/** The texts a cached state holds (a velocity head's history may outweigh the client's sections). */
+const storedBytes = (doc: ProfileDoc): number => doc.body.length + String(doc.velocityTimes ?? '').length;
