@@ -61,6 +61,9 @@ import { retagJob } from './jobs/definitions/retag-job.js';
 import { retentionJob } from './jobs/definitions/retention-job.js';
 import { dailyReportJob } from './jobs/definitions/daily-report-job.js';
 import { segmentExportJob } from './jobs/definitions/segment-export-job.js';
+import { SnoozeStore } from './features/snoozes/snooze-store.js';
+import { SnoozeService } from './features/snoozes/snooze-service.js';
+import { snoozeRoutes } from './features/snoozes/snooze-routes.js';
 
 /** Everything an instance runs, wired once: what the HTTP app serves and what start/stop must drive. */
 export interface Services {
@@ -93,6 +96,8 @@ async function createStores(connection: Connection) {
     simulationQueue: new SimulationQueueStore(connection),
     simulationLeases: new LeaseStore(connection, 'SimulationLease', 'simulation_leases'),
     velocity: new VelocityStore(connection),
+    snoozes: new SnoozeStore(connection),
+    snoozeLeases: new LeaseStore(connection, 'SnoozeLease', 'snooze_leases'),
   };
   await Promise.all(Object.values(stores).map((store) => store.init()));
   return stores;
@@ -176,7 +181,11 @@ export async function createServices(
     sealLagMs: config.sealLagMs,
   });
   const planner = new SimulationPlanner({ rulesets, runtime, createEvaluator });
-  const runner = new SimulationRunner({ profiles: stores.profiles, log: stores.decisionLog, thresholds: config.outcome });
+  const runner = new SimulationRunner({
+    profiles: stores.profiles,
+    log: stores.decisionLog,
+    thresholds: config.outcome,
+  });
   const simulationWorker = new SimulationWorker(
     { store: stores.simulations, queue: stores.simulationQueue, leases: stores.simulationLeases, planner, runner, logger },
     { instanceId, concurrency: config.simulations.concurrency, leaseMs: config.simulations.leaseMs },
@@ -272,6 +281,17 @@ export async function createServices(
     simulationRoutes(simulations),
     reportRoutes(reports),
     jobRoutes(scheduler, stores.jobs),
+    snoozeRoutes(
+      new SnoozeService({
+        store: stores.snoozes,
+        profiles: stores.profiles,
+        runtime,
+        audit,
+        leases: stores.snoozeLeases,
+        logger,
+        instanceId,
+      }),
+    ),
   ];
   return { keys, runtime, scheduler, simulationWorker, sealer, healthRouter, databaseFreeRouters, routers };
 }

@@ -3,6 +3,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection } from '../../db/ensure-collection.js';
 import { isDuplicateKey } from '../../db/database-errors.js';
 import { chunkedBulkWrite } from '../../db/chunked-bulk-write.js';
+import type { ActiveSnooze } from '../snoozes/snoozes.js';
 import { PROFILE_SECTIONS, type ProfileDocument, type StoredProfile, type TagDetail } from './profile-schema.js';
 
 /** The client's sections other than `type`. */
@@ -26,6 +27,8 @@ interface ProfileDoc {
    * so nothing links a later profile with the same id to this one. Absent on profiles created before.
    */
   subject?: string;
+  /** The profile's active snoozes, a copy the snooze store rewrites whole: decisions read them with the profile. */
+  snoozes?: ActiveSnooze[];
 }
 
 /** A new pseudonym: 256 random bits. */
@@ -98,11 +101,11 @@ export class ProfileStore {
   }
 
   /** The profile and its subject (the pseudonym its decisions are logged under), in one read; a subject is drawn for a profile that has none. */
-  async withSubject(profileId: string): Promise<{ profile: StoredProfile; subject: string } | undefined> {
+  async withSubject(profileId: string): Promise<{ profile: StoredProfile; subject: string; snoozes?: ActiveSnooze[] } | undefined> {
     // On every decision: the driver's collection directly, without mongoose's query casting.
     const doc = (await this.model.collection.findOne({ _id: profileId as never })) as unknown as ProfileDoc | null;
     if (!doc) return undefined;
-    if (doc.subject !== undefined) return { profile: toStoredProfile(doc), subject: doc.subject };
+    if (doc.subject !== undefined) return { profile: toStoredProfile(doc), subject: doc.subject, snoozes: doc.snoozes };
     // Created before subjects existed: the first writer's draw wins, so every instance logs it under one subject.
     await this.model.collection.updateOne({ _id: profileId as never, subject: { $exists: false } }, { $set: { subject: newSubject() } });
     const drawn = (await this.model.collection.findOne({ _id: profileId as never })) as unknown as ProfileDoc | null;
