@@ -64,6 +64,9 @@ import { segmentExportJob } from './jobs/definitions/segment-export-job.js';
 import { SnoozeStore } from './features/snoozes/snooze-store.js';
 import { SnoozeService } from './features/snoozes/snooze-service.js';
 import { snoozeRoutes } from './features/snoozes/snooze-routes.js';
+import { ReviewStore } from './features/reviews/review-store.js';
+import { ReviewService } from './features/reviews/review-service.js';
+import { reviewRoutes } from './features/reviews/review-routes.js';
 
 /** Everything an instance runs, wired once: what the HTTP app serves and what start/stop must drive. */
 export interface Services {
@@ -98,6 +101,7 @@ async function createStores(connection: Connection) {
     velocity: new VelocityStore(connection),
     snoozes: new SnoozeStore(connection),
     snoozeLeases: new LeaseStore(connection, 'SnoozeLease', 'snooze_leases'),
+    reviews: new ReviewStore(connection),
   };
   await Promise.all(Object.values(stores).map((store) => store.init()));
   return stores;
@@ -185,6 +189,7 @@ export async function createServices(
     profiles: stores.profiles,
     log: stores.decisionLog,
     thresholds: config.outcome,
+    reviews: stores.reviews,
   });
   const simulationWorker = new SimulationWorker(
     { store: stores.simulations, queue: stores.simulationQueue, leases: stores.simulationLeases, planner, runner, logger },
@@ -292,6 +297,7 @@ export async function createServices(
         instanceId,
       }),
     ),
+    reviewRoutes(new ReviewService({ reviews: stores.reviews, log: stores.decisionLog, audit })),
   ];
   return { keys, runtime, scheduler, simulationWorker, sealer, healthRouter, databaseFreeRouters, routers };
 }
