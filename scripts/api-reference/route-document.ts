@@ -15,6 +15,8 @@ import { logVerificationRoutes } from '../../src/features/decisions/log-verifica
 import { simulationRoutes } from '../../src/features/simulation/simulation-routes.js';
 import { reportRoutes } from '../../src/features/reports/report-routes.js';
 import { jobRoutes } from '../../src/jobs/job-routes.js';
+import { snoozeRoutes } from '../../src/features/snoozes/snooze-routes.js';
+import { reviewRoutes } from '../../src/features/reviews/review-routes.js';
 import type { OpenApiDocument } from './api-markdown.js';
 
 /**
@@ -43,5 +45,7 @@ export function routeDocument(): OpenApiDocument {
   simulationRoutes(none);
   reportRoutes(none);
   jobRoutes(none, none);
+  snoozeRoutes(none);
+  reviewRoutes(none);
   return openApiDocument() as OpenApiDocument;
 }
