@@ -135,6 +135,7 @@ export async function createServices(
     log: stores.decisionLog,
     velocity: stores.velocity,
     simulations: stores.simulations,
+    snoozes: stores.snoozes,
     audit,
     dataDir: config.dataDir,
     // A decision that read the profile before the erasure began lands its entry within its budget (the

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startTestApp, bearer, issueKey, type TestApp } from '../helpers/test-app.js';
+import { startTestApp, bearer, issueKey, openTestDatabase, type TestApp } from '../helpers/test-app.js';
 
 const GUANGZHOU = { city: 'Guangzhou', lat: 23.13, lon: 113.26 };
 const BEIJING = { lat: 39.9, lon: 116.4 };
@@ -162,6 +162,39 @@ describe('Snoozes: POST/GET/DELETE /v1/profiles/{profileId}/snoozes', () => {
     expect(JSON.stringify(created.body.items)).to.not.include('SN-');
     const removed = await app.http().get('/v1/audit/events?type=profile.snooze-removed').set(compliance).expect(200);
     expect(removed.body.items[0].data).to.deep.equal({ snoozeId: made.body.snoozeId, ruleset: 'fraud-alerts', rule: RULE });
+  });
+
+  it('when a profile is erased, then its snooze records (with their reasons) go with it: a profile created anew with the same id has none', async () => {
+    await app
+      .http()
+      .put('/v1/profiles/SN-ERASE')
+      .set(loans)
+      .send({ type: 'individual', basic: { residence: GUANGZHOU } })
+      .expect(201);
+    const made = await snooze('SN-ERASE', {
+      ruleset: 'fraud-alerts',
+      rule: RULE,
+      until: minutesFromNow(60),
+      reason: 'personal reason',
+    }).expect(201);
+    await app.http().delete(`/v1/profiles/SN-ERASE/snoozes/${made.body.snoozeId}`).set(analyst).expect(204);
+    await snooze('SN-ERASE', { ruleset: 'fraud-alerts', rule: RULE, until: minutesFromNow(60), reason: 'personal reason' }).expect(201);
+    await app.http().delete('/v1/profiles/SN-ERASE').set(loans).expect(204);
+    const database = await openTestDatabase(app);
+    try {
+      expect(await database.connection.collection('snoozes').countDocuments({ reason: 'personal reason' })).to.equal(0);
+      expect(await database.connection.collection('snooze_removals').countDocuments({ _id: made.body.snoozeId })).to.equal(0);
+    } finally {
+      await database.close();
+    }
+    await app
+      .http()
+      .put('/v1/profiles/SN-ERASE')
+      .set(loans)
+      .send({ type: 'individual', basic: { residence: GUANGZHOU } })
+      .expect(201);
+    expect((await app.http().get('/v1/profiles/SN-ERASE/snoozes').set(analyst).expect(200)).body.items).to.deep.equal([]);
+    expect(explanationOf((await decide('SN-ERASE')).body).snoozed).to.equal(undefined);
   });
 
   it('when a key without alerts:review snoozes, lists or removes snoozes, then 403', async () => {

@@ -106,6 +106,11 @@ export class SnoozeStore {
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.snoozeId.localeCompare(a.snoozeId));
   }
 
+  /** Erasure: every snooze record of the subject. */
+  async eraseSubject(subject: string): Promise<void> {
+    await Promise.all([this.snoozes.collection.deleteMany({ subject }), this.removals.collection.deleteMany({ subject })]);
+  }
+
   /** Replaces the copy of active snoozes on the profile, if it is still the one with this subject; false when it is gone. */
   async writeCopy(profileId: string, subject: string, active: ActiveSnooze[]): Promise<boolean> {
     const result = await this.connection
