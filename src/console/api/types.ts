@@ -18,6 +18,8 @@ import type { verifyReportSchema } from '../../features/decisions/verify-report.
 import type { storedProfileSchema } from '../../features/profiles/profile-schema.js';
 import type { jobViewSchema, runSchema } from '../../jobs/job-routes.js';
 import type { overviewSchema } from '../../features/reports/overview-report.js';
+import type { snoozeSchema } from '../../features/snoozes/snooze-schema.js';
+import type { alertItemSchema, reviewSchema } from '../../features/reviews/review-schema.js';
 
 export type RulesetSummary = FromSchema<typeof rulesetSummarySchema>;
 export type RulesetDetail = FromSchema<typeof rulesetDetailSchema>;
@@ -36,6 +38,9 @@ export type StoredProfile = FromSchema<typeof storedProfileSchema>;
 export type JobView = FromSchema<typeof jobViewSchema>;
 export type JobRunView = FromSchema<typeof runSchema>;
 export type Overview = FromSchema<typeof overviewSchema>;
+export type Snooze = FromSchema<typeof snoozeSchema>;
+export type AlertItem = FromSchema<typeof alertItemSchema>;
+export type Review = FromSchema<typeof reviewSchema>;
 
 export interface Page<T> {
   items: T[];
