@@ -197,6 +197,41 @@ describe('Snoozes: POST/GET/DELETE /v1/profiles/{profileId}/snoozes', () => {
     expect(explanationOf((await decide('SN-ERASE')).body).snoozed).to.equal(undefined);
   });
 
+  it('when two instances snooze four rules of one profile at once, then the next decision on either has all four snoozed', async () => {
+    const second = await startTestApp('snoozes', { MONGODB_DB: app.config.mongodbDb });
+    try {
+      await app
+        .http()
+        .put('/v1/profiles/SN-MULTI')
+        .set(loans)
+        .send({ type: 'individual', basic: { residence: GUANGZHOU } })
+        .expect(201);
+      const rules = ['event-far-from-residence', 'trajectory-far-from-residence', 'mostly-late-night-activity', 'device-farm'];
+      const answers = await Promise.all(
+        rules.map((rule, index) =>
+          (index % 2 === 0 ? app : second)
+            .http()
+            .post('/v1/profiles/SN-MULTI/snoozes')
+            .set(analyst)
+            .send({ ruleset: 'fraud-alerts', rule, until: minutesFromNow(60), reason: 'checked' }),
+        ),
+      );
+      expect(answers.map((answer) => answer.status)).to.deep.equal([201, 201, 201, 201]);
+      for (const instance of [app, second]) {
+        const decision = await instance
+          .http()
+          .post('/v1/decisions')
+          .set(loans)
+          .send({ profileId: 'SN-MULTI', event: { type: 'login', location: BEIJING }, rulesets: ['fraud-alerts'] })
+          .expect(200);
+        const snoozed = decision.body.explanations.filter((e: Explanation) => e.snoozed).map((e: Explanation) => e.rule);
+        expect(snoozed.sort()).to.deep.equal([...rules].sort());
+      }
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('when a key without alerts:review snoozes, lists or removes snoozes, then 403', async () => {
     const body = { ruleset: 'fraud-alerts', rule: RULE, until: minutesFromNow(60), reason: 'r' };
     for (const key of [loans, compliance, bearer(await issueKey(app, ['rules:publish', 'profiles:read']))]) {
