@@ -232,6 +232,26 @@ describe('Snoozes: POST/GET/DELETE /v1/profiles/{profileId}/snoozes', () => {
     }
   });
 
+  it('when a tag rule is snoozed for a profile, then neither its decisions nor the re-tagging job give it that tag', async () => {
+    const rich = { type: 'individual', basic: { residence: GUANGZHOU }, credit: { score: 712 } };
+    for (const id of ['SN-TAG', 'SN-TAG-OTHER']) await app.http().put(`/v1/profiles/${id}`).set(loans).send(rich).expect(201);
+    await snooze('SN-TAG', { ruleset: 'customer-tags', rule: 'credit-good', until: minutesFromNow(60), reason: 'disputed score' }).expect(
+      201,
+    );
+    const decision = await app
+      .http()
+      .post('/v1/decisions')
+      .set(loans)
+      .send({ profileId: 'SN-TAG', event: { type: 'login' }, rulesets: ['customer-tags'] })
+      .expect(200);
+    expect(decision.body.tags).to.not.include('credit-good');
+    const run = await app.http().post('/v1/jobs/retag/run?wait=true').set(bearer(app.adminKey));
+    expect(run.status, JSON.stringify(run.body)).to.equal(200);
+    const tagsOf = async (id: string) => (await app.http().get(`/v1/profiles/${id}`).set(analyst).expect(200)).body.tags as string[];
+    expect(await tagsOf('SN-TAG')).to.not.include('credit-good');
+    expect(await tagsOf('SN-TAG-OTHER')).to.include('credit-good');
+  });
+
   it('when a key without alerts:review snoozes, lists or removes snoozes, then 403', async () => {
     const body = { ruleset: 'fraud-alerts', rule: RULE, until: minutesFromNow(60), reason: 'r' };
     for (const key of [loans, compliance, bearer(await issueKey(app, ['rules:publish', 'profiles:read']))]) {

@@ -31,6 +31,13 @@ interface ProfileDoc {
   snoozes?: ActiveSnooze[];
 }
 
+/**
+ * The active snoozes of profiles as read, kept beside them rather than in them (answers never show
+ * them): what a sweep (re-tagging) applies, like a decision, with no read of its own.
+ */
+const readSnoozes = new WeakMap<StoredProfile, ActiveSnooze[]>();
+export const snoozesOf = (profile: StoredProfile): ActiveSnooze[] | undefined => readSnoozes.get(profile);
+
 /** A new pseudonym: 256 random bits. */
 export const newSubject = (): string => randomBytes(32).toString('hex');
 
@@ -234,7 +241,7 @@ function toStoredProfile(doc: ProfileDoc): StoredProfile {
   const sections: Record<string, unknown> = { type: doc.type };
   const stored = JSON.parse(doc.body) as Sections;
   for (const section of BODY_SECTIONS) if (stored[section] !== undefined) sections[section] = stored[section];
-  return {
+  const profile = {
     profileId: _id,
     ...sections,
     tags: [...new Set(tagDetails.map((tag) => tag.tag))],
@@ -242,4 +249,6 @@ function toStoredProfile(doc: ProfileDoc): StoredProfile {
     createdAt: createdAt.toISOString(),
     updatedAt: updatedAt.toISOString(),
   } as StoredProfile;
+  if (doc.snoozes && doc.snoozes.length > 0) readSnoozes.set(profile, doc.snoozes);
+  return profile;
 }
