@@ -3,7 +3,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection } from '../../db/ensure-collection.js';
 import { isDuplicateKey } from '../../db/database-errors.js';
 import { chunkedBulkWrite } from '../../db/chunked-bulk-write.js';
-import type { ActiveSnooze } from '../snoozes/snoozes.js';
+import type { ActiveSnooze } from './active-snooze.js';
 import { PROFILE_SECTIONS, type ProfileDocument, type StoredProfile, type TagDetail } from './profile-schema.js';
 
 /** The client's sections other than `type`. */

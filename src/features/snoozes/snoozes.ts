@@ -1,13 +1,9 @@
 import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
 import { snoozedRuleKey, type SnoozedRules } from '../../engine/snoozed-rules.js';
 
-/** A snooze as the profile document carries it for decisions: which rule, until when (ISO instant). */
-export interface ActiveSnooze {
-  snoozeId: string;
-  ruleset: string;
-  rule: string;
-  until: string;
-}
+import type { ActiveSnooze } from '../profiles/active-snooze.js';
+
+export type { ActiveSnooze };
 
 /** The snoozes that hold for a decision, and what its log entry records of them. */
 export interface HoldingSnoozes {
