@@ -23,6 +23,8 @@ export interface RuleExplanation {
   conditions: ConditionExplanation[];
   /** The rendered `params.message`, for fired rules that have one. */
   message?: string;
+  /** Set when a snooze held for this rule and profile: evaluated and explained, but it yields nothing. */
+  snoozed?: true;
 }
 
 export interface RulesetEvaluation {

@@ -30,6 +30,11 @@ export interface AuditEvents {
   'profile.erasure-started': { subject: 'profile'; data: Record<string, never> };
   /** The erasure is done (subject id as above, or `none` when there was nothing to erase). */
   'profile.erased': { subject: 'profile'; data: { existed: boolean; velocityErased: boolean; maskedDecisions: number } };
+  /** A rule snoozed for one profile (subject id: the profile's pseudonym); the reason stays with the snooze, erasable. */
+  'profile.snoozed': { subject: 'profile'; data: { snoozeId: string; ruleset: string; rule: string; until: string } };
+  'profile.snooze-removed': { subject: 'profile'; data: { snoozeId: string; ruleset: string; rule: string } };
+  /** An analyst's label on a decision that raised alerts (the note stays with the review). */
+  'decision.reviewed': { subject: 'decision'; data: { reviewId: string; label: string } };
   /**
    * `removedBefore`: the log's new horizon (the end of the last seal whose entries were removed), null
    * when no decision could be removed; `throughSeal`: that seal's number (the retirement record holds it too).

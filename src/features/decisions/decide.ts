@@ -24,6 +24,7 @@ import type { DecisionRequest } from './decision-schema.js';
 import type { ProfileTagger } from './profile-tagger.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { ShadowObservation } from '../shadow/shadow-evaluation.js';
+import { snoozesHolding, type ActiveSnooze } from '../snoozes/snoozes.js';
 import { afterApplication, applicationsWithin24h, stampAfter, timesText, velocitySlot, type VelocityHead } from './velocity-history.js';
 
 export interface DecideInput {
@@ -71,6 +72,8 @@ interface Attempt {
   signal: AbortSignal;
   /** Whether an erasure of the subject had begun, read beside the profile (so it costs no wait): checked before logging. */
   erasing: Promise<boolean>;
+  /** The profile's snoozes, read with it. */
+  snoozes?: ActiveSnooze[];
 }
 
 interface Evaluated {
@@ -121,7 +124,7 @@ export class DecideUseCase {
     const eventTime = boundedEventTime(request.event.at, new Date());
     // The profile first: its subject salts the request hash and the idempotent id, so that a later
     // profile with the same id replaying an old Idempotency-Key never gets the erased one's decision.
-    const { profile, subject } = await this.profileWithSubject(request.profileId);
+    const { profile, subject, snoozes } = await this.profileWithSubject(request.profileId);
     const erasing = this.erasureBegun(subject);
     const requestHash = hashRequest(request, subject);
     const decisionId = idempotencyKey ? idempotentDecisionId(caller.keyId, idempotencyKey, subject) : newDecisionId();
@@ -145,6 +148,7 @@ export class DecideUseCase {
       eventTime,
       signal,
       erasing,
+      snoozes,
     };
     if (request.event.type === 'loan_application') {
       return this.applications.run(subject, () => this.decideApplication(attempt));
@@ -168,10 +172,11 @@ export class DecideUseCase {
     const { subject } = attempt;
     // Read again inside the queue: the application before this one may have changed the tags.
     attempt.erasing = this.erasureBegun(subject);
-    const [{ profile }, firstHead] = await Promise.all([
+    const [{ profile, snoozes }, firstHead] = await Promise.all([
       this.profileWithSubject(attempt.input.request.profileId),
       this.deps.velocity.head(subject),
     ]);
+    attempt.snoozes = snoozes;
     let head = firstHead;
     for (let tries = 0; tries < MAX_SLOT_ATTEMPTS; tries++) {
       const evaluated = await this.evaluate(attempt, profile, head);
@@ -201,7 +206,14 @@ export class DecideUseCase {
     const facts = computeFacts(context, attempt.factNames);
     const factsDone = performance.now();
 
-    const { evaluations, composed } = await evaluateDecision(attempt.rulesets, facts, context.eventTime, this.deps.thresholds);
+    const snoozed = snoozesHolding(attempt.snoozes, context.eventTime, attempt.rulesets);
+    const { evaluations, composed } = await evaluateDecision(
+      attempt.rulesets,
+      facts,
+      context.eventTime,
+      this.deps.thresholds,
+      snoozed?.rules,
+    );
     const evaluated = performance.now();
     const next = event.type === 'loan_application' && head ? afterApplication(head, eventTime, evaluatedAt) : undefined;
     const velocity = next && { slot: velocitySlot(attempt.subject, next.n), times: timesText(next.times) };
@@ -230,6 +242,7 @@ export class DecideUseCase {
         explanations: evaluations.flatMap((e) => e.rules),
         messages: renderedMessages(evaluations),
         ...(next && velocity && { velocity: { n: next.n, timesDigest: sha256(velocity.times) } }),
+        ...(snoozed && { snoozes: snoozed.logged }),
       },
       idempotencyKey ? { keyId: caller.keyId, key: idempotencyKey, requestHash: attempt.requestHash } : null,
       this.deps.key,
@@ -324,7 +337,7 @@ export class DecideUseCase {
     );
   }
 
-  private async profileWithSubject(profileId: string): Promise<{ profile: StoredProfile; subject: string }> {
+  private async profileWithSubject(profileId: string): Promise<{ profile: StoredProfile; subject: string; snoozes?: ActiveSnooze[] }> {
     const found = await this.deps.profiles.withSubject(profileId);
     if (!found) throw notFound(`No profile with id ${profileId}.`);
     return found;

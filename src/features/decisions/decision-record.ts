@@ -71,6 +71,8 @@ export interface DecisionPersonal {
   messages: Record<string, string>;
   /** A loan application's velocity slot number and the digest of the state it leaves (the copies beside the entry must match). */
   velocity?: { n: number; timesDigest: string };
+  /** The snoozes that held for rules this decision evaluated (absent when none did): what replay applies again. */
+  snoozes?: { snoozeId: string; ruleset: string; rule: string; until: string }[];
 }
 
 /**

@@ -11,6 +11,7 @@ import type { DecisionLogStore } from './decision-log-store.js';
 import { decisionResponse } from './decision-view.js';
 import { decidedFields, renderedMessages, type DecisionRecord } from './decision-record.js';
 import type { ReplayReport } from './decision-schema.js';
+import { loggedSnoozedRules } from '../snoozes/snoozes.js';
 
 type Difference = ReplayReport['differences'][number];
 
@@ -53,7 +54,9 @@ export class ReplayUseCase {
       }
       rulesets.push(ruleset);
     }
-    const { evaluations, composed } = await evaluateDecision(rulesets, logged.personal.facts, eventTime, this.thresholds);
+    // The snoozes that held when it was decided hold again: they are part of what was decided.
+    const snoozed = loggedSnoozedRules(logged.personal.snoozes);
+    const { evaluations, composed } = await evaluateDecision(rulesets, logged.personal.facts, eventTime, this.thresholds, snoozed);
     const replayed: DecisionRecord = {
       ...logged,
       core: { ...logged.core, ...decidedFields(composed) },

@@ -3,6 +3,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection } from '../../db/ensure-collection.js';
 import { isDuplicateKey } from '../../db/database-errors.js';
 import { chunkedBulkWrite } from '../../db/chunked-bulk-write.js';
+import type { ActiveSnooze } from './active-snooze.js';
 import { PROFILE_SECTIONS, type ProfileDocument, type StoredProfile, type TagDetail } from './profile-schema.js';
 
 /** The client's sections other than `type`. */
@@ -26,7 +27,16 @@ interface ProfileDoc {
    * so nothing links a later profile with the same id to this one. Absent on profiles created before.
    */
   subject?: string;
+  /** The profile's active snoozes, a copy the snooze store rewrites whole: decisions read them with the profile. */
+  snoozes?: ActiveSnooze[];
 }
+
+/**
+ * The active snoozes of profiles as read, kept beside them rather than in them (answers never show
+ * them): what a sweep (re-tagging) applies, like a decision, with no read of its own.
+ */
+const readSnoozes = new WeakMap<StoredProfile, ActiveSnooze[]>();
+export const snoozesOf = (profile: StoredProfile): ActiveSnooze[] | undefined => readSnoozes.get(profile);
 
 /** A new pseudonym: 256 random bits. */
 export const newSubject = (): string => randomBytes(32).toString('hex');
@@ -98,11 +108,11 @@ export class ProfileStore {
   }
 
   /** The profile and its subject (the pseudonym its decisions are logged under), in one read; a subject is drawn for a profile that has none. */
-  async withSubject(profileId: string): Promise<{ profile: StoredProfile; subject: string } | undefined> {
+  async withSubject(profileId: string): Promise<{ profile: StoredProfile; subject: string; snoozes?: ActiveSnooze[] } | undefined> {
     // On every decision: the driver's collection directly, without mongoose's query casting.
     const doc = (await this.model.collection.findOne({ _id: profileId as never })) as unknown as ProfileDoc | null;
     if (!doc) return undefined;
-    if (doc.subject !== undefined) return { profile: toStoredProfile(doc), subject: doc.subject };
+    if (doc.subject !== undefined) return { profile: toStoredProfile(doc), subject: doc.subject, snoozes: doc.snoozes };
     // Created before subjects existed: the first writer's draw wins, so every instance logs it under one subject.
     await this.model.collection.updateOne({ _id: profileId as never, subject: { $exists: false } }, { $set: { subject: newSubject() } });
     const drawn = (await this.model.collection.findOne({ _id: profileId as never })) as unknown as ProfileDoc | null;
@@ -231,7 +241,7 @@ function toStoredProfile(doc: ProfileDoc): StoredProfile {
   const sections: Record<string, unknown> = { type: doc.type };
   const stored = JSON.parse(doc.body) as Sections;
   for (const section of BODY_SECTIONS) if (stored[section] !== undefined) sections[section] = stored[section];
-  return {
+  const profile = {
     profileId: _id,
     ...sections,
     tags: [...new Set(tagDetails.map((tag) => tag.tag))],
@@ -239,4 +249,6 @@ function toStoredProfile(doc: ProfileDoc): StoredProfile {
     createdAt: createdAt.toISOString(),
     updatedAt: updatedAt.toISOString(),
   } as StoredProfile;
+  if (doc.snoozes && doc.snoozes.length > 0) readSnoozes.set(profile, doc.snoozes);
+  return profile;
 }

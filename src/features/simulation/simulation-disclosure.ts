@@ -12,7 +12,7 @@ export const MIN_DISCLOSED_COUNT = 5;
 export const mayReadCustomerData = (caller: Caller): boolean => hasAnyRole(caller, ['audit:read']);
 
 /** A report as it is computed and stored: counts, examples and notes (plus header fields passed through). */
-export type FullReport = Pick<SimulationResult, 'changed' | 'rules' | 'deltas' | 'examples' | 'outcomes'> & { notes: string[] };
+export type FullReport = Pick<SimulationResult, 'changed' | 'rules' | 'deltas' | 'examples' | 'outcomes' | 'labels'> & { notes: string[] };
 
 type Count = number | null;
 
@@ -37,7 +37,9 @@ function largeDeltas(deltas: Record<string, number>): Record<string, number> {
  */
 export function discloseReport<T extends FullReport>(report: T, caller: Caller) {
   if (mayReadCustomerData(caller)) return { ...report, disclosure: { level: 'full' } satisfies Disclosure };
-  const { examples: _examples, changed, rules, deltas, outcomes, notes, ...rest } = report;
+  const { examples: _examples, changed, rules, deltas, outcomes, notes, labels, ...rest } = report;
+  const labelCounts = (side: Record<string, number>) =>
+    Object.fromEntries(Object.entries(side).map(([label, count]) => [label, withheld(count)]));
   const outcomeCounts = (side: Record<string, number>) =>
     Object.fromEntries(Object.entries(side).map(([outcome, count]) => [outcome, withheld(count)]));
   return {
@@ -52,6 +54,16 @@ export function discloseReport<T extends FullReport>(report: T, caller: Caller) 
     rules: rules.map(({ rule, baseline, candidate }) => ({ rule, baseline: withheld(baseline), candidate: withheld(candidate) })),
     outcomes: { baseline: outcomeCounts(outcomes.baseline), candidate: outcomeCounts(outcomes.candidate) },
     deltas: { tags: largeDeltas(deltas.tags), alerts: largeDeltas(deltas.alerts), products: largeDeltas(deltas.products) },
+    ...(labels && {
+      labels: {
+        reviewed: withheld(labels.reviewed),
+        rules: labels.rules.map(({ baseline, candidate, ...rule }) => ({
+          ...rule,
+          baseline: labelCounts(baseline),
+          candidate: labelCounts(candidate),
+        })),
+      },
+    }),
     notes: [
       ...notes,
       `Counts below ${MIN_DISCLOSED_COUNT} are null, deltas smaller than ${MIN_DISCLOSED_COUNT} are left out and examples are withheld: they need audit:read.`,

@@ -6,6 +6,12 @@ import type { ProfileStore } from '../profiles/profile-store.js';
 import type { DecisionLogStore } from '../decisions/decision-log-store.js';
 import { Simulator, type SimulationInput, type SimulationResult } from './simulator.js';
 import { decisionRange, type SimulationPlan, type Sides } from './simulation-plan.js';
+import type { ReviewLabel } from '../reviews/review-store.js';
+
+/** Analysts' latest labels of the decisions created in a range. */
+export interface LabelSource {
+  labelsBetween(from: Date, to: Date): Promise<Map<string, ReviewLabel>>;
+}
 
 /**
  * Documents read per round trip. Small enough that a page of large profiles (up to 5,000 activity
@@ -26,7 +32,7 @@ type Read = { input: SimulationInput } | { skipped: true };
  * yield once `signal` is aborted (a cancel, a shutdown).
  */
 export class SimulationRunner {
-  constructor(private readonly deps: { profiles: ProfileStore; log: DecisionLogStore; thresholds: Thresholds }) {}
+  constructor(private readonly deps: { profiles: ProfileStore; log: DecisionLogStore; thresholds: Thresholds; reviews?: LabelSource }) {}
 
   /** How many inputs the plan reads (as of now: profiles and decisions may come and go while it runs). */
   async countInputs(plan: SimulationPlan): Promise<number> {
@@ -61,7 +67,7 @@ export class SimulationRunner {
     const reads =
       'profiles' in plan.against
         ? this.profileInputs(plan.against.profiles, factNames, notes, slice)
-        : this.decisionInputs(plan.against.decisions, factNames, notes);
+        : this.decisionInputs(plan.against.decisions, factNames, notes, simulator);
     let done = 0;
     for await (const read of reads) {
       if ('input' in read) await simulator.add(read.input);
@@ -102,8 +108,17 @@ export class SimulationRunner {
   }
 
   /** Logged decisions reuse their logged facts, so the comparison is exact for the facts that were logged. */
-  private async *decisionInputs(range: { from: string; to: string }, factNames: Set<string>, notes: string[]): AsyncGenerator<Read> {
+  private async *decisionInputs(
+    range: { from: string; to: string },
+    factNames: Set<string>,
+    notes: string[],
+    simulator: Simulator,
+  ): AsyncGenerator<Read> {
     let masked = 0;
+    const { from, to } = decisionRange(range);
+    // Read once up front: labels are made by people, far fewer than decisions.
+    const labels = this.deps.reviews ? await this.deps.reviews.labelsBetween(from, to) : new Map<string, ReviewLabel>();
+    if (this.deps.reviews) simulator.countLabels();
     const seen = new Set<string>();
     for await (const record of this.deps.log.stream(decisionRange(range))) {
       if (!record.personal) {
@@ -117,6 +132,7 @@ export class SimulationRunner {
           ref: { decisionId: record.core.decisionId, profileId: record.personal.profileId },
           facts: record.personal.facts,
           eventTime: eventTimeOf(record.personal.request.event as DecisionEvent),
+          label: labels.get(record.core.decisionId),
         },
       };
     }

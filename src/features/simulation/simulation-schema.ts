@@ -67,6 +67,12 @@ const outcomeCounts = {
   required: ['approve', 'review', 'decline'],
   additionalProperties: false,
 } as const;
+const labelCounts = {
+  type: 'object',
+  properties: { fraud: count, legitimate: count, unsure: count },
+  required: ['fraud', 'legitimate', 'unsure'],
+  additionalProperties: false,
+} as const;
 const deltas = {
   type: 'object',
   additionalProperties: { type: 'integer' },
@@ -134,6 +140,25 @@ const reportProperties = {
     type: 'object',
     properties: { tags: deltas, alerts: deltas, products: deltas },
     required: ['tags', 'alerts', 'products'],
+    additionalProperties: false,
+  },
+  labels: {
+    type: 'object',
+    description:
+      "Against logged decisions: per alert rule, how many reviewed decisions (by their latest review's label) it hits under baseline and candidate",
+    properties: {
+      reviewed: { ...count, description: 'Inputs with a review' },
+      rules: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { rule: { type: 'string' }, code: { type: 'string' }, baseline: labelCounts, candidate: labelCounts },
+          required: ['rule', 'code', 'baseline', 'candidate'],
+          additionalProperties: false,
+        },
+      },
+    },
+    required: ['reviewed', 'rules'],
     additionalProperties: false,
   },
   examples: {

@@ -38,6 +38,8 @@ export interface BacktestReport {
   deltas?: Partial<Record<'tags' | 'alerts' | 'products', Record<string, Count>>>;
   examples?: BacktestExample[];
   notes?: string[];
+  /** Against logged decisions: per alert rule, the reviewed decisions it hits with each analyst label. */
+  labels?: { reviewed: Count; rules: { rule: string; code: string; baseline: Record<string, Count>; candidate: Record<string, Count> }[] };
 }
 
 export const OUTCOME_ORDER = ['approve', 'review', 'decline'] as const;

@@ -13,6 +13,8 @@ import {
   type YieldChange,
 } from './backtest-report.js';
 
+import { LabelCounts } from './backtest-labels.js';
+
 // uPlot (~50 KB) loads with the first report, not with the console.
 const BarChart = lazy(() => import('./backtest-charts.js'));
 
@@ -95,6 +97,8 @@ export function BacktestResult({ report }: { report: BacktestReport }) {
         baselineName={baselineName}
         candidateName={candidateName}
       />
+
+      {report.labels && <LabelCounts labels={report.labels} />}
 
       <h4>Tags, products and alerts gained and lost</h4>
       <p className="hint">Net change in how many inputs yield each one: under the candidate minus under the baseline.</p>
