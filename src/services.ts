@@ -135,7 +135,7 @@ export async function createServices(
 
   const createEvaluator = evaluatorFactory(config.engine);
   const runtime = new RulesetRuntime(stores.rulesets, logger, config.rulesetPollMs, createEvaluator);
-  const rulesets = new RulesetService(stores.rulesets, audit, config.outcome, createEvaluator);
+  const rulesets = new RulesetService(stores.rulesets, audit, config.outcome, createEvaluator, config.protectedFacts);
   const publisher = new RulesetPublisher(stores.rulesets, rulesets, audit, {
     fourEyes: config.fourEyes,
     onActivated: () => runtime.refresh(),
@@ -162,10 +162,11 @@ export async function createServices(
       timeoutMs: config.decisionTimeoutMs,
       logger,
       engine: engineDescription(config.engine),
+      reasonsMax: config.reasonsMax,
     },
     metrics.decisions,
   );
-  const replay = new ReplayUseCase(stores.decisionLog, runtime, config.outcome);
+  const replay = new ReplayUseCase(stores.decisionLog, runtime, config.outcome, config.reasonsMax);
   const verifier = new LogVerifier({
     log: stores.decisionLog,
     events: stores.auditEvents,
@@ -176,7 +177,12 @@ export async function createServices(
     sealLagMs: config.sealLagMs,
   });
   const planner = new SimulationPlanner({ rulesets, runtime, createEvaluator });
-  const runner = new SimulationRunner({ profiles: stores.profiles, log: stores.decisionLog, thresholds: config.outcome });
+  const runner = new SimulationRunner({
+    profiles: stores.profiles,
+    log: stores.decisionLog,
+    thresholds: config.outcome,
+    protectedFacts: config.protectedFacts,
+  });
   const simulationWorker = new SimulationWorker(
     { store: stores.simulations, queue: stores.simulationQueue, leases: stores.simulationLeases, planner, runner, logger },
     { instanceId, concurrency: config.simulations.concurrency, leaseMs: config.simulations.leaseMs },

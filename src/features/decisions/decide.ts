@@ -45,6 +45,8 @@ export interface DecideDeps {
   timeoutMs: number;
   logger: Logger;
   engine: EngineDescription;
+  /** The most principal reasons a decline or review carries (REASONS_MAX). */
+  reasonsMax: number;
 }
 
 /** Each time an application finds its slot taken, another application was logged; past this many, something is wrong. */
@@ -194,7 +196,7 @@ export class DecideUseCase {
     const facts = computeFacts(context, attempt.factNames);
     const factsDone = performance.now();
 
-    const { evaluations, composed } = await evaluateDecision(attempt.rulesets, facts, context.eventTime, this.deps.thresholds);
+    const { evaluations, composed, reasons } = await evaluateDecision(attempt.rulesets, facts, context.eventTime, this.deps.thresholds);
     const evaluated = performance.now();
     const next = event.type === 'loan_application' && head ? afterApplication(head, eventTime, evaluatedAt) : undefined;
     const velocity = next && { slot: velocitySlot(attempt.subject, next.n), times: timesText(next.times) };
@@ -210,6 +212,7 @@ export class DecideUseCase {
         rulesets: attempt.rulesets.map(({ identity }) => ({ id: identity.id, version: identity.version, checksum: identity.checksum })),
         engine: this.deps.engine,
         ...decidedFields(composed),
+        reasons: reasons.slice(0, this.deps.reasonsMax),
         timings: {
           totalMs: round(performance.now() - attempt.started),
           factsMs: round(factsDone - attempt.started),

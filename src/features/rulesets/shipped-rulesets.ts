@@ -17,6 +17,8 @@ export interface ShippedRuleset {
   description: string;
   rules: unknown[];
   tests: unknown[];
+  reasons?: Record<string, string>;
+  acknowledgeProtected?: string;
 }
 
 /** Reads and schema-checks every `rulesets/*.json` file. */
@@ -47,8 +49,12 @@ export async function installShippedRulesets(
       if (!(await deps.store.get(shipped.id))) {
         await deps.rulesets.create({ id: shipped.id, kind: shipped.kind, description: shipped.description }, SYSTEM_ACTOR);
       }
-      await deps.rulesets.saveDraft(shipped.id, { rules: shipped.rules, tests: shipped.tests }, SYSTEM_ACTOR);
-      const { version } = await deps.publisher.publish(shipped.id, true, SYSTEM_ACTOR);
+      await deps.rulesets.saveDraft(
+        shipped.id,
+        { rules: shipped.rules, tests: shipped.tests, reasons: shipped.reasons ?? {} },
+        SYSTEM_ACTOR,
+      );
+      const { version } = await deps.publisher.publish(shipped.id, true, SYSTEM_ACTOR, shipped.acknowledgeProtected);
       deps.logger.info('shipped ruleset published', { ruleset: shipped.id, version });
     } catch (error) {
       if (isDuplicateKey(error) || isConflict(error)) continue;

@@ -3,6 +3,7 @@ import { yieldedNames, type Thresholds, type YieldedNames } from '../../engine/d
 import { evaluateDecision } from '../../engine/evaluate-decision.js';
 import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
 import { OUTCOMES, type Outcome } from '../../engine/rule-schema.js';
+import type { FairnessReport } from './fairness.js';
 
 /** One input to compare both sides on: facts already computed (or taken from the log) and the event time. */
 export interface SimulationInput {
@@ -23,6 +24,8 @@ export interface SimulationResult {
   /** Per tag / alert code / product: inputs yielding it under candidate minus under baseline. */
   deltas: { tags: Record<string, number>; alerts: Record<string, number>; products: Record<string, number> };
   examples: { input: SimulationInput['ref']; before: Side; after: Side }[];
+  /** Outcome rates by group of each protected attribute (set by the runner; absent on reports stored before). */
+  fairness?: FairnessReport;
 }
 
 const MAX_EXAMPLES = 20;
@@ -64,7 +67,8 @@ export class Simulator {
     return new Set([...this.candidate.factNames, ...this.baseline.factNames]);
   }
 
-  async add(input: SimulationInput): Promise<void> {
+  /** Compares both sides on one input; answers what each yielded. */
+  async add(input: SimulationInput): Promise<{ before: Side; after: Side }> {
     const before = await this.side(this.baseline, input, 'baseline');
     const after = await this.side(this.candidate, input, 'candidate');
     const changed = {
@@ -87,6 +91,7 @@ export class Simulator {
       for (const name of before[key]) deltas[name] = (deltas[name] ?? 0) - 1;
       for (const name of after[key]) deltas[name] = (deltas[name] ?? 0) + 1;
     }
+    return { before, after };
   }
 
   finish(): SimulationResult {

@@ -8,6 +8,7 @@ import { JsonText } from '../common/json-text.js';
 import { PROFILE_READERS } from '../profiles/profile-roles.js';
 import { ExplanationView } from './explanation-view.js';
 import { ReplayPanel } from './replay-panel.js';
+import { ReasonsView } from './reasons-view.js';
 import { Table } from '../common/table.js';
 
 /** `#/decisions/:id`: one logged decision, everything compliance needs to review it, and its replay. */
@@ -78,6 +79,8 @@ function DecisionView({ decision }: { decision: LoggedDecision }) {
           outcome, versions, alert codes and tags stay, and the entry still verifies against its seal; it can no longer be replayed.
         </p>
       )}
+
+      <ReasonsView decision={decision} />
 
       <ReplayPanel decisionId={decision.decisionId} />
 
