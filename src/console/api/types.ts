@@ -18,6 +18,7 @@ import type { verifyReportSchema } from '../../features/decisions/verify-report.
 import type { storedProfileSchema } from '../../features/profiles/profile-schema.js';
 import type { jobViewSchema, runSchema } from '../../jobs/job-routes.js';
 import type { overviewSchema } from '../../features/reports/overview-report.js';
+import type { simulationReportSchema } from '../../features/simulation/simulation-schema.js';
 
 export type RulesetSummary = FromSchema<typeof rulesetSummarySchema>;
 export type RulesetDetail = FromSchema<typeof rulesetDetailSchema>;
@@ -36,6 +37,7 @@ export type StoredProfile = FromSchema<typeof storedProfileSchema>;
 export type JobView = FromSchema<typeof jobViewSchema>;
 export type JobRunView = FromSchema<typeof runSchema>;
 export type Overview = FromSchema<typeof overviewSchema>;
+export type BacktestFairness = NonNullable<FromSchema<typeof simulationReportSchema>['fairness']>;
 
 export interface Page<T> {
   items: T[];

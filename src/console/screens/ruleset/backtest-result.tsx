@@ -13,6 +13,8 @@ import {
   type YieldChange,
 } from './backtest-report.js';
 
+import { FairnessTables } from './fairness-table.js';
+
 // uPlot (~50 KB) loads with the first report, not with the console.
 const BarChart = lazy(() => import('./backtest-charts.js'));
 
@@ -101,6 +103,8 @@ export function BacktestResult({ report }: { report: BacktestReport }) {
       <YieldTable caption="Gained" changes={gained} />
       <YieldTable caption="Lost" changes={lost} />
       {withheld.length > 0 && <YieldTable caption="Withheld (small counts)" changes={withheld} />}
+
+      {report.fairness && <FairnessTables fairness={report.fairness} baselineName={baselineName} candidateName={candidateName} />}
 
       <h4>Examples</h4>
       {report.examples === undefined ? (
