@@ -2,7 +2,7 @@ import path from 'node:path';
 import cron from 'node-cron';
 import { REPO_ROOT } from './repo-root.js';
 import { ENGINE_KINDS, type EngineKind } from '../engine/engine-kind.js';
-import { parseProtectedFact, PROTECTED_FACT_PATTERN, type ProtectedFact } from '../features/rulesets/protected-facts.js';
+import { parseProtectedFact, PROTECTED_FACT_PATTERN, type ProtectedFact } from '../engine/protected-facts.js';
 
 /** The service's settings, read from the environment once at start-up. */
 export interface Config {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseProtectedFact, protectedFactReads } from '../../src/features/rulesets/protected-facts.js';
+import { parseProtectedFact, protectedFactReads } from '../../src/engine/protected-facts.js';
 import type { Rule } from '../../src/engine/rule-schema.js';
 import { loadConfig } from '../../src/config/config.js';
 

@@ -11,7 +11,7 @@ import { runRulesetTests } from './draft-test-runner.js';
 import type { DraftRecord, RulesetRecord, RulesetStore, VersionRecord } from './ruleset-store.js';
 import type { ErrorDetail } from '../../errors/domain-error.js';
 import type { Rule, RulesetKind } from '../../engine/rule-schema.js';
-import { protectedFactReads, type ProtectedFact } from './protected-facts.js';
+import { protectedFactReads, type ProtectedFact } from '../../engine/protected-facts.js';
 
 export interface DraftView {
   rules: DraftRecord['rules'];

@@ -1,6 +1,6 @@
 import { readPath } from '../../engine/fact-path.js';
 import type { Outcome } from '../../engine/rule-schema.js';
-import type { ProtectedFact } from '../rulesets/protected-facts.js';
+import type { ProtectedFact } from '../../engine/protected-facts.js';
 
 /** The four-fifths rule: a group approved at under 80 % of the best-approved group's rate is flagged. */
 export const ADVERSE_IMPACT_THRESHOLD = 0.8;

@@ -6,7 +6,7 @@ import type { ProfileStore } from '../profiles/profile-store.js';
 import type { DecisionLogStore } from '../decisions/decision-log-store.js';
 import { Simulator, type SimulationInput, type SimulationResult } from './simulator.js';
 import { decisionRange, type SimulationPlan, type Sides } from './simulation-plan.js';
-import type { ProtectedFact } from '../rulesets/protected-facts.js';
+import type { ProtectedFact } from '../../engine/protected-facts.js';
 import { FairnessTally } from './fairness.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { ErrorDetail } from '../../errors/domain-error.js';
-import { parsePath } from '../../engine/fact-path.js';
-import type { Condition, Rule, RulesetKind } from '../../engine/rule-schema.js';
+import type { ErrorDetail } from '../errors/domain-error.js';
+import { parsePath } from './fact-path.js';
+import type { Condition, Rule, RulesetKind } from './rule-schema.js';
 
 /**
  * A fact, or a value inside one, that credit decisions must not turn on (PROTECTED_FACTS): `age`,
