@@ -23,10 +23,7 @@ const EVENT_OF_KIND: Record<RulesetKind, EventType> = { tagging: 'tag', product:
 
 /** The params an event type needs, empty where a person must choose (saving them empty is refused with the reason). */
 export function eventParamsFor(type: EventType, previous: Record<string, unknown> = {}): Record<string, unknown> {
-  const message = {
-    ...(typeof previous.message === 'string' && { message: previous.message }),
-    ...(typeof previous.reason === 'string' && { reason: previous.reason }),
-  };
+  const message = typeof previous.message === 'string' ? { message: previous.message } : {};
   switch (type) {
     case 'tag':
       return { tag: typeof previous.tag === 'string' ? previous.tag : '', ...message };
