@@ -145,6 +145,21 @@ describe('Protected facts and the fairness check', () => {
     });
   });
 
+  it('when PROTECTED_FACTS names a fact a shipped risk ruleset reads, then the service starts and leaves that ruleset unpublished for staff', async () => {
+    const other = await startTestApp('protected-shipped', { PROTECTED_FACTS: 'credit.score' });
+    try {
+      const staff = bearer(await issueKey(other, ['rules:edit']));
+      const creditRisk = await other.http().get('/v1/rulesets/credit-risk').set(staff);
+      const fraud = await other.http().get('/v1/rulesets/fraud-alerts').set(staff);
+
+      expect(creditRisk.body.activeVersion).to.equal(null);
+      expect(creditRisk.body.draft.warnings.length).to.be.greaterThan(0);
+      expect(fraud.body.activeVersion, 'fraud rulesets are not restricted').to.equal(1);
+    } finally {
+      await other.stop();
+    }
+  });
+
   describe('backtests', () => {
     before(async () => {
       const feed = bearer(await issueKey(app, ['profiles:write']));
