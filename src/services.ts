@@ -157,7 +157,7 @@ export async function createServices(
 
   const createEvaluator = evaluatorFactory(config.engine);
   const runtime = new RulesetRuntime(stores.rulesets, logger, config.rulesetPollMs, createEvaluator);
-  const rulesets = new RulesetService(stores.rulesets, audit, config.outcome, createEvaluator);
+  const rulesets = new RulesetService(stores.rulesets, audit, config.outcome, createEvaluator, config.protectedFacts);
   const publisher = new RulesetPublisher(stores.rulesets, rulesets, audit, {
     fourEyes: config.fourEyes,
     onActivated: () => runtime.refresh(),
@@ -190,10 +190,11 @@ export async function createServices(
       logger,
       engine: engineDescription(config.engine),
       shadows,
+      reasonsMax: config.reasonsMax,
     },
     metrics.decisions,
   );
-  const replay = new ReplayUseCase(stores.decisionLog, runtime, config.outcome);
+  const replay = new ReplayUseCase(stores.decisionLog, runtime, config.outcome, config.reasonsMax);
   const verifier = new LogVerifier({
     log: stores.decisionLog,
     events: stores.auditEvents,
@@ -209,6 +210,7 @@ export async function createServices(
     log: stores.decisionLog,
     thresholds: config.outcome,
     reviews: stores.reviews,
+    protectedFacts: config.protectedFacts,
   });
   const simulationWorker = new SimulationWorker(
     {

@@ -1,11 +1,14 @@
 import { composeDecision, type ComposedDecision, type Thresholds } from './decision-outcome.js';
 import type { RulesetEvaluation, RulesetEvaluator } from './ruleset-evaluation.js';
 import { markSnoozed, type SnoozedRules } from './snoozed-rules.js';
+import { principalReasons, type PrincipalReason } from './principal-reasons.js';
 
 /** Every ruleset's evaluation, in the order given, and what their fired rules compose to. */
 export interface DecisionEvaluation {
   evaluations: RulesetEvaluation[];
   composed: ComposedDecision;
+  /** The principal reasons of a decline or review, ranked, before the service's cap (REASONS_MAX). */
+  reasons: PrincipalReason[];
 }
 
 /**
@@ -23,5 +26,6 @@ export async function evaluateDecision(
 ): Promise<DecisionEvaluation> {
   const evaluations = await Promise.all(rulesets.map((ruleset) => ruleset.evaluate(facts, eventTime)));
   if (snoozed && snoozed.size > 0) markSnoozed(evaluations, snoozed);
-  return { evaluations, composed: composeDecision(evaluations, thresholds) };
+  const composed = composeDecision(evaluations, thresholds);
+  return { evaluations, composed, reasons: principalReasons(rulesets, evaluations, composed.outcome) };
 }

@@ -1,4 +1,4 @@
-import type { Rule, RulesetKind } from './rule-schema.js';
+import type { ReasonCatalogue, Rule, RulesetKind } from './rule-schema.js';
 
 /** One leaf condition as evaluated: what the fact was and whether the condition held. */
 export interface ConditionExplanation {
@@ -41,6 +41,8 @@ export interface RulesetIdentity {
   version: number;
   kind: RulesetKind;
   checksum: string;
+  /** The version's principal reasons (code → applicant text); absent when it has none. */
+  reasons?: ReasonCatalogue;
 }
 
 /** What the decision path needs from a compiled ruleset version, whichever evaluator compiled it. */

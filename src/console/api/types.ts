@@ -21,6 +21,7 @@ import type { overviewSchema } from '../../features/reports/overview-report.js';
 import type { shadowReportSchema } from '../../features/shadow/shadow-schema.js';
 import type { snoozeSchema } from '../../features/snoozes/snooze-schema.js';
 import type { alertItemSchema, reviewSchema } from '../../features/reviews/review-schema.js';
+import type { simulationReportSchema } from '../../features/simulation/simulation-schema.js';
 
 export type RulesetSummary = FromSchema<typeof rulesetSummarySchema>;
 export type RulesetDetail = FromSchema<typeof rulesetDetailSchema>;
@@ -43,6 +44,7 @@ export type ShadowReport = FromSchema<typeof shadowReportSchema>;
 export type Snooze = FromSchema<typeof snoozeSchema>;
 export type AlertItem = FromSchema<typeof alertItemSchema>;
 export type Review = FromSchema<typeof reviewSchema>;
+export type BacktestFairness = NonNullable<FromSchema<typeof simulationReportSchema>['fairness']>;
 
 export interface Page<T> {
   items: T[];

@@ -9,7 +9,11 @@ export interface AuditEvents {
   'ruleset.created': { subject: 'ruleset'; data: { kind: RulesetKind; description: string } };
   /** `before` and `after` are the draft checksums. */
   'ruleset.draft-saved': { subject: 'ruleset'; data: { before: string; after: string; rules: number; tests: number } };
-  'ruleset.published': { subject: 'ruleset'; data: { version: number; checksum: string } };
+  /** A draft reading protected facts (`protectedReads`: pointers to its conditions) carries the publisher's acknowledgement. */
+  'ruleset.published': {
+    subject: 'ruleset';
+    data: { version: number; checksum: string; acknowledgeProtected?: string; protectedReads?: string[] };
+  };
   /** A publish that activates, a rollback or a roll-forward; `from` is null for the first activation. */
   'ruleset.activated': { subject: 'ruleset'; data: { from: number | null; to: number } };
   /** A published version evaluated beside the active one on live traffic; `replaced`: the shadow it ended, if any. */

@@ -49,6 +49,8 @@ export interface DecideDeps {
   engine: EngineDescription;
   /** Shadow evaluation: handed each logged decision, evaluates after the answer (never throws). */
   shadows?: { observe(observation: ShadowObservation): void };
+  /** The most principal reasons a decline or review carries (REASONS_MAX). */
+  reasonsMax: number;
 }
 
 /** Each time an application finds its slot taken, another application was logged; past this many, something is wrong. */
@@ -207,7 +209,7 @@ export class DecideUseCase {
     const factsDone = performance.now();
 
     const snoozed = snoozesHolding(attempt.snoozes, context.eventTime, attempt.rulesets);
-    const { evaluations, composed } = await evaluateDecision(
+    const { evaluations, composed, reasons } = await evaluateDecision(
       attempt.rulesets,
       facts,
       context.eventTime,
@@ -229,6 +231,7 @@ export class DecideUseCase {
         rulesets: attempt.rulesets.map(({ identity }) => ({ id: identity.id, version: identity.version, checksum: identity.checksum })),
         engine: this.deps.engine,
         ...decidedFields(composed),
+        reasons: reasons.slice(0, this.deps.reasonsMax),
         timings: {
           totalMs: round(performance.now() - attempt.started),
           factsMs: round(factsDone - attempt.started),

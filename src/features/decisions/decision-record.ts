@@ -4,6 +4,7 @@ import type { RuleExplanation, RulesetEvaluation } from '../../engine/ruleset-ev
 import type { AlertYield, ComposedDecision, ProductYield, TagYield } from '../../engine/decision-outcome.js';
 import type { Outcome } from '../../engine/rule-schema.js';
 import type { EngineDescription } from '../../engine/semantics.js';
+import type { PrincipalReason } from '../../engine/principal-reasons.js';
 import { type EvidenceKey, type HashKind, sha256 } from '../../crypto/evidence-key.js';
 
 /**
@@ -34,6 +35,12 @@ export interface DecisionCore {
   firedRules: { ruleset: string; version: number; rule: string }[];
   products: Omit<ProductYield, 'message'>[];
   alerts: Omit<AlertYield, 'message'>[];
+  /**
+   * The principal reasons told to the applicant ([] for approve), at most REASONS_MAX: ruleset text, no
+   * personal data, so they stay after an erasure (the notice given must remain provable). Absent on
+   * entries logged before reasons existed.
+   */
+  reasons?: PrincipalReason[];
   timings: { totalMs: number; factsMs: number; evaluateMs: number };
 }
 

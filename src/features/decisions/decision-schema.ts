@@ -85,6 +85,22 @@ export const decisionResponseSchema = {
         additionalProperties: false,
       },
     },
+    reasons: {
+      type: 'array',
+      description:
+        'The principal reasons of a decline or review, most important first (alerts by severity, then score rules by points; ' +
+        'ties by ruleset id, then rule name), at most REASONS_MAX; [] for approve (and on decisions logged before reasons)',
+      items: {
+        type: 'object',
+        properties: {
+          code: { type: 'string' },
+          text: { type: 'string', description: 'For the applicant: plain text' },
+          ...sourceProperties,
+        },
+        required: ['code', 'text', ...sourceRequired],
+        additionalProperties: false,
+      },
+    },
     explanations: {
       type: 'array',
       items: {
@@ -129,6 +145,7 @@ export const decisionResponseSchema = {
     'tags',
     'products',
     'alerts',
+    'reasons',
     'explanations',
     'rulesetVersions',
     'evaluatedAt',

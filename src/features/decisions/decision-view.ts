@@ -18,6 +18,7 @@ export function decisionResponse(record: DecisionRecord) {
     tags: core.tags,
     products: core.products.map(withMessage),
     alerts: core.alerts.map(withMessage),
+    reasons: core.reasons ?? [],
     explanations: (personal?.explanations ?? []).map((rule) => ({
       ruleset: rule.ruleset,
       version: rule.version,

@@ -18,7 +18,7 @@ type Difference = ReplayReport['differences'][number];
 /**
  * Re-evaluates a logged decision from its logged facts with its logged ruleset versions and the
  * semantics its log entry names, and compares everything the decision said: outcome, score, tags,
- * products, alerts and explanations. A decision logged with semantics this service does not evaluate is
+ * products, alerts, principal reasons (ranked with today's REASONS_MAX) and explanations. A decision logged with semantics this service does not evaluate is
  * refused: evaluating it with other semantics would report differences that are no change of its rules.
  * Writes nothing.
  */
@@ -27,6 +27,7 @@ export class ReplayUseCase {
     private readonly log: DecisionLogStore,
     private readonly runtime: RulesetRuntime,
     private readonly thresholds: Thresholds,
+    private readonly reasonsMax: number,
   ) {}
 
   async replay(decisionId: string): Promise<ReplayReport> {
@@ -56,10 +57,10 @@ export class ReplayUseCase {
     }
     // The snoozes that held when it was decided hold again: they are part of what was decided.
     const snoozed = loggedSnoozedRules(logged.personal.snoozes);
-    const { evaluations, composed } = await evaluateDecision(rulesets, logged.personal.facts, eventTime, this.thresholds, snoozed);
+    const { evaluations, composed, reasons } = await evaluateDecision(rulesets, logged.personal.facts, eventTime, this.thresholds, snoozed);
     const replayed: DecisionRecord = {
       ...logged,
-      core: { ...logged.core, ...decidedFields(composed) },
+      core: { ...logged.core, ...decidedFields(composed), reasons: reasons.slice(0, this.reasonsMax) },
       personal: {
         ...logged.personal,
         explanations: evaluations.flatMap((evaluation) => evaluation.rules),
@@ -71,6 +72,8 @@ export class ReplayUseCase {
     for (const key of ['outcome', 'score', 'tags', 'products', 'alerts', 'explanations'] as const) {
       compare(`/${key}`, before[key], after[key], differences);
     }
+    // Entries logged before reasons existed told the applicant none: nothing to compare them with.
+    if (logged.core.reasons !== undefined) compare('/reasons', before.reasons, after.reasons, differences);
     return {
       decisionId,
       identical: differences.length === 0,

@@ -99,7 +99,8 @@ export class RulesetRuntime {
     if (cached) return cached;
     const record = await this.store.getVersion(id, version);
     if (!record) return undefined;
-    const compiled = this.createEvaluator({ id, version, kind: record.kind, checksum: record.checksum }, record.rules);
+    const identity = { id, version, kind: record.kind, checksum: record.checksum, ...(record.reasons && { reasons: record.reasons }) };
+    const compiled = this.createEvaluator(identity, record.rules);
     if (this.compiled.size >= MAX_CACHED_VERSIONS) this.compiled.delete(this.compiled.keys().next().value!);
     this.compiled.set(key, compiled);
     return compiled;

@@ -12,6 +12,8 @@ import type { ReviewLabel } from '../reviews/review-store.js';
 export interface LabelSource {
   labelsBetween(from: Date, to: Date): Promise<Map<string, ReviewLabel>>;
 }
+import type { ProtectedFact } from '../../engine/protected-facts.js';
+import { FairnessTally } from './fairness.js';
 
 /**
  * Documents read per round trip. Small enough that a page of large profiles (up to 5,000 activity
@@ -32,7 +34,16 @@ type Read = { input: SimulationInput } | { skipped: true };
  * yield once `signal` is aborted (a cancel, a shutdown).
  */
 export class SimulationRunner {
-  constructor(private readonly deps: { profiles: ProfileStore; log: DecisionLogStore; thresholds: Thresholds; reviews?: LabelSource }) {}
+  constructor(
+    private readonly deps: {
+      profiles: ProfileStore;
+      log: DecisionLogStore;
+      thresholds: Thresholds;
+      reviews?: LabelSource;
+      /** Outcomes are grouped by each (PROTECTED_FACTS). */
+      protectedFacts?: readonly ProtectedFact[];
+    },
+  ) {}
 
   /** How many inputs the plan reads (as of now: profiles and decisions may come and go while it runs). */
   async countInputs(plan: SimulationPlan): Promise<number> {
@@ -61,21 +72,29 @@ export class SimulationRunner {
     options: { signal?: AbortSignal; onProgress?: ProgressListener } = {},
   ): Promise<{ result: SimulationResult; notes: string[] }> {
     const simulator = new Simulator(sides.candidate, sides.baseline, this.deps.thresholds);
+    const fairness = new FairnessTally(this.deps.protectedFacts ?? []);
     const factNames = simulator.factNames();
     const notes: string[] = [];
     const slice = new TimeSlice(undefined, options.signal);
     const reads =
       'profiles' in plan.against
-        ? this.profileInputs(plan.against.profiles, factNames, notes, slice)
+        ? this.profileInputs(plan.against.profiles, new Set([...factNames, ...fairness.factNames()]), notes, slice)
         : this.decisionInputs(plan.against.decisions, factNames, notes, simulator);
     let done = 0;
     for await (const read of reads) {
-      if ('input' in read) await simulator.add(read.input);
+      if ('input' in read) {
+        const { before, after } = await simulator.add(read.input);
+        fairness.add(read.input.facts, before.outcome, after.outcome);
+      }
       done += 1;
       options.onProgress?.(done);
       await slice.pause();
     }
-    return { result: simulator.finish(), notes };
+    const { report, missing } = fairness.finish();
+    if (missing.length > 0) {
+      notes.push(`No input carries ${missing.join(', ')}: no outcome rates by ${missing.length === 1 ? 'that group' : 'those groups'}.`);
+    }
+    return { result: { ...simulator.finish(), fairness: report }, notes };
   }
 
   private async *profileInputs(

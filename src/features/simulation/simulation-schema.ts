@@ -1,4 +1,4 @@
-import type { FromSchema } from 'json-schema-to-ts';
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { decisionEventSchema } from '../../facts/decision-event.js';
 import { OUTCOMES } from '../../engine/rule-schema.js';
 import { actorSchema } from '../audit/audit-schema.js';
@@ -95,6 +95,61 @@ const progress = {
 /** A background run's id, in paths and answers. */
 export const simulationIdSchema = { type: 'string', pattern: '^sim_[0-9a-f-]{36}$' } as const;
 
+const fairnessSide = {
+  type: 'object',
+  properties: {
+    approve: count,
+    review: count,
+    decline: count,
+    approvalRate: { type: ['number', 'null'], minimum: 0, maximum: 1, description: 'null when the group is too small to disclose' },
+  },
+  required: ['approve', 'review', 'decline', 'approvalRate'],
+  additionalProperties: false,
+} as const;
+/** One value under the baseline and one under the candidate. */
+const bySide = <const T extends JSONSchema>(schema: T) =>
+  ({
+    type: 'object',
+    properties: { baseline: schema, candidate: schema },
+    required: ['baseline', 'candidate'],
+    additionalProperties: false,
+  }) as const;
+const fairnessSchema = {
+  type: 'object',
+  description:
+    'Outcome rates by group of each protected attribute the inputs carry (PROTECTED_FACTS; age in bands), and the adverse ' +
+    'impact ratio: the lowest group approval rate ÷ the highest, over groups of at least minimumGroupSize inputs, flagged below threshold',
+  properties: {
+    threshold: { type: 'number' },
+    minimumGroupSize: { type: 'integer' },
+    attributes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          attribute: { type: 'string', description: 'The protected fact, e.g. basic.gender or age' },
+          notStated: { ...count, description: 'Inputs that do not carry it' },
+          groups: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { group: { type: 'string' }, inputs: count, baseline: fairnessSide, candidate: fairnessSide },
+              required: ['group', 'inputs', 'baseline', 'candidate'],
+              additionalProperties: false,
+            },
+          },
+          adverseImpactRatio: bySide({ type: ['number', 'null'], minimum: 0, maximum: 1 }),
+          flagged: bySide({ type: 'boolean' }),
+        },
+        required: ['attribute', 'notStated', 'groups', 'adverseImpactRatio', 'flagged'],
+        additionalProperties: false,
+      },
+    },
+  },
+  required: ['threshold', 'minimumGroupSize', 'attributes'],
+  additionalProperties: false,
+} as const;
+
 /** The comparison, as the caller may see it. */
 const reportProperties = {
   ruleset: { type: 'string' },
@@ -179,6 +234,7 @@ const reportProperties = {
       additionalProperties: false,
     },
   },
+  fairness: fairnessSchema,
   notes: { type: 'array', items: { type: 'string' } },
   disclosure: {
     type: 'object',

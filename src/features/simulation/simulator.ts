@@ -5,6 +5,7 @@ import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
 import { OUTCOMES, type Outcome } from '../../engine/rule-schema.js';
 import { LabelCounter, type LabelReport } from './label-counts.js';
 import type { ReviewLabel } from '../reviews/review-store.js';
+import type { FairnessReport } from './fairness.js';
 
 /** One input to compare both sides on: facts already computed (or taken from the log) and the event time. */
 export interface SimulationInput {
@@ -29,6 +30,8 @@ export interface SimulationResult {
   examples: { input: SimulationInput['ref']; before: Side; after: Side }[];
   /** Against logged decisions: per alert rule, the reviewed decisions it hits with each label. */
   labels?: LabelReport;
+  /** Outcome rates by group of each protected attribute (set by the runner; absent on reports stored before). */
+  fairness?: FairnessReport;
 }
 
 const MAX_EXAMPLES = 20;
@@ -76,7 +79,8 @@ export class Simulator {
     this.labels = new LabelCounter([...this.baseline.rules, ...this.candidate.rules]);
   }
 
-  async add(input: SimulationInput): Promise<void> {
+  /** Compares both sides on one input; answers what each yielded. */
+  async add(input: SimulationInput): Promise<{ before: Side; after: Side }> {
     const before = await this.side(this.baseline, input, 'baseline');
     const after = await this.side(this.candidate, input, 'candidate');
     if (input.label) this.labels?.reviewed();
@@ -100,6 +104,7 @@ export class Simulator {
       for (const name of before[key]) deltas[name] = (deltas[name] ?? 0) - 1;
       for (const name of after[key]) deltas[name] = (deltas[name] ?? 0) + 1;
     }
+    return { before, after };
   }
 
   finish(): SimulationResult {

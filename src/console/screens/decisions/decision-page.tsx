@@ -9,6 +9,7 @@ import { PROFILE_READERS } from '../profiles/profile-roles.js';
 import { ExplanationView } from './explanation-view.js';
 import { ReplayPanel } from './replay-panel.js';
 import { AlertsTable } from './alerts-table.js';
+import { ReasonsView } from './reasons-view.js';
 import { Table } from '../common/table.js';
 
 /** `#/decisions/:id`: one logged decision, everything compliance needs to review it, and its replay. */
@@ -80,6 +81,8 @@ function DecisionView({ decision }: { decision: LoggedDecision }) {
           outcome, versions, alert codes and tags stay, and the entry still verifies against its seal; it can no longer be replayed.
         </p>
       )}
+
+      <ReasonsView decision={decision} />
 
       {session.can('audit:read') && <ReplayPanel decisionId={decision.decisionId} />}
       {decision.snoozes && decision.snoozes.length > 0 && (

@@ -14,6 +14,7 @@ import {
 } from './backtest-report.js';
 
 import { LabelCounts } from './backtest-labels.js';
+import { FairnessTables } from './fairness-table.js';
 
 // uPlot (~50 KB) loads with the first report, not with the console.
 const BarChart = lazy(() => import('./backtest-charts.js'));
@@ -105,6 +106,8 @@ export function BacktestResult({ report }: { report: BacktestReport }) {
       <YieldTable caption="Gained" changes={gained} />
       <YieldTable caption="Lost" changes={lost} />
       {withheld.length > 0 && <YieldTable caption="Withheld (small counts)" changes={withheld} />}
+
+      {report.fairness && <FairnessTables fairness={report.fairness} baselineName={baselineName} candidateName={candidateName} />}
 
       <h4>Examples</h4>
       {report.examples === undefined ? (
