@@ -129,7 +129,7 @@ describe('Alert review: GET /v1/alerts, POST /v1/decisions/{id}/reviews', () => 
         ? { ...rule, conditions: { all: rule.conditions.all.map((leaf) => ({ ...leaf, value: 1 })) } }
         : rule,
     );
-    await app.http().put('/v1/rulesets/fraud-alerts/draft').set(staff).send({ rules, tests: [] }).expect(200);
+    await app.http().put('/v1/rulesets/fraud-alerts/draft').set(staff).send({ rules, reasons: v1.body.reasons, tests: [] }).expect(200);
     const to = new Date(Date.now() + 1000).toISOString();
     const report = await app
       .http()

@@ -67,4 +67,12 @@ describe('principalReasons', () => {
     const rules = [rule('risk', 'big', 'score', { points: 50, reason: 'A' })];
     expect(principalReasons([identity('risk', TEXTS)], [evaluation('risk', rules)], 'approve')).to.deep.equal([]);
   });
+  it('when a fired rule is snoozed for the customer, then it gives no reason (it yields nothing)', () => {
+    const snoozed = { ...rule('risk', 'snoozed', 'score', { points: 90, reason: 'C' }), snoozed: true as const };
+    const rules = [snoozed, rule('risk', 'medium', 'score', { points: 30, reason: 'B' })];
+
+    const reasons = principalReasons([identity('risk', TEXTS)], [evaluation('risk', rules)], 'review');
+
+    expect(reasons.map((reason) => reason.code)).to.deep.equal(['B']);
+  });
 });
