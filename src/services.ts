@@ -70,6 +70,12 @@ import { shadowRoutes } from './features/shadow/shadow-routes.js';
 
 /** Shadow evaluations one instance lets wait behind the decisions it answers; past this, decisions go unevaluated (counted). */
 const SHADOW_MAX_PENDING = 1000;
+import { SnoozeStore } from './features/snoozes/snooze-store.js';
+import { SnoozeService } from './features/snoozes/snooze-service.js';
+import { snoozeRoutes } from './features/snoozes/snooze-routes.js';
+import { ReviewStore } from './features/reviews/review-store.js';
+import { ReviewService } from './features/reviews/review-service.js';
+import { reviewRoutes } from './features/reviews/review-routes.js';
 
 /** Everything an instance runs, wired once: what the HTTP app serves and what start/stop must drive. */
 export interface Services {
@@ -107,6 +113,9 @@ async function createStores(connection: Connection, config: Config) {
     simulationLeases: new LeaseStore(connection, 'SimulationLease', 'simulation_leases'),
     velocity: new VelocityStore(connection),
     shadows: new ShadowStore(connection),
+    snoozes: new SnoozeStore(connection),
+    snoozeLeases: new LeaseStore(connection, 'SnoozeLease', 'snooze_leases'),
+    reviews: new ReviewStore(connection),
   };
   await Promise.all(Object.values(stores).map((store) => store.init()));
   return stores;
@@ -146,6 +155,7 @@ export async function createServices(
     log: stores.decisionLog,
     velocity: stores.velocity,
     simulations: stores.simulations,
+    snoozes: stores.snoozes,
     audit,
     dataDir: config.dataDir,
     // A decision that read the profile before the erasure began lands its entry within its budget (the
@@ -155,7 +165,7 @@ export async function createServices(
 
   const createEvaluator = evaluatorFactory(config.engine);
   const runtime = new RulesetRuntime(stores.rulesets, logger, config.rulesetPollMs, createEvaluator);
-  const rulesets = new RulesetService(stores.rulesets, audit, config.outcome, createEvaluator);
+  const rulesets = new RulesetService(stores.rulesets, audit, config.outcome, createEvaluator, config.protectedFacts);
   const publisher = new RulesetPublisher(stores.rulesets, rulesets, audit, {
     fourEyes: config.fourEyes,
     onActivated: () => runtime.refresh(),
@@ -189,10 +199,11 @@ export async function createServices(
       engine: engineDescription(config.engine),
       explanations,
       shadows,
+      reasonsMax: config.reasonsMax,
     },
     metrics.decisions,
   );
-  const replay = new ReplayUseCase(stores.decisionLog, runtime, config.outcome, explanations);
+  const replay = new ReplayUseCase(stores.decisionLog, runtime, config.outcome, explanations, config.reasonsMax);
   const verifier = new LogVerifier({
     log: stores.decisionLog,
     events: stores.auditEvents,
@@ -204,7 +215,13 @@ export async function createServices(
     sealLagMs: config.sealLagMs,
   });
   const planner = new SimulationPlanner({ rulesets, runtime, createEvaluator });
-  const runner = new SimulationRunner({ profiles: stores.profiles, log: stores.decisionLog, thresholds: config.outcome });
+  const runner = new SimulationRunner({
+    profiles: stores.profiles,
+    log: stores.decisionLog,
+    thresholds: config.outcome,
+    reviews: stores.reviews,
+    protectedFacts: config.protectedFacts,
+  });
   const simulationWorker = new SimulationWorker(
     {
       store: stores.simulations,
@@ -311,6 +328,18 @@ export async function createServices(
     simulationRoutes(simulations),
     reportRoutes(reports),
     jobRoutes(scheduler, stores.jobs),
+    snoozeRoutes(
+      new SnoozeService({
+        store: stores.snoozes,
+        profiles: stores.profiles,
+        runtime,
+        audit,
+        leases: stores.snoozeLeases,
+        logger,
+        instanceId,
+      }),
+    ),
+    reviewRoutes(new ReviewService({ reviews: stores.reviews, log: stores.decisionLog, audit })),
   ];
   return { keys, runtime, scheduler, simulationWorker, sealer, shadows, healthRouter, databaseFreeRouters, routers };
 }

@@ -16,6 +16,8 @@ import { simulationRoutes } from '../../src/features/simulation/simulation-route
 import { reportRoutes } from '../../src/features/reports/report-routes.js';
 import { jobRoutes } from '../../src/jobs/job-routes.js';
 import { shadowRoutes } from '../../src/features/shadow/shadow-routes.js';
+import { snoozeRoutes } from '../../src/features/snoozes/snooze-routes.js';
+import { reviewRoutes } from '../../src/features/reviews/review-routes.js';
 import type { OpenApiDocument } from './api-markdown.js';
 
 /**
@@ -45,5 +47,7 @@ export function routeDocument(): OpenApiDocument {
   simulationRoutes(none);
   reportRoutes(none);
   jobRoutes(none, none);
+  snoozeRoutes(none);
+  reviewRoutes(none);
   return openApiDocument() as OpenApiDocument;
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import cron from 'node-cron';
 import { REPO_ROOT } from './repo-root.js';
 import { ENGINE_KINDS, type EngineKind } from '../engine/engine-kind.js';
+import { parseProtectedFact, PROTECTED_FACT_PATTERN, type ProtectedFact } from '../engine/protected-facts.js';
 
 /** The service's settings, read from the environment once at start-up. */
 export interface Config {
@@ -48,6 +49,10 @@ export interface Config {
    */
   decisionSealKey: string | undefined;
   outcome: { declineScore: number; reviewScore: number };
+  /** The most principal reasons a decline or review carries. */
+  reasonsMax: number;
+  /** Facts and fact paths risk and product rules must not read without an acknowledgement; backtests group outcomes by them. */
+  protectedFacts: ProtectedFact[];
   shutdownGraceMs: number;
   /**
    * Development and tests: every answer of a route is checked against the schema its spec declares for
@@ -217,6 +222,14 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const maxAgeMs = int('PROFILE_CACHE_MAX_AGE_MS', 0, 0, 3_600_000);
+  const protectedFacts = (env.PROTECTED_FACTS ?? 'basic.gender,age')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of protectedFacts) {
+    if (!PROTECTED_FACT_PATTERN.test(entry))
+      problems.push(`PROTECTED_FACTS holds an invalid fact or path: "${entry}" (write fact or fact.field)`);
+  }
 
   const config: Config = {
     port: int('PORT', 8080, 0, 65535),
@@ -247,6 +260,8 @@ export function loadConfig(env: Env = process.env): Config {
     sealLagMs: int('DECISION_SEAL_LAG_MS', 30_000, 0, 3_600_000),
     decisionSealKey,
     outcome: { declineScore, reviewScore },
+    reasonsMax: int('REASONS_MAX', 4, 1, 20),
+    protectedFacts: protectedFacts.map(parseProtectedFact),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
     responseValidation: bool('RESPONSE_VALIDATION', false),
     jobs: {

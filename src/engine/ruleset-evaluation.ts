@@ -1,4 +1,4 @@
-import type { Rule, RulesetKind } from './rule-schema.js';
+import type { ReasonCatalogue, Rule, RulesetKind } from './rule-schema.js';
 import type { RuleLayout } from './explanation-layout.js';
 
 /** One leaf condition as evaluated: what the fact was and whether the condition held. */
@@ -24,6 +24,8 @@ export interface RuleExplanation {
   conditions: ConditionExplanation[];
   /** The rendered `params.message`, for fired rules that have one. */
   message?: string;
+  /** Set when a snooze held for this rule and profile: evaluated and explained, but it yields nothing. */
+  snoozed?: true;
 }
 
 export interface RulesetEvaluation {
@@ -40,6 +42,8 @@ export interface RulesetIdentity {
   version: number;
   kind: RulesetKind;
   checksum: string;
+  /** The version's principal reasons (code → applicant text); absent when it has none. */
+  reasons?: ReasonCatalogue;
 }
 
 /** What the decision path needs from a compiled ruleset version, whichever evaluator compiled it. */

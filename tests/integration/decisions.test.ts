@@ -269,7 +269,7 @@ describe('POST /v1/decisions', () => {
       const tests = v1.body.tests.filter(
         (test: { expect: { alerts?: string[] } }) => !(test.expect.alerts ?? []).includes('LOCATION_MISMATCH'),
       );
-      await app.http().put('/v1/rulesets/fraud-alerts/draft').set(admin).send({ rules, tests }).expect(200);
+      await app.http().put('/v1/rulesets/fraud-alerts/draft').set(admin).send({ rules, tests, reasons: v1.body.reasons }).expect(200);
       const published = await app.http().post('/v1/rulesets/fraud-alerts/versions').set(admin);
       expect(published.status, JSON.stringify(published.body)).to.equal(201);
     });

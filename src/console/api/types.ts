@@ -19,6 +19,9 @@ import type { storedProfileSchema } from '../../features/profiles/profile-schema
 import type { jobViewSchema, runSchema } from '../../jobs/job-routes.js';
 import type { overviewSchema } from '../../features/reports/overview-report.js';
 import type { shadowReportSchema } from '../../features/shadow/shadow-schema.js';
+import type { snoozeSchema } from '../../features/snoozes/snooze-schema.js';
+import type { alertItemSchema, reviewSchema } from '../../features/reviews/review-schema.js';
+import type { simulationReportSchema } from '../../features/simulation/simulation-schema.js';
 
 export type RulesetSummary = FromSchema<typeof rulesetSummarySchema>;
 export type RulesetDetail = FromSchema<typeof rulesetDetailSchema>;
@@ -38,6 +41,10 @@ export type JobView = FromSchema<typeof jobViewSchema>;
 export type JobRunView = FromSchema<typeof runSchema>;
 export type Overview = FromSchema<typeof overviewSchema>;
 export type ShadowReport = FromSchema<typeof shadowReportSchema>;
+export type Snooze = FromSchema<typeof snoozeSchema>;
+export type AlertItem = FromSchema<typeof alertItemSchema>;
+export type Review = FromSchema<typeof reviewSchema>;
+export type BacktestFairness = NonNullable<FromSchema<typeof simulationReportSchema>['fairness']>;
 
 export interface Page<T> {
   items: T[];

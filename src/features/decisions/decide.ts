@@ -37,6 +37,7 @@ import {
   type VelocityHead,
 } from './velocity-history.js';
 import type { ShadowObservation } from '../shadow/shadow-evaluation.js';
+import { snoozesHolding, type ActiveSnooze } from '../snoozes/snoozes.js';
 
 export interface DecideInput {
   request: DecisionRequest;
@@ -61,6 +62,8 @@ export interface DecideDeps {
   explanations: LoggedExplanations;
   /** Shadow evaluation: handed each logged decision, evaluates after the answer (never throws). */
   shadows?: { observe(observation: ShadowObservation): void };
+  /** The most principal reasons a decline or review carries (REASONS_MAX). */
+  reasonsMax: number;
 }
 
 /** Each time an application finds its slot taken, another application was logged; past this many, something is wrong. */
@@ -84,6 +87,8 @@ interface Attempt {
   signal: AbortSignal;
   /** Whether an erasure of the subject had begun, read beside the profile (so it costs no wait): checked before logging. */
   erasing: Promise<boolean>;
+  /** The profile's snoozes, read with it. */
+  snoozes?: ActiveSnooze[];
 }
 
 interface Evaluated {
@@ -162,6 +167,7 @@ export class DecideUseCase {
       eventTime,
       signal,
       erasing,
+      snoozes: state.snoozes,
     };
     if (request.event.type === 'loan_application') {
       return this.applications.run(subject, () => this.decideApplication(attempt));
@@ -187,6 +193,7 @@ export class DecideUseCase {
     const state = await this.profileState(attempt.input.request.profileId);
     if (state.subject !== attempt.subject) throw erased(attempt.input.request.profileId);
     let head = await this.headOf(state);
+    attempt.snoozes = state.snoozes;
     for (let tries = 0; tries < MAX_SLOT_ATTEMPTS; tries++) {
       const evaluated = await this.evaluate(attempt, state, head);
       const logged = await this.log(evaluated.record, attempt);
@@ -214,7 +221,14 @@ export class DecideUseCase {
     const facts = computeFacts(context, attempt.factNames);
     const factsDone = performance.now();
 
-    const { evaluations, composed } = await evaluateDecision(attempt.rulesets, facts, context.eventTime, this.deps.thresholds);
+    const snoozed = snoozesHolding(attempt.snoozes, context.eventTime, attempt.rulesets);
+    const { evaluations, composed, reasons } = await evaluateDecision(
+      attempt.rulesets,
+      facts,
+      context.eventTime,
+      this.deps.thresholds,
+      snoozed?.rules,
+    );
     const evaluated = performance.now();
     const next = event.type === 'loan_application' && head ? afterApplication(head, eventTime, evaluatedAt) : undefined;
     const record = decisionEntry(
@@ -232,6 +246,8 @@ export class DecideUseCase {
         evaluations,
         composed,
         evaluatedAt,
+        reasons: reasons.slice(0, this.deps.reasonsMax),
+        ...(snoozed && { snoozes: snoozed.logged }),
         timings: {
           totalMs: round(performance.now() - attempt.started),
           factsMs: round(factsDone - attempt.started),

@@ -4,6 +4,8 @@ import type { RulesetEvaluation, RulesetEvaluator } from '../../engine/ruleset-e
 import type { EngineDescription } from '../../engine/semantics.js';
 import type { DecisionEvent } from '../../facts/decision-event.js';
 import type { Caller } from '../../auth/roles.js';
+import type { PrincipalReason } from '../../engine/principal-reasons.js';
+import type { ActiveSnooze } from '../profiles/active-snooze.js';
 import { decidedFields, renderedMessages, sealableRecord, type LoggableRecord } from './decision-record.js';
 import type { DecisionRequest } from './decision-schema.js';
 import { leafResultsOf } from './logged-explanations.js';
@@ -25,6 +27,10 @@ export interface EntryParts {
   evaluations: RulesetEvaluation[];
   composed: ComposedDecision;
   evaluatedAt: Date;
+  /** The principal reasons the answer carries (already capped at REASONS_MAX). */
+  reasons: PrincipalReason[];
+  /** The snoozes that held for the profile (logged so that replay applies them again). */
+  snoozes?: ActiveSnooze[];
   timings: { totalMs: number; factsMs: number; evaluateMs: number };
   /** A loan application's velocity state once it is logged (it takes slot `next.n`). */
   next: VelocityHead | undefined;
@@ -49,6 +55,7 @@ export function decisionEntry(parts: EntryParts, key: EvidenceKey): LoggableReco
         evaluations,
         rulesets.map((ruleset) => ruleset.layout),
       ),
+      reasons: parts.reasons,
       timings: parts.timings,
     },
     {
@@ -58,6 +65,7 @@ export function decisionEntry(parts: EntryParts, key: EvidenceKey): LoggableReco
       leafResults: leafResultsOf(evaluations, rulesets, facts),
       messages: renderedMessages(evaluations),
       ...(next && velocity && { velocity: { n: next.n, timesDigest: sha256(velocity.times) } }),
+      ...(parts.snoozes && { snoozes: parts.snoozes }),
     },
     parts.idempotency ? { keyId: caller.keyId, key: parts.idempotency.key, requestHash: parts.idempotency.requestHash } : null,
     key,

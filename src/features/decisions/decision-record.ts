@@ -5,6 +5,7 @@ import type { RuleLayout } from '../../engine/explanation-layout.js';
 import type { AlertYield, ComposedDecision, ProductYield, TagYield } from '../../engine/decision-outcome.js';
 import type { Outcome } from '../../engine/rule-schema.js';
 import type { EngineDescription } from '../../engine/semantics.js';
+import type { PrincipalReason } from '../../engine/principal-reasons.js';
 import { type EvidenceKey, type HashKind, sha256 } from '../../crypto/evidence-key.js';
 
 /**
@@ -41,6 +42,12 @@ export interface DecisionCore {
   firedRules?: { ruleset: string; version: number; rule: string }[];
   products: Omit<ProductYield, 'message'>[];
   alerts: Omit<AlertYield, 'message'>[];
+  /**
+   * The principal reasons told to the applicant ([] for approve), at most REASONS_MAX: ruleset text, no
+   * personal data, so they stay after an erasure (the notice given must remain provable). Absent on
+   * entries logged before reasons existed.
+   */
+  reasons?: PrincipalReason[];
   timings: { totalMs: number; factsMs: number; evaluateMs: number };
 }
 
@@ -127,6 +134,8 @@ export interface DecisionPersonal {
   messages: Record<string, string>;
   /** A loan application's velocity slot number and the digest of the state it leaves (the copies beside the entry must match). */
   velocity?: { n: number; timesDigest: string };
+  /** The snoozes that held for rules this decision evaluated (absent when none did): what replay applies again. */
+  snoozes?: { snoozeId: string; ruleset: string; rule: string; until: string }[];
 }
 
 /**

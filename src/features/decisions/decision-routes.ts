@@ -132,7 +132,8 @@ export function decisionRoutes(
       path: '/v1/decisions/:decisionId',
       summary: 'A logged decision with its facts, request, caller and versions',
       tag: TAG,
-      roles: ['audit:read'],
+      // A fraud analyst opens an alert: the decision with its explanation (not the log's lists, export or replay).
+      roles: ['audit:read', 'alerts:review'],
       params: decisionIdParam,
       responses: { 200: { description: 'The logged decision', schema: loggedDecisionSchema } },
     },

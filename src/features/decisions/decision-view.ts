@@ -22,6 +22,7 @@ export function decisionResponse(record: DecisionRecord, explained: LoggedExplan
     tags: core.tags,
     products: core.products.map(withMessage),
     alerts: core.alerts.map(withMessage),
+    reasons: core.reasons ?? [],
     explanations: explained.explanations.map((rule) => ({
       ruleset: rule.ruleset,
       version: rule.version,
@@ -30,7 +31,9 @@ export function decisionResponse(record: DecisionRecord, explained: LoggedExplan
       fired: rule.fired,
       event: rule.event,
       conditions: rule.conditions,
+      ...(rule.snoozed && { snoozed: true }),
     })),
+    ...(personal?.snoozes && { snoozes: personal.snoozes }),
     rulesetVersions: Object.fromEntries(core.rulesets.map((ruleset) => [ruleset.id, ruleset.version])),
     evaluatedAt: core.evaluatedAt,
     latencyMs: core.timings.totalMs,

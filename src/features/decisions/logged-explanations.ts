@@ -1,6 +1,8 @@
 import { decodeLeafResults, encodeLeafResults } from '../../engine/explanation-codec.js';
 import type { RuleExplanation, RulesetEvaluation, RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
 import type { DecisionPersonal, DecisionRecord } from './decision-record.js';
+import { snoozedRuleKey } from '../../engine/snoozed-rules.js';
+import { loggedSnoozedRules } from '../snoozes/snoozes.js';
 
 /** Where compiled versions come from (the ruleset runtime). */
 export interface VersionSource {
@@ -53,6 +55,9 @@ export class LoggedExplanations {
         return unavailable((error as Error).message);
       }
     }
+    // Leaf results do not carry the snooze marks: the snoozes logged with the decision put them back.
+    const snoozed = loggedSnoozedRules(personal.snoozes);
+    if (snoozed) for (const rule of explanations) if (snoozed.has(snoozedRuleKey(rule.ruleset, rule.rule))) rule.snoozed = true;
     return { explanations };
   }
 }

@@ -12,13 +12,14 @@ import { decisionResponse } from './decision-view.js';
 import { decidedFields, renderedMessages, type DecisionRecord } from './decision-record.js';
 import type { LoggedExplanations } from './logged-explanations.js';
 import type { ReplayReport } from './decision-schema.js';
+import { loggedSnoozedRules } from '../snoozes/snoozes.js';
 
 type Difference = ReplayReport['differences'][number];
 
 /**
  * Re-evaluates a logged decision from its logged facts with its logged ruleset versions and the
  * semantics its log entry names, and compares everything the decision said: outcome, score, tags,
- * products, alerts and explanations. A decision logged with semantics this service does not evaluate is
+ * products, alerts, principal reasons (ranked with today's REASONS_MAX) and explanations. A decision logged with semantics this service does not evaluate is
  * refused: evaluating it with other semantics would report differences that are no change of its rules.
  * Writes nothing.
  */
@@ -28,6 +29,7 @@ export class ReplayUseCase {
     private readonly runtime: RulesetRuntime,
     private readonly thresholds: Thresholds,
     private readonly explanations: LoggedExplanations,
+    private readonly reasonsMax: number,
   ) {}
 
   async replay(decisionId: string): Promise<ReplayReport> {
@@ -55,7 +57,9 @@ export class ReplayUseCase {
       }
       rulesets.push(ruleset);
     }
-    const { evaluations, composed } = await evaluateDecision(rulesets, logged.personal.facts, eventTime, this.thresholds);
+    // The snoozes that held when it was decided hold again: they are part of what was decided.
+    const snoozed = loggedSnoozedRules(logged.personal.snoozes);
+    const { evaluations, composed, reasons } = await evaluateDecision(rulesets, logged.personal.facts, eventTime, this.thresholds, snoozed);
     const replayed: DecisionRecord = {
       ...logged,
       core: {
@@ -65,6 +69,7 @@ export class ReplayUseCase {
           evaluations,
           rulesets.map((ruleset) => ruleset.layout),
         ),
+        reasons: reasons.slice(0, this.reasonsMax),
       },
       personal: { ...logged.personal, messages: renderedMessages(evaluations) },
     };
@@ -73,6 +78,8 @@ export class ReplayUseCase {
     for (const key of ['outcome', 'score', 'tags', 'products', 'alerts', 'explanations'] as const) {
       compare(`/${key}`, before[key], after[key], differences);
     }
+    // Entries logged before reasons existed told the applicant none: nothing to compare them with.
+    if (logged.core.reasons !== undefined) compare('/reasons', before.reasons, after.reasons, differences);
     return {
       decisionId,
       identical: differences.length === 0,

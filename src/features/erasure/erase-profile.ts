@@ -15,6 +15,8 @@ export interface EraseProfileDeps {
   log: DecisionLogStore;
   velocity: VelocityStore;
   simulations: SimulationStore;
+  /** Snooze records carry an analyst's reason about the customer: they go with the profile. */
+  snoozes?: { eraseSubject(subject: string): Promise<void> };
   audit: AuditTrail;
   /** Where the segment export files are (`<dataDir>/exports`). */
   dataDir: string;
@@ -62,6 +64,7 @@ export class EraseProfileUseCase {
     // An application in flight may have advanced the head after the first delete.
     velocityErased = (await this.deps.velocity.erase(subject)) === 1 || velocityErased;
     await this.deps.simulations.forgetProfile(profileId);
+    await this.deps.snoozes?.eraseSubject(subject);
     eraseFromExportFiles(this.deps.dataDir, profileId);
     await this.deps.audit.record(
       'profile.erased',

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ActiveSnooze } from './active-snooze.js';
 import { PROFILE_SECTIONS, type ProfileDocument, type StoredProfile, type TagDetail } from './profile-schema.js';
 
 /** The client's sections other than `type`. */
@@ -30,7 +31,16 @@ export interface ProfileDoc {
    */
   velocityN?: number;
   velocityTimes?: string;
+  /** The profile's active snoozes, a copy the snooze service rewrites whole: decisions read them with the profile. */
+  snoozes?: ActiveSnooze[];
 }
+
+/**
+ * The active snoozes of profiles as read, kept beside them rather than in them (answers never show
+ * them): what a sweep (re-tagging) applies, like a decision, with no read of its own.
+ */
+const readSnoozes = new WeakMap<StoredProfile, ActiveSnooze[]>();
+export const snoozesOf = (profile: StoredProfile): ActiveSnooze[] | undefined => readSnoozes.get(profile);
 
 export type StoredTag = Omit<TagDetail, 'at'> & { at: Date };
 
@@ -45,6 +55,8 @@ export interface ProfileState {
   profile: StoredProfile;
   subject: string;
   velocity: StoredVelocity | undefined;
+  /** The rules snoozed for this profile (undefined: none). */
+  snoozes?: ActiveSnooze[];
 }
 
 /** A new pseudonym: 256 random bits. */
@@ -82,7 +94,7 @@ export function toStoredProfile(doc: ProfileDoc): StoredProfile {
   const sections: Record<string, unknown> = { type: doc.type };
   const stored = JSON.parse(doc.body) as Sections;
   for (const section of BODY_SECTIONS) if (stored[section] !== undefined) sections[section] = stored[section];
-  return {
+  const profile = {
     profileId: _id,
     ...sections,
     tags: [...new Set(tagDetails.map((tag) => tag.tag))],
@@ -90,15 +102,21 @@ export function toStoredProfile(doc: ProfileDoc): StoredProfile {
     createdAt: createdAt.toISOString(),
     updatedAt: updatedAt.toISOString(),
   } as StoredProfile;
+  if (doc.snoozes && doc.snoozes.length > 0) readSnoozes.set(profile, doc.snoozes);
+  return profile;
 }
 
 /** A profile doc with a subject as a decision reads it. */
 export function toProfileState(doc: ProfileDoc & { subject: string }): ProfileState {
   const velocity = typeof doc.velocityN === 'number' ? { n: doc.velocityN, times: String(doc.velocityTimes ?? '[]') } : undefined;
-  return { profile: toStoredProfile(doc), subject: doc.subject, velocity };
+  const snoozes = doc.snoozes && doc.snoozes.length > 0 ? doc.snoozes : undefined;
+  return { profile: toStoredProfile(doc), subject: doc.subject, velocity, ...(snoozes && { snoozes }) };
 }
 
 /** A profile with other tags (the copy a cache keeps after a tag write). */
 export function withTags(profile: StoredProfile, tagDetails: readonly TagDetail[]): StoredProfile {
-  return { ...profile, tags: [...new Set(tagDetails.map((tag) => tag.tag))], tagDetails: [...tagDetails] };
+  const tagged = { ...profile, tags: [...new Set(tagDetails.map((tag) => tag.tag))], tagDetails: [...tagDetails] };
+  const snoozes = readSnoozes.get(profile);
+  if (snoozes) readSnoozes.set(tagged, snoozes);
+  return tagged;
 }

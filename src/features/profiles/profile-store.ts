@@ -13,6 +13,9 @@ import {
   toStoredProfile,
   upsertUpdate,
 } from './profile-doc.js';
+import type { ActiveSnooze } from './active-snooze.js';
+
+export { snoozesOf } from './profile-doc.js';
 
 export interface ProfileFilter {
   tag?: string;
@@ -108,9 +111,9 @@ export class ProfileStore {
   }
 
   /** The profile and its subject (the pseudonym its decisions are logged under), in one read; a subject is drawn for a profile that has none. */
-  async withSubject(profileId: string): Promise<{ profile: StoredProfile; subject: string } | undefined> {
+  async withSubject(profileId: string): Promise<{ profile: StoredProfile; subject: string; snoozes?: ActiveSnooze[] } | undefined> {
     const state = await this.state(profileId);
-    return state && { profile: state.profile, subject: state.subject };
+    return state && { profile: state.profile, subject: state.subject, ...(state.snoozes && { snoozes: state.snoozes }) };
   }
 
   /** What a decision reads: the profile, its subject and its velocity head, in one read (a subject is drawn for a profile that has none). */
@@ -249,6 +252,20 @@ export class ProfileStore {
     } finally {
       this.hooks.changed(profileIds);
     }
+  }
+
+  /** Replaces the profile's copy of its active snoozes, if it is still the one with this subject; false when it is gone. */
+  async writeSnoozes(profileId: string, subject: string, active: ActiveSnooze[]): Promise<boolean> {
+    return this.changing([profileId], async () => {
+      const result = await this.model.collection.updateOne({ _id: profileId as never, subject }, { $set: { snoozes: active } });
+      return result.matchedCount === 1;
+    });
+  }
+
+  /** The snoozes copy as stored, to check that a write was not lost to a concurrent whole-document write. */
+  async storedSnoozes(profileId: string): Promise<ActiveSnooze[] | undefined> {
+    const doc = await this.model.collection.findOne({ _id: profileId as never }, { projection: { snoozes: 1 } });
+    return doc ? ((doc.snoozes as ActiveSnooze[] | undefined) ?? []) : undefined;
   }
 
   /**

@@ -106,7 +106,8 @@ export class RulesetRuntime {
     if (!record) return undefined;
     const checksum = draftChecksum(record);
     if (checksum !== record.checksum) this.logger.error('ruleset version does not match its checksum', { ruleset: id, version });
-    const compiled = this.createEvaluator({ id, version, kind: record.kind, checksum }, record.rules);
+    const identity = { id, version, kind: record.kind, checksum, ...(record.reasons && { reasons: record.reasons }) };
+    const compiled = this.createEvaluator(identity, record.rules);
     if (this.compiled.size >= MAX_CACHED_VERSIONS) this.compiled.delete(this.compiled.keys().next().value!);
     this.compiled.set(key, compiled);
     return compiled;
