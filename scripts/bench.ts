@@ -7,9 +7,10 @@
  * scripts/bench/results.json (and the tables to results.md). Diagnostics that explain the figures
  * (CPU profile, database commands, query plans, a run without the history read) are in bench/diagnostics.
  *
- * Opt-in, (4) the decision log at scale: insert, seal, verify and export BENCH_LOG_ENTRIES (100,000).
+ * (4) the CPU a shadow evaluation adds per decision (runs with and without a shadow of customer-tags).
+ * Opt-in, (5) the decision log at scale: insert, seal, verify and export BENCH_LOG_ENTRIES (100,000).
  *
- * Settings (environment; read by bench/bench-options.ts): BENCH_SECTIONS=evaluators,http,retag (add `log`);
+ * Settings (environment; read by bench/bench-options.ts): BENCH_SECTIONS=evaluators,http,retag,shadow (add `log`);
  * BENCH_PROFILES (10000), BENCH_ROUNDS (5), BENCH_SLOW_ROUNDS (3); BENCH_HTTP_SECONDS (10),
  * BENCH_HTTP_CONNECTIONS (32), BENCH_HTTP_WARMUP_SECONDS (2), BENCH_HTTP_SETTLE_SECONDS (8),
  * BENCH_HTTP_OVERLOAD_CONNECTIONS (256), BENCH_HTTP_HOT_PROFILES (2000), BENCH_HTTP_COLD_PROFILES (100000),
@@ -32,6 +33,7 @@ import { describeMachine } from './bench/machine.js';
 import { writeResults } from './bench/results-file.js';
 import { benchRetag, retagTables, type RetagResults } from './bench/retag-bench.js';
 import { benchLog, logTables, type LogResults } from './bench/log-bench.js';
+import { benchShadow, shadowTables, type ShadowResults } from './bench/shadow-bench.js';
 import { formatTable, type Table } from './bench/table.js';
 import { checkTargets, targetsTable } from './bench/targets.js';
 import { nowMs, since } from './bench/timing.js';
@@ -50,13 +52,13 @@ async function main(): Promise<void> {
     for (const table of sectionTables) console.log(formatTable(table));
     tables.push(...sectionTables);
   };
-  const results: { evaluators?: EvaluatorResults; http?: HttpResults; retag?: RetagResults; log?: LogResults } = {};
+  const results: { evaluators?: EvaluatorResults; http?: HttpResults; retag?: RetagResults; shadow?: ShadowResults; log?: LogResults } = {};
 
   if (options.sections.has('evaluators')) {
     results.evaluators = await benchEvaluators(options, log);
     show(evaluatorTables(results.evaluators));
   }
-  if (options.sections.has('http') || options.sections.has('retag') || options.sections.has('log')) {
+  if ((['http', 'retag', 'shadow', 'log'] as const).some((section) => options.sections.has(section))) {
     const db: BenchDatabase = await startBenchDatabase(options.service.mongodbUri, options.service.embeddedDbSync, log);
     log(`database: ${db.kind}`);
     try {
@@ -67,6 +69,10 @@ async function main(): Promise<void> {
       if (options.sections.has('retag')) {
         results.retag = await benchRetag(options, db, log);
         show(retagTables(results.retag));
+      }
+      if (options.sections.has('shadow')) {
+        results.shadow = await benchShadow(options, db, log);
+        show(shadowTables(results.shadow));
       }
       if (options.sections.has('log')) {
         results.log = await benchLog(options, db, log);

@@ -101,10 +101,11 @@ export function createServer(config: Config, options: ServerOptions = {}): Serve
       await draining.drain(config.shutdownGraceMs);
     }
     if (services) {
-      const { runtime, lists, scheduler, simulationWorker, sealer } = services;
+      const { runtime, lists, scheduler, simulationWorker, sealer, shadows } = services;
       services = undefined;
       runtime.stop();
       lists.stop();
+      await shadows.stop();
       await Promise.all([scheduler.stop(), simulationWorker.stop()]);
       await sealer.sealDue(new Date(), Math.min(SHUTDOWN_SEAL_LAG_MS, config.sealLagMs)).catch((error: Error) => {
         logger.warn('sealing on shutdown failed', { message: error.message });

@@ -16,6 +16,7 @@ import { AuditEventStore } from './features/audit/audit-event-store.js';
 import { AuditTrail } from './features/audit/audit-trail.js';
 import { auditRoutes } from './features/audit/audit-routes.js';
 import { ProfileStore } from './features/profiles/profile-store.js';
+import { ProfileStates } from './features/profiles/profile-states.js';
 import { ProfileService } from './features/profiles/profile-service.js';
 import { profileRoutes } from './features/profiles/profile-routes.js';
 import { EraseProfileUseCase } from './features/erasure/erase-profile.js';
@@ -36,10 +37,10 @@ import { EvidenceKey } from './crypto/evidence-key.js';
 import { DecisionLogWriter } from './features/decisions/decision-log-writer.js';
 import { DecisionSealer } from './features/decisions/decision-sealer.js';
 import { LogVerifier } from './features/decisions/log-verifier.js';
-import { ProfileTagger } from './features/decisions/profile-tagger.js';
 import { MeasuredDecideUseCase } from './features/decisions/measured-decide.js';
 import { VelocityStore } from './features/decisions/velocity-store.js';
 import { ReplayUseCase } from './features/decisions/replay.js';
+import { LoggedExplanations } from './features/decisions/logged-explanations.js';
 import { decisionRoutes } from './features/decisions/decision-routes.js';
 import { logVerificationRoutes } from './features/decisions/log-verification-routes.js';
 import { ReportStore } from './features/reports/report-store.js';
@@ -52,6 +53,7 @@ import { jobRoutes } from './jobs/job-routes.js';
 import { SimulationStore } from './features/simulation/simulation-store.js';
 import { SimulationService } from './features/simulation/simulation-service.js';
 import { SimulationQueueStore } from './features/simulation/simulation-queue-store.js';
+import { SimulationEndingStore } from './features/simulation/simulation-ending-store.js';
 import { SimulationPlanner } from './features/simulation/simulation-plan.js';
 import { SimulationRunner } from './features/simulation/simulation-runner.js';
 import { SimulationWorker } from './features/simulation/simulation-worker.js';
@@ -69,6 +71,19 @@ import { RetagChangeStore } from './jobs/retag-change-store.js';
 import { retagChangeRoutes } from './jobs/retag-change-routes.js';
 import { SHIPPED_LISTS } from './features/lists/shipped-lists.js';
 import { SYSTEM_ACTOR } from './features/audit/audit-trail.js';
+import { ShadowStore } from './features/shadow/shadow-store.js';
+import { ShadowEvaluation } from './features/shadow/shadow-evaluation.js';
+import { ShadowService } from './features/shadow/shadow-service.js';
+import { shadowRoutes } from './features/shadow/shadow-routes.js';
+
+/** Shadow evaluations one instance lets wait behind the decisions it answers; past this, decisions go unevaluated (counted). */
+const SHADOW_MAX_PENDING = 1000;
+import { SnoozeStore } from './features/snoozes/snooze-store.js';
+import { SnoozeService } from './features/snoozes/snooze-service.js';
+import { snoozeRoutes } from './features/snoozes/snooze-routes.js';
+import { ReviewStore } from './features/reviews/review-store.js';
+import { ReviewService } from './features/reviews/review-service.js';
+import { reviewRoutes } from './features/reviews/review-routes.js';
 
 /** Everything an instance runs, wired once: what the HTTP app serves and what start/stop must drive. */
 export interface Services {
@@ -80,6 +95,8 @@ export interface Services {
   /** Executes queued background simulations: started with the instance, stopped before the database closes. */
   simulationWorker: SimulationWorker;
   sealer: DecisionSealer;
+  /** Champion–challenger counts: flushed on stop, before the database closes. */
+  shadows: ShadowEvaluation;
   /** Liveness and readiness: served without the database. */
   healthRouter: Router;
   /** Routes that need a caller but no database: they keep answering known keys while it is away. */
@@ -87,7 +104,7 @@ export interface Services {
   routers: Router[];
 }
 
-async function createStores(connection: Connection) {
+async function createStores(connection: Connection, config: Config) {
   const stores = {
     auditEvents: new AuditEventStore(connection),
     apiKeys: new ApiKeyStore(connection),
@@ -96,15 +113,21 @@ async function createStores(connection: Connection) {
     decisionLog: new DecisionLogStore(connection),
     seals: new SealStore(connection),
     retirements: new RetirementStore(connection),
-    erasures: new ErasureStore(connection),
+    // A decision that read a profile before its erasure began logs within the budget (its insert may take a little longer).
+    erasures: new ErasureStore(connection, { exclusive: config.databaseExclusive, keepFinishedMs: 2 * config.decisionTimeoutMs + 250 }),
     jobs: new JobStore(connection),
     reports: new ReportStore(connection),
     simulations: new SimulationStore(connection),
     simulationQueue: new SimulationQueueStore(connection),
+    simulationEndings: new SimulationEndingStore(connection),
     simulationLeases: new LeaseStore(connection, 'SimulationLease', 'simulation_leases'),
     velocity: new VelocityStore(connection),
     lists: new ListStore(connection),
     retagChanges: new RetagChangeStore(connection),
+    shadows: new ShadowStore(connection),
+    snoozes: new SnoozeStore(connection),
+    snoozeLeases: new LeaseStore(connection, 'SnoozeLease', 'snooze_leases'),
+    reviews: new ReviewStore(connection),
   };
   await Promise.all(Object.values(stores).map((store) => store.init()));
   return stores;
@@ -121,7 +144,13 @@ export async function createServices(
   instanceId: string,
   metrics: ServiceMetrics,
 ): Promise<Services> {
-  const stores = await createStores(database.connection);
+  const stores = await createStores(database.connection, config);
+  const profileStates = new ProfileStates(stores.profiles, {
+    exclusive: config.databaseExclusive,
+    cacheBytes: config.profileCache.maxMb * 1024 * 1024,
+    maxAgeMs: config.profileCache.maxAgeMs,
+    counter: metrics.profileCache,
+  });
   const key = new EvidenceKey(config.decisionSealKey);
   if (!key.keyed) {
     logger.warn(
@@ -138,6 +167,7 @@ export async function createServices(
     log: stores.decisionLog,
     velocity: stores.velocity,
     simulations: stores.simulations,
+    snoozes: stores.snoozes,
     audit,
     dataDir: config.dataDir,
     // A decision that read the profile before the erasure began lands its entry within its budget (the
@@ -153,38 +183,48 @@ export async function createServices(
 
   const createEvaluator = evaluatorFactory(config.engine);
   const runtime = new RulesetRuntime(stores.rulesets, logger, config.rulesetPollMs, createEvaluator);
-  const rulesets = new RulesetService(stores.rulesets, audit, config.outcome, createEvaluator, (id) => listRegistry.exists(id));
+  const rulesets = new RulesetService(stores.rulesets, audit, config.outcome, createEvaluator, config.protectedFacts, (id) =>
+    listRegistry.exists(id),
+  );
   const publisher = new RulesetPublisher(stores.rulesets, rulesets, audit, {
     fourEyes: config.fourEyes,
     onActivated: () => runtime.refresh(),
   });
   await installShippedRulesets(config.rulesetsDir, { store: stores.rulesets, rulesets, publisher, logger });
   await runtime.start();
+  const shadows = new ShadowEvaluation(
+    { store: stores.shadows, runtime, thresholds: config.outcome, logger },
+    { instanceId, pollMs: config.rulesetPollMs, flushMs: config.shadowFlushMs, maxPending: SHADOW_MAX_PENDING },
+  );
+  await shadows.start();
 
+  const explanations = new LoggedExplanations(runtime);
   const decide = new MeasuredDecideUseCase(
     {
-      profiles: stores.profiles,
+      profiles: profileStates,
       erasures: stores.erasures,
       key,
       runtime,
       log: stores.decisionLog,
-      velocity: stores.velocity,
+      legacyVelocity: stores.velocity,
       writer: new DecisionLogWriter(stores.decisionLog, {
         logger,
         unavailableReason: () => database.availability.unavailableReason(),
         metrics: metrics.logWriter,
         databaseErrors: metrics.database,
       }),
-      tagger: new ProfileTagger(stores.profiles, logger),
       thresholds: config.outcome,
       timeoutMs: config.decisionTimeoutMs,
       logger,
       engine: engineDescription(config.engine),
       lists: listRegistry,
+      explanations,
+      shadows,
+      reasonsMax: config.reasonsMax,
     },
     metrics.decisions,
   );
-  const replay = new ReplayUseCase(stores.decisionLog, runtime, config.outcome, listRegistry);
+  const replay = new ReplayUseCase(stores.decisionLog, runtime, config.outcome, explanations, config.reasonsMax, listRegistry);
   const verifier = new LogVerifier({
     log: stores.decisionLog,
     events: stores.auditEvents,
@@ -192,6 +232,7 @@ export async function createServices(
     retirements: stores.retirements,
     profiles: stores.profiles,
     key,
+    explanations,
     sealLagMs: config.sealLagMs,
   });
   const planner = new SimulationPlanner({ rulesets, runtime, createEvaluator });
@@ -200,9 +241,19 @@ export async function createServices(
     log: stores.decisionLog,
     thresholds: config.outcome,
     lists: listRegistry,
+    reviews: stores.reviews,
+    protectedFacts: config.protectedFacts,
   });
   const simulationWorker = new SimulationWorker(
-    { store: stores.simulations, queue: stores.simulationQueue, leases: stores.simulationLeases, planner, runner, logger },
+    {
+      store: stores.simulations,
+      queue: stores.simulationQueue,
+      endings: stores.simulationEndings,
+      leases: stores.simulationLeases,
+      planner,
+      runner,
+      logger,
+    },
     { instanceId, concurrency: config.simulations.concurrency, leaseMs: config.simulations.leaseMs },
   );
   const simulations = new SimulationService({
@@ -211,6 +262,7 @@ export async function createServices(
     runner,
     store: stores.simulations,
     queue: stores.simulationQueue,
+    endings: stores.simulationEndings,
     executor: simulationWorker,
     inlineLimit: config.simulations.inlineLimit,
     queuePerKey: config.simulations.queuePerKey,
@@ -249,6 +301,7 @@ export async function createServices(
         decisionRetentionDays: config.jobs.decisionRetentionDays,
         jobRunRetentionDays: config.jobs.jobRunRetentionDays,
         simulations: stores.simulations,
+        simulationEndings: stores.simulationEndings,
         simulationRetentionDays: config.simulations.retentionDays,
         retagChanges: stores.retagChanges,
       },
@@ -294,7 +347,8 @@ export async function createServices(
     erasureRoutes(erasure),
     rulesetRoutes(rulesets, publisher, stores.rulesets, runtime),
     rulesetHistoryRoutes(rulesets, stores.auditEvents),
-    decisionRoutes(decide, stores.decisionLog, replay),
+    shadowRoutes(new ShadowService({ store: stores.shadows, rulesets: stores.rulesets, audit, evaluation: shadows })),
+    decisionRoutes(decide, stores.decisionLog, replay, explanations),
     auditRoutes(stores.auditEvents),
     logVerificationRoutes(verifier, stores.seals),
     simulationRoutes(simulations),
@@ -302,6 +356,18 @@ export async function createServices(
     jobRoutes(scheduler, stores.jobs),
     listRoutes(lists),
     retagChangeRoutes(stores.jobs, stores.retagChanges),
+    snoozeRoutes(
+      new SnoozeService({
+        store: stores.snoozes,
+        profiles: stores.profiles,
+        runtime,
+        audit,
+        leases: stores.snoozeLeases,
+        logger,
+        instanceId,
+      }),
+    ),
+    reviewRoutes(new ReviewService({ reviews: stores.reviews, log: stores.decisionLog, audit })),
   ];
-  return { keys, runtime, lists: listRegistry, scheduler, simulationWorker, sealer, healthRouter, databaseFreeRouters, routers };
+  return { keys, runtime, scheduler, simulationWorker, sealer, shadows, lists: listRegistry, healthRouter, databaseFreeRouters, routers };
 }

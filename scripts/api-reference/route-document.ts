@@ -17,6 +17,9 @@ import { reportRoutes } from '../../src/features/reports/report-routes.js';
 import { jobRoutes } from '../../src/jobs/job-routes.js';
 import { retagChangeRoutes } from '../../src/jobs/retag-change-routes.js';
 import { listRoutes } from '../../src/features/lists/list-routes.js';
+import { shadowRoutes } from '../../src/features/shadow/shadow-routes.js';
+import { snoozeRoutes } from '../../src/features/snoozes/snooze-routes.js';
+import { reviewRoutes } from '../../src/features/reviews/review-routes.js';
 import type { OpenApiDocument } from './api-markdown.js';
 
 /**
@@ -39,7 +42,8 @@ export function routeDocument(): OpenApiDocument {
   erasureRoutes(none);
   rulesetRoutes(none, none, none, none);
   rulesetHistoryRoutes(none, none);
-  decisionRoutes(none, none, none);
+  shadowRoutes(none);
+  decisionRoutes(none, none, none, none);
   auditRoutes(none);
   logVerificationRoutes(none, none);
   simulationRoutes(none);
@@ -47,5 +51,7 @@ export function routeDocument(): OpenApiDocument {
   jobRoutes(none, none);
   listRoutes(none);
   retagChangeRoutes(none, none);
+  snoozeRoutes(none);
+  reviewRoutes(none);
   return openApiDocument() as OpenApiDocument;
 }

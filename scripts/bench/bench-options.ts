@@ -15,7 +15,7 @@ export type BenchServiceSettings = Pick<
  * a two-core machine; every size can be raised (or lowered for a quick look).
  */
 export interface BenchOptions {
-  /** Which sections run: any of `evaluators`, `http`, `retag` (the default), and `log` (opt-in). */
+  /** Which sections run: any of `evaluators`, `http`, `retag`, `shadow` (the default), and `log` (opt-in). */
   sections: ReadonlySet<Section>;
   /** Generated inputs for the in-process comparison. */
   profiles: number;
@@ -56,10 +56,10 @@ export interface BenchOptions {
   service: BenchServiceSettings;
 }
 
-export const SECTIONS = ['evaluators', 'http', 'retag', 'log'] as const;
+export const SECTIONS = ['evaluators', 'http', 'retag', 'shadow', 'log'] as const;
 export type Section = (typeof SECTIONS)[number];
 /** `log` takes minutes per 100,000 entries on the embedded database: it runs only when asked for. */
-const DEFAULT_SECTIONS: Section[] = ['evaluators', 'http', 'retag'];
+const DEFAULT_SECTIONS: Section[] = ['evaluators', 'http', 'retag', 'shadow'];
 
 export function readBenchOptions(env: Record<string, string | undefined> = process.env): BenchOptions {
   const problems: string[] = [];

@@ -105,8 +105,8 @@ export function cpuSeconds(pid: number): number | undefined {
   }
 }
 
-/** Processes whose parent is us and whose command line contains `needle` (e.g. the embedded database). */
-export function childPidsMatching(needle: string): number[] {
+/** Processes whose parent is `parent` (default: us) and whose command line contains `needle` (e.g. the embedded database). */
+export function childPidsMatching(needle: string, parentPid = process.pid): number[] {
   try {
     return fs
       .readdirSync('/proc')
@@ -116,7 +116,7 @@ export function childPidsMatching(needle: string): number[] {
         try {
           const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
           const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-          return parent === process.pid && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle);
+          return parent === parentPid && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle);
         } catch {
           return false;
         }

@@ -5,7 +5,9 @@ import mongoose from 'mongoose';
 import { REPO_ROOT } from '../../src/config/repo-root.js';
 import type { BenchDatabase } from './bench-database.js';
 import type { BenchOptions } from './bench-options.js';
-import { cpuMeter, cpuSeconds, type RunningChild, startNodeChild } from './child-process.js';
+import { childPidsMatching, cpuMeter, cpuSeconds, type RunningChild, startNodeChild } from './child-process.js';
+import { connectDatabase } from '../../src/db/database.js';
+import { startEmbeddedMongo } from '../../src/db/embedded-mongo.js';
 import { type AuditedRun, auditDecisionLog, type LogAudit } from './decision-log-audit.js';
 import { runDecisionsWithoutHistory } from './diagnostics/decisions-without-history.js';
 import { type ServiceProfile, serviceProfiling } from './diagnostics/service-profiling.js';
@@ -59,14 +61,23 @@ export async function benchHttp(options: BenchOptions, db: BenchDatabase, log: (
   const runs: ServerRun[] = [];
   try {
     const profiling = options.cpuProfile ? serviceProfiling(workDir) : undefined;
+    const dataDir = path.join(workDir, 'data');
+    const naiveDb = db.freshName('naive');
+    // Without MONGODB_URI ours runs as it does by default: on its own embedded database (its only client,
+    // so its profile cache is on), seeded before it starts; with it, on that server, seeded while it runs.
+    const embedded = db.pid === undefined ? undefined : { sync: options.service.embeddedDbSync, dbName: db.freshName('http') };
+    const oursDb = embedded
+      ? ownDatabase(db, path.join(dataDir, 'db'), options.service.embeddedDbSync)
+      : { ...db, start: async () => undefined };
+    let seedSeconds = embedded ? await seed(options, oursDb, embedded.dbName, db, naiveDb, log) : Number.NaN;
+    if (embedded) await oursDb.stop();
     const service = await startService(db, 'http', {
-      dataDir: path.join(workDir, 'data'),
+      dataDir,
       nodeArgs: profiling?.nodeArgs ?? [],
       env: profiling?.env ?? {},
+      ...(embedded && { embedded }),
     });
-    const naiveDb = db.freshName('naive');
     let naive: RunningChild | undefined;
-    let seedSeconds: number;
     let decisionsWithoutHistory: MeteredLoad | undefined;
     const audited: AuditedRun[] = [];
     try {
@@ -76,10 +87,10 @@ export async function benchHttp(options: BenchOptions, db: BenchDatabase, log: (
         { readyPath: '/readyz' },
       );
       log(`http: our service on ${service.child.url}, the naive one on ${naive.url} (${since(started)})`);
-      seedSeconds = await seed(options, db, service.dbName, naiveDb, log);
+      if (!embedded) seedSeconds = await seed(options, db, service.dbName, db, naiveDb, log);
       log(`http: ${wl.profiles.toLocaleString('en-US')} profiles seeded in ${seedSeconds.toFixed(1)} s (${since(started)})`);
       const decideKey = await service.issueKey('bench-loan-system', ['decide']);
-      const pids = { service: service.child.pid, database: db.pid };
+      const pids = { service: service.child.pid, database: embedded ? childPidsMatching('embedded-mongo', service.child.pid)[0] : db.pid };
 
       for (const [index, [set, connections, honorRetryAfter]] of oursRuns(connectionCounts).entries()) {
         const idPrefix = `ours-${set}-c${connections}${honorRetryAfter ? '-polite' : ''}`;
@@ -124,12 +135,15 @@ export async function benchHttp(options: BenchOptions, db: BenchDatabase, log: (
       // when profiled, it must exit by itself to write its profile.
       await service.child.stop(options.cpuProfile ? 180_000 : 10_000);
     }
-    const audits = await auditDecisionLog(db, service.dbName, audited);
+    // Its embedded database is read again once it has stopped (it held the data directory's lock).
+    if (embedded) await oursDb.start();
+    const audits = await auditDecisionLog(oursDb, service.dbName, audited);
     for (const [index, run] of runs.filter((each) => each.server === 'ours').entries()) run.audit = audits[index];
     const logEntryBytes = {
-      ours: await meanDocumentBytes(db, service.dbName, 'decision_log'),
+      ours: await meanDocumentBytes(oursDb, service.dbName, 'decision_log'),
       naive: await meanDocumentBytes(db, naiveDb, NAIVE_LOG),
     };
+    if (embedded) await oursDb.stop();
     log(`http: ${audits.reduce((sum, audit) => sum + audit.logged, 0)} log entries matched with the answers (${since(started)})`);
 
     const hello = await startNodeChild(path.join(REPO_ROOT, 'build', 'scripts', 'bench', 'hello-world.js'), {}, { readyPath: '/readyz' });
@@ -222,8 +236,44 @@ async function meteredRun(spec: LoadSpec, pids: Record<string, number | undefine
   return load;
 }
 
-async function seed(options: BenchOptions, db: BenchDatabase, ours: string, naive: string, log: (line: string) => void): Promise<number> {
-  const [oursDb, naiveDb] = await Promise.all([db.connect(ours), db.connect(naive)]);
+/** Our service's own embedded database, started by the bench while the service is not running. */
+function ownDatabase(
+  db: BenchDatabase,
+  dir: string,
+  sync: BenchOptions['service']['embeddedDbSync'],
+): BenchDatabase & { start(): Promise<void> } {
+  let running: Awaited<ReturnType<typeof startEmbeddedMongo>> | undefined;
+  const quiet = { info: () => undefined };
+  const own = {
+    ...db,
+    kind: 'our embedded database',
+    pid: undefined,
+    uri: '',
+    async start() {
+      running = await startEmbeddedMongo(dir, quiet, { sync });
+      own.uri = running.uri;
+    },
+    connect: async (dbName: string) => {
+      if (!running) await own.start();
+      return connectDatabase(own.uri, dbName);
+    },
+    async stop() {
+      await running?.stop();
+      running = undefined;
+    },
+  };
+  return own;
+}
+
+async function seed(
+  options: BenchOptions,
+  ourServer: BenchDatabase,
+  ours: string,
+  naiveServer: BenchDatabase,
+  naive: string,
+  log: (line: string) => void,
+): Promise<number> {
+  const [oursDb, naiveDb] = await Promise.all([ourServer.connect(ours), naiveServer.connect(naive)]);
   try {
     return await seedProfiles(
       options.seed,

@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { newProfileDocument } from '../../src/features/profiles/profile-store.js';
+import { newProfileDocument } from '../../src/features/profiles/profile-doc.js';
 import type { ProfileDocument } from '../../src/features/profiles/profile-schema.js';
 import type { DecisionEvent } from '../../src/facts/decision-event.js';
 import { generateEvent, generateStoredProfile, integer, mulberry32, type Rng } from '../../tests/helpers/generators.js';

@@ -5,6 +5,7 @@ import { DecisionLogStore } from '../../src/features/decisions/decision-log-stor
 import { type DecisionCore, type DecisionPersonal, sealableRecord } from '../../src/features/decisions/decision-record.js';
 import { DecisionSealer } from '../../src/features/decisions/decision-sealer.js';
 import { loggedDecision } from '../../src/features/decisions/decision-view.js';
+import { LoggedExplanations } from '../../src/features/decisions/logged-explanations.js';
 import { LogVerifier } from '../../src/features/decisions/log-verifier.js';
 import { RetirementStore } from '../../src/features/decisions/retirement-store.js';
 import { SealStore } from '../../src/features/decisions/seal-store.js';
@@ -74,7 +75,9 @@ export async function benchLog(options: BenchOptions, db: BenchDatabase, log: (l
       sealed = await new DecisionSealer(stores.log, stores.events, stores.seals, key, 'bench', 0).sealDue();
       log(`log: ${sealed.entries} entries sealed in ${sealed.seals} seals`);
     });
-    const verifier = new LogVerifier({ ...stores, key, sealLagMs: 0 });
+    // The entries evaluated no ruleset: their (empty) explanations need no version.
+    const explanations = new LoggedExplanations({ version: async () => undefined });
+    const verifier = new LogVerifier({ ...stores, key, explanations, sealLagMs: 0 });
     let report = { ok: false, entriesChecked: 0, problemCount: 0 };
     const verify = await phase(db, entries, async () => {
       report = await verifier.verify({ from: new Date(0) });
@@ -83,7 +86,7 @@ export async function benchLog(options: BenchOptions, db: BenchDatabase, log: (l
     let [lines, bytes] = [0, 0];
     const exported = await phase(db, entries, async () => {
       for await (const record of stores.log.stream({})) {
-        bytes += Buffer.byteLength(`${JSON.stringify(loggedDecision(record))}\n`);
+        bytes += Buffer.byteLength(`${JSON.stringify(loggedDecision(record, await explanations.of(record)))}\n`);
         lines += 1;
       }
       log(`log: exported ${lines} lines`);
@@ -155,7 +158,7 @@ function entry(index: number, start: number, key: EvidenceKey) {
     profileId,
     request: { profileId, event: { type: 'login', at: createdAt, location: { lat: 23.13, lon: 113.26 } } },
     facts: { eventDistanceFromResidenceKm: index % 2000, padding: 'x'.repeat(2000) },
-    explanations: [],
+    leafResults: [],
     messages: {},
   };
   return sealableRecord(core, personal, null, key);

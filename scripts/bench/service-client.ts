@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { REPO_ROOT } from '../../src/config/repo-root.js';
+import type { EmbeddedDbSync } from '../../src/config/config.js';
 import type { BenchDatabase } from './bench-database.js';
 import { startNodeChild, type RunningChild } from './child-process.js';
 
-/** The service started as `npm start` would start it (its own process), against a bench database. */
+/**
+ * The service started as `npm start` would start it (its own process): against a bench database, or
+ * (`embedded`) on its own embedded database in `dataDir`, as it runs by default.
+ */
 export interface BenchService {
   child: RunningChild;
   adminKey: string;
@@ -17,15 +21,16 @@ export interface BenchService {
 export async function startService(
   db: BenchDatabase,
   label: string,
-  options: { nodeArgs?: string[]; env?: Record<string, string>; dataDir: string },
+  options: { nodeArgs?: string[]; env?: Record<string, string>; dataDir: string; embedded?: { sync: EmbeddedDbSync; dbName: string } },
 ): Promise<BenchService> {
   const adminKey = `bench-admin-${randomBytes(16).toString('hex')}`;
-  const dbName = db.freshName(label);
+  const dbName = options.embedded?.dbName ?? db.freshName(label);
+  const database: Record<string, string> = options.embedded ? { EMBEDDED_DB_SYNC: options.embedded.sync } : { MONGODB_URI: db.uri };
   const child = await startNodeChild(
     path.join(REPO_ROOT, 'build', 'src', 'main.js'),
     {
       ...options.env,
-      MONGODB_URI: db.uri,
+      ...database,
       MONGODB_DB: dbName,
       LOG_LEVEL: 'warn',
       BOOTSTRAP_ADMIN_KEY: adminKey,

@@ -2,6 +2,7 @@ import type { EvaluatorResults } from './evaluator-bench.js';
 import type { HttpResults } from './http-bench.js';
 import { cpuMsPerOk, findRun } from './http-tables.js';
 import type { RetagResults } from './retag-bench.js';
+import type { ShadowResults } from './shadow-bench.js';
 import { fmt, percent, times, type Table } from './table.js';
 
 /** One target of the issue, checked against this run's figures. */
@@ -13,7 +14,12 @@ export interface TargetCheck {
   shortBy?: string;
 }
 
-export function checkTargets(results: { evaluators?: EvaluatorResults; http?: HttpResults; retag?: RetagResults }): TargetCheck[] {
+export function checkTargets(results: {
+  evaluators?: EvaluatorResults;
+  http?: HttpResults;
+  retag?: RetagResults;
+  shadow?: ShadowResults;
+}): TargetCheck[] {
   const checks: TargetCheck[] = [];
   // A ratio over a run that answered nothing is not a figure: the target is missed, and says why.
   const unmeasured = (target: string, measured: number) =>
@@ -40,7 +46,7 @@ export function checkTargets(results: { evaluators?: EvaluatorResults; http?: Ht
   const zero = (target: string, count: number) =>
     checks.push({ target, measured: String(count), met: count === 0, ...(count > 0 && { shortBy: `${count} instead of 0` }) });
 
-  const { evaluators, http, retag } = results;
+  const { evaluators, http, retag, shadow } = results;
   if (evaluators) {
     // The engines' agreement is asserted by tests/differential, not a target: the counts are in the evaluator table.
     const all = Math.max(...evaluators.figures.map((figure) => figure.rules));
@@ -55,6 +61,7 @@ export function checkTargets(results: { evaluators?: EvaluatorResults; http?: Ht
     if (unchanged) atLeast('retag, no tag changing: profiles/s ≥ 80 % of a raw scan', unchanged.ratioToScan, 0.8, percent);
     if (tenPercent) atLeast('retag, 10 % of the tags changing: profiles/s ≥ 50 % of a raw scan', tenPercent.ratioToScan, 0.5, percent);
   }
+  if (shadow) atMost('a shadow adds ≤ 15 % to the service CPU per decision', shadow.addedDerived, 0.15, percent);
   return checks;
 }
 

@@ -1,4 +1,13 @@
-export const ROLES = ['decide', 'profiles:write', 'profiles:read', 'rules:edit', 'rules:publish', 'audit:read', 'admin'] as const;
+export const ROLES = [
+  'decide',
+  'profiles:write',
+  'profiles:read',
+  'rules:edit',
+  'rules:publish',
+  'audit:read',
+  'alerts:review',
+  'admin',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who made a request: the API key's id and name, and the roles it holds. */

@@ -2,6 +2,7 @@ import path from 'node:path';
 import cron from 'node-cron';
 import { REPO_ROOT } from './repo-root.js';
 import { ENGINE_KINDS, type EngineKind } from '../engine/engine-kind.js';
+import { parseProtectedFact, PROTECTED_FACT_PATTERN, type ProtectedFact } from '../engine/protected-facts.js';
 
 /** The service's settings, read from the environment once at start-up. */
 export interface Config {
@@ -10,6 +11,12 @@ export interface Config {
   /** Set: use that MongoDB server. Unset: start the embedded FerretDB. */
   mongodbUri: string | undefined;
   mongodbDb: string;
+  /**
+   * This instance is its database's only client: with the embedded database (it holds the DATA_DIR lock),
+   * never with MONGODB_URI. Then what it caches of profiles and erasures is exact.
+   */
+  databaseExclusive: boolean;
+  profileCache: ProfileCacheSettings;
   dataDir: string;
   /**
    * The embedded database's commit durability: `normal` survives a crash of the service or the
@@ -24,6 +31,8 @@ export interface Config {
   fourEyes: boolean;
   /** How often an instance polls the rulesets' heads for publishes and rollbacks. */
   rulesetPollMs: number;
+  /** How often an instance writes its shadow-evaluation counts (and what it may lose if it dies). */
+  shadowFlushMs: number;
   decisionTimeoutMs: number;
   /** Admission control in front of POST /v1/decisions (src/http/admission.ts). */
   admission: AdmissionSettings;
@@ -40,6 +49,10 @@ export interface Config {
    */
   decisionSealKey: string | undefined;
   outcome: { declineScore: number; reviewScore: number };
+  /** The most principal reasons a decline or review carries. */
+  reasonsMax: number;
+  /** Facts and fact paths risk and product rules must not read without an acknowledgement; backtests group outcomes by them. */
+  protectedFacts: ProtectedFact[];
   shutdownGraceMs: number;
   /**
    * Development and tests: every answer of a route is checked against the schema its spec declares for
@@ -82,6 +95,18 @@ export interface SimulationSettings {
   leaseMs: number;
   /** Finished runs (succeeded, failed, cancelled) older than this are removed by `retention`. */
   retentionDays: number;
+}
+
+/** The in-process cache of the profiles decisions read. */
+export interface ProfileCacheSettings {
+  /** Memory bound of the cached profiles, in MB; 0 turns the cache off. */
+  maxMb: number;
+  /**
+   * On a database other instances share: how long a cached profile may be used after it was read (its
+   * staleness bound); undefined leaves the cache off there. Unused on an exclusive database, where the
+   * cache is exact.
+   */
+  maxAgeMs: number | undefined;
 }
 
 export const EMBEDDED_DB_SYNC_MODES = ['normal', 'full'] as const;
@@ -196,11 +221,23 @@ export function loadConfig(env: Env = process.env): Config {
     if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(tag)) problems.push(`SEGMENT_EXPORT_TAGS holds an invalid tag: "${tag}"`);
   }
 
+  const maxAgeMs = int('PROFILE_CACHE_MAX_AGE_MS', 0, 0, 3_600_000);
+  const protectedFacts = (env.PROTECTED_FACTS ?? 'basic.gender,age')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of protectedFacts) {
+    if (!PROTECTED_FACT_PATTERN.test(entry))
+      problems.push(`PROTECTED_FACTS holds an invalid fact or path: "${entry}" (write fact or fact.field)`);
+  }
+
   const config: Config = {
     port: int('PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
     mongodbUri,
     mongodbDb,
+    databaseExclusive: mongodbUri === undefined,
+    profileCache: { maxMb: int('PROFILE_CACHE_MB', 64, 0, 65_536), maxAgeMs: maxAgeMs > 0 ? maxAgeMs : undefined },
     dataDir: path.resolve(env.DATA_DIR || './data'),
     embeddedDbSync,
     rulesetsDir: path.resolve(env.RULESETS_DIR || path.join(REPO_ROOT, 'rulesets')),
@@ -208,6 +245,7 @@ export function loadConfig(env: Env = process.env): Config {
     bootstrapAdminKey,
     fourEyes: bool('FOUR_EYES', false),
     rulesetPollMs: int('RULESET_POLL_MS', 1000, 100, 5000),
+    shadowFlushMs: int('SHADOW_FLUSH_MS', 5000, 100, 60_000),
     decisionTimeoutMs,
     admission,
     metricsPublic: bool('METRICS_PUBLIC', false),
@@ -222,6 +260,8 @@ export function loadConfig(env: Env = process.env): Config {
     sealLagMs: int('DECISION_SEAL_LAG_MS', 30_000, 0, 3_600_000),
     decisionSealKey,
     outcome: { declineScore, reviewScore },
+    reasonsMax: int('REASONS_MAX', 4, 1, 20),
+    protectedFacts: protectedFacts.map(parseProtectedFact),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
     responseValidation: bool('RESPONSE_VALIDATION', false),
     jobs: {

@@ -14,6 +14,8 @@ import { JobRunsScreen } from './screens/jobs/job-runs.js';
 import { TagChangesScreen } from './screens/jobs/tag-changes.js';
 import { ListsScreen } from './screens/lists/lists-screen.js';
 import { ListPage } from './screens/lists/list-page.js';
+import { AlertQueueScreen } from './screens/alerts/alert-queue.js';
+import { AlertPage } from './screens/alerts/alert-page.js';
 
 /** One screen of the console: where it lives, who may open it, and whether the navigation lists it. */
 export interface ScreenSpec {
@@ -32,10 +34,12 @@ export const SCREENS: ScreenSpec[] = [
   { pattern: '/rulesets/:id', title: 'Ruleset', roles: ['rules:edit', 'rules:publish'], component: RulesetPage },
   { pattern: '/rulesets/:id/:tab', title: 'Ruleset', roles: ['rules:edit', 'rules:publish'], component: RulesetPage },
   { pattern: '/decisions', title: 'Search decisions', roles: ['audit:read'], nav: 'Decisions', component: DecisionSearchScreen },
-  { pattern: '/decisions/:id', title: 'Decision', roles: ['audit:read'], component: DecisionPage },
+  { pattern: '/decisions/:id', title: 'Decision', roles: ['audit:read', 'alerts:review'], component: DecisionPage },
   { pattern: '/audit', title: 'Verify and export the log', roles: ['audit:read'], nav: 'Verify log', component: LogIntegrityScreen },
   { pattern: '/profiles', title: 'Profiles', roles: PROFILE_READERS, nav: 'Profiles', component: ProfilesScreen },
-  { pattern: '/profiles/:id', title: 'Profile', roles: PROFILE_READERS, component: ProfilePage },
+  { pattern: '/profiles/:id', title: 'Profile', roles: [...PROFILE_READERS, 'alerts:review'], component: ProfilePage },
+  { pattern: '/alerts', title: 'Review alerts', roles: ['alerts:review'], nav: 'Alerts', component: AlertQueueScreen },
+  { pattern: '/alerts/:id', title: 'Alert', roles: ['alerts:review'], component: AlertPage },
   { pattern: '/jobs', title: 'Jobs', roles: ['admin'], nav: 'Jobs', component: JobsScreen },
   { pattern: '/jobs/:name', title: 'Job runs', roles: ['admin'], component: JobRunsScreen },
   { pattern: '/jobs/retag/runs/:runId', title: 'Tag changes of a retag run', roles: PROFILE_READERS, component: TagChangesScreen },

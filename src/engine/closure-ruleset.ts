@@ -4,6 +4,7 @@ import { compileTemplate, type MessageRenderer } from './message-template.js';
 import type { Rule } from './rule-schema.js';
 import type { ListLookup } from './list-lookup.js';
 import { collectFactNames } from './rule-facts.js';
+import { inEvaluationOrder, type RuleLayout } from './explanation-layout.js';
 
 /** One rule, ready to run: its test, its leaves as written, and its message. */
 interface ClosureRule {
@@ -27,6 +28,7 @@ interface ClosureRule {
  */
 export class ClosureRuleset implements RulesetEvaluator {
   readonly factNames: ReadonlySet<string>;
+  readonly layout: readonly RuleLayout[];
   /** In evaluation order: priority high to low, then as written. */
   private readonly ordered: readonly ClosureRule[];
   private readonly slots = new FactSlots();
@@ -45,8 +47,8 @@ export class ClosureRuleset implements RulesetEvaluator {
       }),
     );
     // ReferenceRuleset sorts its explanations the same way after every run; here once.
-    const position = new Map(compiled.map((rule, index) => [rule, index]));
-    this.ordered = [...compiled].sort((a, b) => b.priority - a.priority || position.get(a)! - position.get(b)!);
+    this.ordered = inEvaluationOrder(compiled, (rule) => rule.priority);
+    this.layout = this.ordered.map(({ rule, priority, leaves }) => ({ name: rule.name, priority, event: rule.event, leaves }));
   }
 
   /** Evaluates every rule against already computed facts (absent facts are not keys of `facts`). */

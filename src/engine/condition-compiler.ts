@@ -105,6 +105,22 @@ export function compileConditions(rule: Rule, slots: FactSlots, factNames: Reado
   return new RuleCompiler(slots, factNames).compile(rule);
 }
 
+/**
+ * A rule's leaves in the order of its explanation, by the very walk the compiler makes (without building
+ * its closures): what a logged explanation is rebuilt along.
+ */
+export function ruleLeaves(rule: Rule): readonly LeafSource[] {
+  return new RuleCompiler(new FactSlots(), new Set(), true).compile(rule).leaves;
+}
+
+/**
+ * The value a leaf's explanation shows as `factValue` for a fact value as loaded: the almanac's read, in
+ * which a path applies to non-null objects only and any other value stays as it is.
+ */
+export function leafFactValue(value: unknown, path: unknown): unknown {
+  return path && value !== null && typeof value === 'object' ? pathReader(path as string)(value) : value;
+}
+
 /** Gives every leaf the evaluation skipped its explanation: no fact value, result false. */
 export function fillUnreached(explained: ConditionExplanation[], leaves: readonly LeafSource[]): void {
   for (let index = 0; index < leaves.length; index += 1) {
@@ -128,6 +144,8 @@ class RuleCompiler {
     private readonly slots: FactSlots,
     /** The facts the ruleset reads: the only ones a `{ fact }` value reference can see, as in the engine. */
     private readonly factNames: ReadonlySet<string>,
+    /** Only walk: collect the leaves, build no closures (nor prepare patterns). */
+    private readonly leavesOnly = false,
   ) {}
 
   /** The rule's top condition, dispatched as Rule.evaluate() does (any, then all, then not). */
@@ -192,6 +210,7 @@ class RuleCompiler {
     const operator = leaf.operator as string;
     const value = leaf.value;
     this.leaves.push({ fact, path, operator, value, at });
+    if (this.leavesOnly) return ALWAYS;
 
     const stock = hasOwn(STOCK_EVALUATORS, operator) ? STOCK_EVALUATORS[operator]! : undefined;
     const custom = this.withList(operator, CUSTOM_EVALUATORS.get(operator));
@@ -218,10 +237,9 @@ class RuleCompiler {
   }
 }
 
-/** The almanac's read: a path applies to non-null objects only; any other value stays as it is. */
+/** The almanac's read of a loaded fact (see leafFactValue). */
 function readAt(loaded: readonly unknown[], slot: number, path: unknown): unknown {
-  const value = slot < 0 ? undefined : loaded[slot];
-  return path && value !== null && typeof value === 'object' ? pathReader(path as string)(value) : value;
+  return leafFactValue(slot < 0 ? undefined : loaded[slot], path);
 }
 
 /** A leaf with a `{ fact }` value (the engine reads that fact) or an empty path: no need for speed. */

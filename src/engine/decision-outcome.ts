@@ -56,7 +56,7 @@ export function composeDecision(evaluations: RulesetEvaluation[], thresholds: Th
   const firedRules: Source[] = [];
   for (const evaluation of evaluations) {
     for (const rule of evaluation.rules) {
-      if (!rule.fired) continue;
+      if (!rule.fired || rule.snoozed) continue;
       const source: Source = { ruleset: rule.ruleset, version: rule.version, rule: rule.rule };
       firedRules.push(source);
       const params = rule.event.params;

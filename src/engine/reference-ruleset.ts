@@ -5,6 +5,7 @@ import { renderMessage } from './message-template.js';
 import type { Rule } from './rule-schema.js';
 import type { ListLookup } from './list-lookup.js';
 import { collectFactNames } from './rule-facts.js';
+import { explanationLayout, type RuleLayout } from './explanation-layout.js';
 import type { ConditionExplanation, RuleExplanation, RulesetEvaluation, RulesetEvaluator, RulesetIdentity } from './ruleset-evaluation.js';
 
 /**
@@ -15,6 +16,7 @@ import type { ConditionExplanation, RuleExplanation, RulesetEvaluation, RulesetE
 export class ReferenceRuleset implements RulesetEvaluator {
   /** The facts its rules and messages read: the only ones worth computing for it. */
   readonly factNames: ReadonlySet<string>;
+  readonly layout: readonly RuleLayout[];
   private readonly engine: Engine;
   private readonly order: Map<string, number>;
   /** The previous evaluation: runs on one Engine must not overlap (see evaluate()). */
@@ -31,6 +33,7 @@ export class ReferenceRuleset implements RulesetEvaluator {
     for (const operator of engineOperators()) this.engine.addOperator(operator);
     this.order = new Map(rules.map((rule, index) => [rule.name, index]));
     this.factNames = collectFactNames(rules);
+    this.layout = explanationLayout(rules);
   }
 
   /**

@@ -15,6 +15,21 @@ export const EVENT_TYPES = ['tag', 'product', 'alert', 'score'] as const;
 export const SEVERITIES = ['low', 'medium', 'high'] as const;
 export const OUTCOMES = ['approve', 'review', 'decline'] as const;
 
+/** A principal reason's code, as a ruleset's catalogue keys it and a rule event names it (uppercase: never a reserved key). */
+export const REASON_CODE_PATTERN = '^[A-Z0-9_]{1,40}$';
+
+/** A ruleset's catalogue of principal reasons: code → the text an applicant may read. */
+export const reasonCatalogueSchema = {
+  type: 'object',
+  propertyNames: { pattern: REASON_CODE_PATTERN },
+  additionalProperties: { type: 'string', minLength: 1, maxLength: 300 },
+  maxProperties: 200,
+  description: 'Principal reasons: code → the text an applicant may read (plain language, no rule names)',
+} as const;
+
+/** Any event may name the principal reason it gives (a code of its ruleset's catalogue). */
+const reasonParam = { reason: { type: 'string', pattern: REASON_CODE_PATTERN } } as const;
+
 /** `$.a.b[0].c`: the only path syntax rules may use (no filters or scripts). */
 export const FACT_PATH_PATTERN = '^\\$(\\.[A-Za-z_][A-Za-z0-9_]*|\\[[0-9]{1,4}\\])+$';
 
@@ -71,7 +86,11 @@ export const rulesSchema = { type: 'array', items: ruleSchema, maxItems: RULESET
 export const eventParamsSchemas = {
   tag: {
     type: 'object',
-    properties: { tag: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,63}$' }, message: { type: 'string', maxLength: 500 } },
+    properties: {
+      tag: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,63}$' },
+      message: { type: 'string', maxLength: 500 },
+      ...reasonParam,
+    },
     required: ['tag'],
     additionalProperties: false,
   },
@@ -81,6 +100,7 @@ export const eventParamsSchemas = {
       product: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,63}$' },
       rank: { type: 'integer', minimum: 1, maximum: 1000 },
       message: { type: 'string', maxLength: 500 },
+      ...reasonParam,
     },
     required: ['product', 'rank'],
     additionalProperties: false,
@@ -91,13 +111,14 @@ export const eventParamsSchemas = {
       code: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,63}$' },
       severity: { type: 'string', enum: SEVERITIES },
       message: { type: 'string', maxLength: 500 },
+      ...reasonParam,
     },
     required: ['code', 'severity'],
     additionalProperties: false,
   },
   score: {
     type: 'object',
-    properties: { points: { type: 'number', minimum: -1000, maximum: 1000 }, message: { type: 'string', maxLength: 500 } },
+    properties: { points: { type: 'number', minimum: -1000, maximum: 1000 }, message: { type: 'string', maxLength: 500 }, ...reasonParam },
     required: ['points'],
     additionalProperties: false,
   },
@@ -112,6 +133,8 @@ export interface Rule {
   conditions: { all: Condition[] } | { any: Condition[] } | { not: Condition };
   event: { type: (typeof EVENT_TYPES)[number]; params: Record<string, unknown> };
 }
+/** Principal reasons by code (a null-prototype object or one validated against reasonCatalogueSchema). */
+export type ReasonCatalogue = Readonly<Record<string, string>>;
 export type RulesetKind = (typeof RULESET_KINDS)[number];
 export type Severity = (typeof SEVERITIES)[number];
 export type Outcome = (typeof OUTCOMES)[number];

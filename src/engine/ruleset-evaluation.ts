@@ -1,5 +1,6 @@
-import type { Rule, RulesetKind } from './rule-schema.js';
+import type { ReasonCatalogue, Rule, RulesetKind } from './rule-schema.js';
 import type { ListLookup } from './list-lookup.js';
+import type { RuleLayout } from './explanation-layout.js';
 
 /** One leaf condition as evaluated: what the fact was and whether the condition held. */
 export interface ConditionExplanation {
@@ -24,6 +25,8 @@ export interface RuleExplanation {
   conditions: ConditionExplanation[];
   /** The rendered `params.message`, for fired rules that have one. */
   message?: string;
+  /** Set when a snooze held for this rule and profile: evaluated and explained, but it yields nothing. */
+  snoozed?: true;
 }
 
 export interface RulesetEvaluation {
@@ -40,6 +43,8 @@ export interface RulesetIdentity {
   version: number;
   kind: RulesetKind;
   checksum: string;
+  /** The version's principal reasons (code → applicant text); absent when it has none. */
+  reasons?: ReasonCatalogue;
 }
 
 /** What the decision path needs from a compiled ruleset version, whichever evaluator compiled it. */
@@ -48,6 +53,8 @@ export interface RulesetEvaluator {
   readonly rules: readonly Rule[];
   /** The facts its rules and messages read: the only ones worth computing for it. */
   readonly factNames: ReadonlySet<string>;
+  /** How its explanations are laid out (rules in evaluation order, their leaves): what logged explanations are rebuilt along. */
+  readonly layout: readonly RuleLayout[];
   /** `lists`: what `inList` / `notInList` read (none given: every list condition is false). */
   evaluate(facts: Record<string, unknown>, eventTime: Date, lists?: ListLookup): Promise<RulesetEvaluation>;
 }

@@ -22,8 +22,19 @@ const LATE_NIGHT_END_HOUR = 5;
 
 const wholeDaysBetween = (earlierMs: number, laterMs: number) => Math.floor((laterMs - earlierMs) / DAY_MS);
 
+/** Each entry's local hour in the zone it was last asked for: a profile's entries are asked again and again, in its one zone. */
+const hours = new WeakMap<ActivityEntry, { zone: string; hour: number | undefined }>();
+
+function localHourOf(entry: ActivityEntry, zone: string): number | undefined {
+  const known = hours.get(entry);
+  if (known?.zone === zone) return known.hour;
+  const hour = localHour(new Date(entry.atMs), zone);
+  hours.set(entry, { zone, hour });
+  return hour;
+}
+
 /** The activity entries before the event (strictly) that were made from the event's device. */
-function earlierEntriesFromEventDevice(context: FactContext): ActivityEntry[] | undefined {
+function earlierEntriesFromEventDevice(context: FactContext): readonly ActivityEntry[] | undefined {
   const deviceId = nonEmptyString(field(context.event, 'deviceId'));
   const entries = activityEntries(context);
   const endMs = eventTimeMs(context);
@@ -63,7 +74,7 @@ export const ACTIVITY_FACTS: readonly FactDefinition[] = [
       if (!entries || entries.length === 0) return undefined;
       let lateNight = 0;
       for (const entry of entries) {
-        const hour = localHour(new Date(entry.atMs), context.timeZone);
+        const hour = localHourOf(entry, context.timeZone);
         if (hour === undefined) return undefined;
         if (hour < LATE_NIGHT_END_HOUR) lateNight += 1;
       }

@@ -24,17 +24,22 @@ export const field = (value: unknown, key: string): unknown => (isRecord(value) 
 export const eventTimeMs = (context: FactContext): number | undefined =>
   isValidInstant(context.eventTime) ? context.eventTime.getTime() : undefined;
 
-/** One well-formed activity entry, its time parsed. */
+/** One well-formed activity entry, its time parsed. Shared by every evaluation of its list: read-only. */
 export interface ActivityEntry {
-  atMs: number;
-  kind: string | undefined;
-  position: Position | undefined;
-  deviceId: string | undefined;
+  readonly atMs: number;
+  readonly kind: string | undefined;
+  readonly position: Position | undefined;
+  readonly deviceId: string | undefined;
 }
 
-// Several facts read the same activity list (up to 5,000 entries); it is parsed once per context.
-// Contexts are built per evaluation and never changed, and the entry records which list it parsed.
-const parsedActivity = new WeakMap<FactContext, { source: unknown; entries: ActivityEntry[] }>();
+/**
+ * Parsed activity lists, by the list they were parsed from. Several facts read the same list (up to 5,000
+ * entries), and a profile the decision path keeps in memory is decided about again and again: its list is
+ * parsed once. Lists are never changed once read (profiles read from the store are not mutated).
+ */
+const parsedActivity = new WeakMap<object, ActivityEntry[]>();
+/** The window of recent entries per context and number of days: several facts read the same window of one evaluation. */
+const recentActivity = new WeakMap<FactContext, Map<number, ActivityEntry[]>>();
 
 /**
  * Every well-formed entry of `profile.activity` (entries without a valid ISO `at` are skipped), whatever
@@ -44,8 +49,8 @@ const parsedActivity = new WeakMap<FactContext, { source: unknown; entries: Acti
 export function activityEntries(context: FactContext): readonly ActivityEntry[] | undefined {
   const source: unknown = context.profile?.activity;
   if (!Array.isArray(source)) return undefined;
-  const cached = parsedActivity.get(context);
-  if (cached?.source === source) return cached.entries;
+  const cached = parsedActivity.get(source);
+  if (cached) return cached;
   const entries: ActivityEntry[] = [];
   for (const item of source as unknown[]) {
     const at = parseInstant(field(item, 'at'));
@@ -57,7 +62,7 @@ export function activityEntries(context: FactContext): readonly ActivityEntry[] 
       deviceId: nonEmptyString(field(item, 'deviceId')),
     });
   }
-  parsedActivity.set(context, { source, entries });
+  parsedActivity.set(source, entries);
   return entries;
 }
 
@@ -66,10 +71,16 @@ export function activityEntries(context: FactContext): readonly ActivityEntry[] 
  * after the event are ignored (a profile may be refreshed after the event it is evaluated for).
  * `undefined` when there is no activity list or no valid event time.
  */
-export function activityWithinDays(context: FactContext, days: number): ActivityEntry[] | undefined {
+export function activityWithinDays(context: FactContext, days: number): readonly ActivityEntry[] | undefined {
   const entries = activityEntries(context);
   const endMs = eventTimeMs(context);
   if (!entries || endMs === undefined) return undefined;
+  const windows = recentActivity.get(context) ?? new Map<number, ActivityEntry[]>();
+  const cached = windows.get(days);
+  if (cached) return cached;
   const startMs = endMs - days * DAY_MS;
-  return entries.filter((entry) => entry.atMs >= startMs && entry.atMs <= endMs);
+  const recent = entries.filter((entry) => entry.atMs >= startMs && entry.atMs <= endMs);
+  windows.set(days, recent);
+  recentActivity.set(context, windows);
+  return recent;
 }

@@ -66,9 +66,24 @@ export function localHour(instant: Date, timeZone: string): number | undefined {
   return Number.isInteger(hour) ? hour % 24 : undefined;
 }
 
-/** The local year, month, day, hour, minute and weekday of `instant` in `timeZone`. */
-export function localDateParts(instant: Date, timeZone: string): LocalDateParts | undefined {
+/**
+ * The last instants converted, per zone: one decision asks for its event time's local parts several times
+ * (age, business years, local hour, weekday), and formatting is the costly part.
+ */
+const recentParts: { ms: number; timeZone: string; parts: Readonly<LocalDateParts> | undefined }[] = [];
+const RECENT_PARTS = 4;
+
+/** The local year, month, day, hour, minute and weekday of `instant` in `timeZone` (read-only: it may be shared). */
+export function localDateParts(instant: Date, timeZone: string): Readonly<LocalDateParts> | undefined {
   if (!isValidInstant(instant)) return undefined;
+  const ms = instant.getTime();
+  for (const recent of recentParts) if (recent.ms === ms && recent.timeZone === timeZone) return recent.parts;
+  const parts = formatParts(instant, timeZone);
+  if (recentParts.unshift({ ms, timeZone, parts }) > RECENT_PARTS) recentParts.pop();
+  return parts;
+}
+
+function formatParts(instant: Date, timeZone: string): Readonly<LocalDateParts> | undefined {
   const formatter = formattersFor(timeZone)?.parts;
   if (!formatter) return undefined;
   const parts: Record<string, string> = {};
@@ -82,7 +97,7 @@ export function localDateParts(instant: Date, timeZone: string): LocalDateParts 
     minute: Number(parts.minute),
     weekday: weekday ?? Number.NaN,
   };
-  return Object.values(local).every(Number.isInteger) ? local : undefined;
+  return Object.values(local).every(Number.isInteger) ? Object.freeze(local) : undefined;
 }
 
 /**

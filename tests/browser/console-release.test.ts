@@ -84,8 +84,13 @@ describe('console: publish and roll back (backtest, compare, publish, roll back,
     const v1 = (await app.http().get('/v1/rulesets/fraud-alerts/versions/1').set(bearer(editorKey))).body as {
       rules: object[];
       tests: ShippedTest[];
+      reasons: object;
     };
-    const draft = { rules: [...v1.rules, LATE_NIGHT_RULE], tests: [...v1.tests.map(expectingLateNightAlert), LATE_NIGHT_TEST] };
+    const draft = {
+      rules: [...v1.rules, LATE_NIGHT_RULE],
+      tests: [...v1.tests.map(expectingLateNightAlert), LATE_NIGHT_TEST],
+      reasons: v1.reasons,
+    };
     await app.http().put('/v1/rulesets/fraud-alerts/draft').set(bearer(editorKey)).send(draft).expect(200);
   });
   beforeEach(async () => {
@@ -217,6 +222,7 @@ describe('console: publish and roll back (backtest, compare, publish, roll back,
     const v2 = (await app.http().get('/v1/rulesets/fraud-alerts/versions/2').set(bearer(soloKey))).body as {
       rules: { name: string }[];
       tests: object[];
+      reasons: object;
     };
     const rules = v2.rules.map((rule) =>
       rule.name === LATE_NIGHT_RULE.name
@@ -226,7 +232,12 @@ describe('console: publish and roll back (backtest, compare, publish, roll back,
           }
         : rule,
     );
-    await app.http().put('/v1/rulesets/fraud-alerts/draft').set(bearer(soloKey)).send({ rules, tests: v2.tests }).expect(200);
+    await app
+      .http()
+      .put('/v1/rulesets/fraud-alerts/draft')
+      .set(bearer(soloKey))
+      .send({ rules, tests: v2.tests, reasons: v2.reasons })
+      .expect(200);
 
     await openAs(soloKey, '/rulesets/fraud-alerts/versions');
     const publish = page.getByRole('button', { name: 'Publish the draft as version 3' });
@@ -251,6 +262,7 @@ describe('console: publish and roll back (backtest, compare, publish, roll back,
     const v2 = (await app.http().get('/v1/rulesets/fraud-alerts/versions/2').set(bearer(editorKey))).body as {
       rules: object[];
       tests: object[];
+      reasons: object;
     };
     const failing = {
       ...LATE_NIGHT_TEST,
@@ -261,7 +273,7 @@ describe('console: publish and roll back (backtest, compare, publish, roll back,
       .http()
       .put('/v1/rulesets/fraud-alerts/draft')
       .set(bearer(editorKey))
-      .send({ rules: v2.rules, tests: [...v2.tests, failing] })
+      .send({ rules: v2.rules, tests: [...v2.tests, failing], reasons: v2.reasons })
       .expect(200);
 
     await page.getByRole('button', { name: 'Publish the draft as version 3' }).click();

@@ -61,7 +61,7 @@ describe('compiled evaluator against json-rules-engine with its default options 
     const rng = mulberry32(SHIPPED_SEED);
     const firedSomewhere = new Set<string>();
     for (const ruleset of shipped) {
-      const rules = validateDraft({ rules: ruleset.rules }).rules;
+      const rules = validateDraft({ rules: ruleset.rules, reasons: ruleset.reasons }).rules;
 
       const { fired, disagreements } = await compare(rules, SHIPPED_INPUTS, rng);
 

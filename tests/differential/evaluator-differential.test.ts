@@ -338,7 +338,7 @@ describe('ClosureRuleset against ReferenceRuleset (json-rules-engine)', function
 
     it(`when ${SHIPPED_INPUTS.toLocaleString('en-US')} generated profiles and events are evaluated, then both agree on every ruleset`, async () => {
       const evaluators = shipped.map((ruleset) => {
-        const rules = validateDraft({ rules: ruleset.rules }).rules;
+        const rules = validateDraft({ rules: ruleset.rules, reasons: ruleset.reasons }).rules;
         const identity = { ...identityOf(ruleset.id), kind: ruleset.kind };
         return { id: ruleset.id, rules, reference: new ReferenceRuleset(identity, rules), closures: new ClosureRuleset(identity, rules) };
       });

@@ -181,7 +181,7 @@ describe('lender-rules/1 against stock json-rules-engine 7.3.1', function () {
     const tally = newTally();
     const rng = mulberry32(20261123);
     for (const ruleset of readShippedRulesets(path.join(REPO_ROOT, 'rulesets'))) {
-      await compareRuleset(validateDraft({ rules: ruleset.rules }).rules, 1000, rng, tally);
+      await compareRuleset(validateDraft({ rules: ruleset.rules, reasons: ruleset.reasons }).rules, 1000, rng, tally);
     }
 
     expect(tally.unexplained.slice(0, 5)).to.deep.equal([]);

@@ -27,7 +27,7 @@ export function freshDbName(label: string): string {
 }
 
 /** Starts the real service on port 0 against the test database server. */
-export async function startTestApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(label: string, env: Record<string, string> = {}, overrides: Partial<Config> = {}): Promise<TestApp> {
   // A restart on the same database passes the first run's key: adminKey must be the one configured.
   const adminKey = env.BOOTSTRAP_ADMIN_KEY ?? `test-admin-${randomBytes(16).toString('hex')}`;
   const config = loadConfig({
@@ -40,6 +40,7 @@ export async function startTestApp(label: string, env: Record<string, string> = 
     ...env,
     BOOTSTRAP_ADMIN_KEY: adminKey,
   });
+  Object.assign(config, overrides);
   const server = createServer(config, { logger: createLogger('error', { silent: !process.env.TEST_LOGS }) });
   const { url } = await server.start();
   return { url, server, config, adminKey, http: () => supertest(url), stop: () => server.stop() };

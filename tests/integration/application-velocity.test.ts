@@ -102,7 +102,10 @@ describe('applicationsLast24h under concurrent applications', () => {
     for (let i = 0; i < 3; i++) expect((await decide(first, 'C-LAGGING', application())).status).to.equal(200);
     const database = await openTestDatabase(first);
     try {
-      await database.connection.db!.collection('application_velocity').deleteOne({ _id: 'C-LAGGING' } as never);
+      // The head is kept with the profile: put it back to before the three applications.
+      await database.connection
+        .db!.collection('profiles')
+        .updateOne({ _id: 'C-LAGGING' } as never, { $set: { velocityN: 0, velocityTimes: '[]' } });
     } finally {
       await database.close();
     }

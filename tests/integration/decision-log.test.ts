@@ -155,7 +155,7 @@ describe('Decision log', () => {
       expect(replay.status).to.equal(409);
     });
 
-    it('stores core and personal part as the exact canonical texts its digest and hash cover', async () => {
+    it('stores core and personal part as the exact texts its digest and hash cover', async () => {
       const doc = await database.connection.db!.collection('decision_log').findOne({ _id: decisionIds[0] } as never);
       expect(doc!.core).to.be.a('string');
       expect(doc!.personal).to.be.a('string');

@@ -269,7 +269,7 @@ describe('POST /v1/decisions', () => {
       const tests = v1.body.tests.filter(
         (test: { expect: { alerts?: string[] } }) => !(test.expect.alerts ?? []).includes('LOCATION_MISMATCH'),
       );
-      await app.http().put('/v1/rulesets/fraud-alerts/draft').set(admin).send({ rules, tests }).expect(200);
+      await app.http().put('/v1/rulesets/fraud-alerts/draft').set(admin).send({ rules, tests, reasons: v1.body.reasons }).expect(200);
       const published = await app.http().post('/v1/rulesets/fraud-alerts/versions').set(admin);
       expect(published.status, JSON.stringify(published.body)).to.equal(201);
     });
@@ -419,9 +419,9 @@ describe('POST /v1/decisions', () => {
 
     it('when the budget runs out before the decision is logged, then its work stops: no log entry, no velocity count, no tags', async () => {
       await app.http().put('/v1/profiles/C-LATE').set(feed).send(homeProfile).expect(201);
-      // The decision reads the profile with its subject (the pseudonym its entry is logged under).
-      const real = ProfileStore.prototype.withSubject;
-      const slowRead = sinon.stub(ProfileStore.prototype, 'withSubject').callsFake(async function (this: ProfileStore, profileId) {
+      // The decision reads the profile with its subject (the pseudonym its entry is logged under) and its velocity head.
+      const real = ProfileStore.prototype.state;
+      const slowRead = sinon.stub(ProfileStore.prototype, 'state').callsFake(async function (this: ProfileStore, profileId) {
         await new Promise((resolve) => setTimeout(resolve, 400));
         return real.call(this, profileId);
       });

@@ -144,7 +144,7 @@ describe('Erasure that erases', () => {
             },
           },
     );
-    await app.http().put('/v1/rulesets/fraud-alerts/draft').set(staff).send({ rules, tests: [] }).expect(200);
+    await app.http().put('/v1/rulesets/fraud-alerts/draft').set(staff).send({ rules, tests: [], reasons: v1.body.reasons }).expect(200);
     const range = { from: new Date(Date.now() - 60_000).toISOString(), to: new Date(Date.now() + 1000).toISOString() };
     const simulation = await app
       .http()

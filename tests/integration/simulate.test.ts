@@ -54,7 +54,7 @@ describe('POST /v1/rulesets/{id}/simulate', () => {
         },
       };
     });
-    await app.http().put('/v1/rulesets/fraud-alerts/draft').set(staff).send({ rules, tests: [] }).expect(200);
+    await app.http().put('/v1/rulesets/fraud-alerts/draft').set(staff).send({ rules, tests: [], reasons: v1.body.reasons }).expect(200);
   });
   after(() => app.stop());
 

@@ -44,6 +44,19 @@ describe('loadConfig()', () => {
       .and.contain('BOOTSTRAP_ADMIN_KEY');
   });
 
+  it('when nothing is set for the profile cache, then the embedded database is exclusive with a 64 MB cache, and a MONGODB_URI is shared, without one unless given a staleness bound', () => {
+    expect(loadConfig({})).to.deep.include({ databaseExclusive: true, profileCache: { maxMb: 64, maxAgeMs: undefined } });
+    expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017' })).to.deep.include({
+      databaseExclusive: false,
+      profileCache: { maxMb: 64, maxAgeMs: undefined },
+    });
+    expect(loadConfig({ PROFILE_CACHE_MB: '0', PROFILE_CACHE_MAX_AGE_MS: '500' }).profileCache).to.deep.equal({ maxMb: 0, maxAgeMs: 500 });
+    expect(() => loadConfig({ PROFILE_CACHE_MB: '-1', PROFILE_CACHE_MAX_AGE_MS: 'soon' }))
+      .to.throw(ConfigError)
+      .with.property('problems')
+      .that.has.length(2);
+  });
+
   it('when RESPONSE_VALIDATION is set, then answers are checked; it is off by default and must be true or false', () => {
     expect(loadConfig({}).responseValidation).to.equal(false);
     expect(loadConfig({ RESPONSE_VALIDATION: 'true' }).responseValidation).to.equal(true);

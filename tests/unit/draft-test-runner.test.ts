@@ -20,6 +20,7 @@ function slowRuleset(costMs: number): RulesetEvaluator {
     identity: compiled.identity,
     rules: compiled.rules,
     factNames: compiled.factNames,
+    layout: compiled.layout,
     evaluate: async (facts, eventTime) => {
       busyFor(costMs);
       return compiled.evaluate(facts, eventTime);

@@ -10,7 +10,7 @@ import { fixture } from '../helpers/fixtures.js';
 describe('ReferenceRuleset (json-rules-engine reference) under concurrency', () => {
   it('when many evaluations of one version overlap, then each explains every rule', async () => {
     const shipped = readShippedRulesets(path.join(REPO_ROOT, 'rulesets')).find((ruleset) => ruleset.id === 'fraud-alerts')!;
-    const draft = validateDraft({ rules: shipped.rules, tests: [] });
+    const draft = validateDraft({ rules: shipped.rules, tests: [], reasons: shipped.reasons });
     const ruleset = new ReferenceRuleset({ id: shipped.id, version: 1, kind: shipped.kind, checksum: 'x' }, draft.rules);
     const event = { type: 'loan_application', at: '2026-11-21T01:30:00+08:00', location: { lat: 39.9, lon: 116.4 } };
     const context = buildFactContext(fixture('profiles/fraud-late-night-traveller.json'), event, {});

@@ -20,6 +20,10 @@ import type { jobViewSchema, runSchema } from '../../jobs/job-routes.js';
 import type { overviewSchema } from '../../features/reports/overview-report.js';
 import type { listChangeResultSchema, listDetailSchema, listSummarySchema } from '../../features/lists/list-schema.js';
 import type { tagChangeSchema } from '../../jobs/retag-change-routes.js';
+import type { shadowReportSchema } from '../../features/shadow/shadow-schema.js';
+import type { snoozeSchema } from '../../features/snoozes/snooze-schema.js';
+import type { alertItemSchema, reviewSchema } from '../../features/reviews/review-schema.js';
+import type { simulationReportSchema } from '../../features/simulation/simulation-schema.js';
 
 export type RulesetSummary = FromSchema<typeof rulesetSummarySchema>;
 export type RulesetDetail = FromSchema<typeof rulesetDetailSchema>;
@@ -42,6 +46,11 @@ export type ListSummary = FromSchema<typeof listSummarySchema>;
 export type ListDetail = FromSchema<typeof listDetailSchema>;
 export type ListChangeResult = FromSchema<typeof listChangeResultSchema>;
 export type TagChange = FromSchema<typeof tagChangeSchema>;
+export type ShadowReport = FromSchema<typeof shadowReportSchema>;
+export type Snooze = FromSchema<typeof snoozeSchema>;
+export type AlertItem = FromSchema<typeof alertItemSchema>;
+export type Review = FromSchema<typeof reviewSchema>;
+export type BacktestFairness = NonNullable<FromSchema<typeof simulationReportSchema>['fairness']>;
 
 export interface Page<T> {
   items: T[];

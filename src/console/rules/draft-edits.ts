@@ -8,10 +8,12 @@
 import type { Rule, RulesetKind } from '../../engine/rule-schema.js';
 import type { RulesetTest } from '../../features/rulesets/draft-schema.js';
 
-/** What `PUT /v1/rulesets/{id}/draft` takes: the rules and the tests. */
+/** What `PUT /v1/rulesets/{id}/draft` takes: the rules, the tests and the catalogue of principal reasons. */
 export interface DraftDocument {
   rules: Rule[];
   tests: RulesetTest[];
+  /** Principal reasons, code → the text an applicant reads (absent: none). */
+  reasons?: Record<string, string>;
 }
 
 export type EventType = Rule['event']['type'];
@@ -172,4 +174,13 @@ export function canonicalText(value: unknown): string {
 }
 
 export const sameDraft = (a: DraftDocument, b: DraftDocument): boolean =>
-  canonicalText({ rules: a.rules, tests: a.tests }) === canonicalText({ rules: b.rules, tests: b.tests });
+  canonicalText({ rules: a.rules, tests: a.tests, reasons: a.reasons ?? {} }) ===
+  canonicalText({ rules: b.rules, tests: b.tests, reasons: b.reasons ?? {} });
+
+/** The draft with its reason `code` set to `text`, or removed when `text` is undefined (rules naming it keep the code: saving says so). */
+export function withReason(draft: DraftDocument, code: string, text: string | undefined): DraftDocument {
+  const reasons = { ...(draft.reasons ?? {}) };
+  if (text === undefined) delete reasons[code];
+  else reasons[code] = text;
+  return { ...draft, reasons };
+}

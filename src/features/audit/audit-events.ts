@@ -9,9 +9,16 @@ export interface AuditEvents {
   'ruleset.created': { subject: 'ruleset'; data: { kind: RulesetKind; description: string } };
   /** `before` and `after` are the draft checksums. */
   'ruleset.draft-saved': { subject: 'ruleset'; data: { before: string; after: string; rules: number; tests: number } };
-  'ruleset.published': { subject: 'ruleset'; data: { version: number; checksum: string } };
+  /** A draft reading protected facts (`protectedReads`: pointers to its conditions) carries the publisher's acknowledgement. */
+  'ruleset.published': {
+    subject: 'ruleset';
+    data: { version: number; checksum: string; acknowledgeProtected?: string; protectedReads?: string[] };
+  };
   /** A publish that activates, a rollback or a roll-forward; `from` is null for the first activation. */
   'ruleset.activated': { subject: 'ruleset'; data: { from: number | null; to: number } };
+  /** A published version evaluated beside the active one on live traffic; `replaced`: the shadow it ended, if any. */
+  'ruleset.shadow-set': { subject: 'ruleset'; data: { version: number; activeVersion: number | null; replaced: number | null } };
+  'ruleset.shadow-cleared': { subject: 'ruleset'; data: { version: number } };
   /** By an admin, or (`bootstrap`) by the service from BOOTSTRAP_ADMIN_KEY. */
   'api-key.created': {
     subject: 'api-key';
@@ -27,6 +34,11 @@ export interface AuditEvents {
   'profile.erasure-started': { subject: 'profile'; data: Record<string, never> };
   /** The erasure is done (subject id as above, or `none` when there was nothing to erase). */
   'profile.erased': { subject: 'profile'; data: { existed: boolean; velocityErased: boolean; maskedDecisions: number } };
+  /** A rule snoozed for one profile (subject id: the profile's pseudonym); the reason stays with the snooze, erasable. */
+  'profile.snoozed': { subject: 'profile'; data: { snoozeId: string; ruleset: string; rule: string; until: string } };
+  'profile.snooze-removed': { subject: 'profile'; data: { snoozeId: string; ruleset: string; rule: string } };
+  /** An analyst's label on a decision that raised alerts (the note stays with the review). */
+  'decision.reviewed': { subject: 'decision'; data: { reviewId: string; label: string } };
   /**
    * `removedBefore`: the log's new horizon (the end of the last seal whose entries were removed), null
    * when no decision could be removed; `throughSeal`: that seal's number (the retirement record holds it too).

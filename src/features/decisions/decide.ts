@@ -1,31 +1,45 @@
 import type { EvidenceKey } from '../../crypto/evidence-key.js';
-import { notFound, unavailable, validationFailed, type ErrorDetail } from '../../errors/domain-error.js';
+import { notFound, unavailable } from '../../errors/domain-error.js';
 import type { ComposedDecision, Thresholds } from '../../engine/decision-outcome.js';
 import { evaluateDecision } from '../../engine/evaluate-decision.js';
-import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
+import type { RuleExplanation, RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
 import type { EngineDescription } from '../../engine/semantics.js';
 import { buildFactContext, computeFacts, factsReadingHistory } from '../../facts/fact-library.js';
 import type { DecisionEvent } from '../../facts/decision-event.js';
-import type { ProfileStore } from '../profiles/profile-store.js';
+import type { ProfileState } from '../profiles/profile-doc.js';
+import type { ProfileStates } from '../profiles/profile-states.js';
+import type { StateUpdate } from '../profiles/profile-store.js';
 import type { ErasureStore } from '../profiles/erasure-store.js';
-import type { StoredProfile } from '../profiles/profile-schema.js';
 import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
 import type { Caller } from '../../auth/roles.js';
 import type { DecisionLogStore } from './decision-log-store.js';
 import type { VelocityStore } from './velocity-store.js';
 import type { Logger } from '../../logging/logger.js';
 import { type DecisionLogWriter, LogWriteRefused } from './decision-log-writer.js';
-import { decidedFields, renderedMessages, sealableRecord, type DecisionRecord, type LoggableRecord } from './decision-record.js';
+import type { DecisionRecord, LoggableRecord } from './decision-record.js';
+import { decisionEntry } from './decision-entry.js';
 import { erasureMasking } from './log-masking.js';
 import { boundedEventTime } from './event-time.js';
 import { hashRequest, idempotentDecisionId, newDecisionId, sameRequestOrConflict } from './decision-ids.js';
-import { sha256 } from '../../crypto/evidence-key.js';
 import type { DecisionRequest } from './decision-schema.js';
-import type { ProfileTagger } from './profile-tagger.js';
+import { nextTags } from './profile-tagger.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { decisionLists } from '../lists/decision-lists.js';
 import type { ListView } from '../lists/list-registry.js';
-import { afterApplication, applicationsWithin24h, stampAfter, timesText, velocitySlot, type VelocityHead } from './velocity-history.js';
+import type { LoggedExplanations } from './logged-explanations.js';
+import type { DecisionAnswer } from './decision-json.js';
+import { requestedRulesets } from './requested-rulesets.js';
+import {
+  afterApplication,
+  applicationsWithin24h,
+  parseTimes,
+  stampAfter,
+  timesText,
+  velocitySlot,
+  type VelocityHead,
+} from './velocity-history.js';
+import type { ShadowObservation } from '../shadow/shadow-evaluation.js';
+import { snoozesHolding, type ActiveSnooze } from '../snoozes/snoozes.js';
 
 export interface DecideInput {
   request: DecisionRequest;
@@ -35,20 +49,25 @@ export interface DecideInput {
 }
 
 export interface DecideDeps {
-  profiles: ProfileStore;
+  profiles: ProfileStates;
   erasures: ErasureStore;
   key: EvidenceKey;
   runtime: RulesetRuntime;
   log: DecisionLogStore;
-  velocity: VelocityStore;
+  /** Velocity heads of profiles whose head is not kept with them yet (created before it was). */
+  legacyVelocity: VelocityStore;
   writer: DecisionLogWriter;
-  tagger: ProfileTagger;
   thresholds: Thresholds;
   timeoutMs: number;
   logger: Logger;
   engine: EngineDescription;
   /** The block and allow lists `inList` reads; none: every list condition is false. */
   lists?: { view(): ListView };
+  explanations: LoggedExplanations;
+  /** Shadow evaluation: handed each logged decision, evaluates after the answer (never throws). */
+  shadows?: { observe(observation: ShadowObservation): void };
+  /** The most principal reasons a decline or review carries (REASONS_MAX). */
+  reasonsMax: number;
 }
 
 /** Each time an application finds its slot taken, another application was logged; past this many, something is wrong. */
@@ -72,14 +91,21 @@ interface Attempt {
   signal: AbortSignal;
   /** Whether an erasure of the subject had begun, read beside the profile (so it costs no wait): checked before logging. */
   erasing: Promise<boolean>;
+  /** The profile's snoozes, read with it. */
+  snoozes?: ActiveSnooze[];
 }
 
 interface Evaluated {
   record: LoggableRecord;
+  rulesets: readonly RulesetEvaluator[];
+  /** Every rule's explanation, as the caller gets it (the entry keeps what rebuilds them). */
+  explanations: RuleExplanation[];
   composed: ComposedDecision;
   evaluatedAt: Date;
   /** A loan application's velocity state once it is logged. */
   next?: VelocityHead;
+  /** What a shadow version is evaluated on once this is logged. */
+  observation: ShadowObservation;
 }
 
 /**
@@ -97,7 +123,7 @@ export class DecideUseCase {
 
   constructor(private readonly deps: DecideDeps) {}
 
-  async decide(input: DecideInput): Promise<DecisionRecord> {
+  async decide(input: DecideInput): Promise<DecisionAnswer> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<never>((_, reject) => {
@@ -114,22 +140,23 @@ export class DecideUseCase {
     }
   }
 
-  private async decideWithinBudget(input: DecideInput, signal: AbortSignal): Promise<DecisionRecord> {
+  private async decideWithinBudget(input: DecideInput, signal: AbortSignal): Promise<DecisionAnswer> {
     const started = performance.now();
     const { request, caller, idempotencyKey } = input;
     const eventTime = boundedEventTime(request.event.at, new Date());
     // The profile first: its subject salts the request hash and the idempotent id, so that a later
     // profile with the same id replaying an old Idempotency-Key never gets the erased one's decision.
-    const { profile, subject } = await this.profileWithSubject(request.profileId);
+    const state = await this.profileState(request.profileId);
+    const { subject } = state;
     const erasing = this.erasureBegun(subject);
     const requestHash = hashRequest(request, subject);
     const decisionId = idempotencyKey ? idempotentDecisionId(caller.keyId, idempotencyKey, subject) : newDecisionId();
     if (idempotencyKey) {
       const earlier = await this.deps.log.get(decisionId);
-      if (earlier) return sameRequestOrConflict(earlier, requestHash);
+      if (earlier) return this.answer(sameRequestOrConflict(earlier, requestHash));
     }
 
-    const rulesets = await this.resolveRulesets(request);
+    const rulesets = await requestedRulesets(request, this.deps.runtime);
     const factNames = new Set(rulesets.flatMap((ruleset) => [...ruleset.factNames]));
     const readsApplications = factsReadingHistory(factNames, 'applications').length > 0;
     const attempt: Attempt = {
@@ -144,16 +171,18 @@ export class DecideUseCase {
       eventTime,
       signal,
       erasing,
+      snoozes: state.snoozes,
     };
     if (request.event.type === 'loan_application') {
       return this.applications.run(subject, () => this.decideApplication(attempt));
     }
-    const head = readsApplications ? await this.deps.velocity.head(subject) : undefined;
-    const evaluated = await this.evaluate(attempt, profile, head);
+    const head = readsApplications ? await this.headOf(state) : undefined;
+    const evaluated = await this.evaluate(attempt, state, head);
     const logged = await this.log(evaluated.record, attempt);
-    if (logged !== evaluated.record) return logged!;
-    await this.tag(attempt, profile, evaluated);
-    return logged;
+    if (logged !== evaluated.record) return this.answer(logged!);
+    this.deps.shadows?.observe(evaluated.observation);
+    await this.recordDerived(attempt, state, evaluated);
+    return this.answer(logged, evaluated);
   }
 
   /**
@@ -161,34 +190,32 @@ export class DecideUseCase {
    * application (on another instance, or one whose head was never advanced) holds that slot, the count
    * it saw is stale: it re-reads the state and evaluates again for the next slot.
    */
-  private async decideApplication(attempt: Attempt): Promise<DecisionRecord> {
+  private async decideApplication(attempt: Attempt): Promise<DecisionAnswer> {
     attempt.signal.throwIfAborted();
-    const { subject } = attempt;
-    // Read again inside the queue: the application before this one may have changed the tags.
-    attempt.erasing = this.erasureBegun(subject);
-    const [{ profile }, firstHead] = await Promise.all([
-      this.profileWithSubject(attempt.input.request.profileId),
-      this.deps.velocity.head(subject),
-    ]);
-    let head = firstHead;
+    // Read again inside the queue: the application before this one may have changed the tags and the head.
+    attempt.erasing = this.erasureBegun(attempt.subject);
+    const state = await this.profileState(attempt.input.request.profileId);
+    if (state.subject !== attempt.subject) throw erased(attempt.input.request.profileId);
+    let head = await this.headOf(state);
+    attempt.snoozes = state.snoozes;
     for (let tries = 0; tries < MAX_SLOT_ATTEMPTS; tries++) {
-      const evaluated = await this.evaluate(attempt, profile, head);
+      const evaluated = await this.evaluate(attempt, state, head);
       const logged = await this.log(evaluated.record, attempt);
       if (logged === undefined) {
-        head = await this.headAfterConflict(subject, head);
+        head = await this.headAfterConflict(state, head);
         continue;
       }
-      if (logged !== evaluated.record) return logged;
+      if (logged !== evaluated.record) return this.answer(logged);
+      this.deps.shadows?.observe(evaluated.observation);
       // Logged, hence counted (the log is the count): the head follows even if the budget ran out
       // meanwhile, so that decisions reading only the head see what the log holds.
-      await this.advanceHead(subject, evaluated.next!);
-      await this.tag(attempt, profile, evaluated);
-      return logged;
+      await this.recordDerived(attempt, state, evaluated);
+      return this.answer(logged, evaluated);
     }
     throw unavailable(`The application found its velocity slot taken ${MAX_SLOT_ATTEMPTS} times; nothing was decided.`);
   }
 
-  private async evaluate(attempt: Attempt, profile: StoredProfile, head: VelocityHead | undefined): Promise<Evaluated> {
+  private async evaluate(attempt: Attempt, { profile }: ProfileState, head: VelocityHead | undefined): Promise<Evaluated> {
     const { request, caller, requestId, idempotencyKey } = attempt.input;
     const evaluatedAt = attempt.eventTime ? new Date() : stampAfter(head, new Date());
     const eventTime = attempt.eventTime ?? evaluatedAt;
@@ -199,48 +226,59 @@ export class DecideUseCase {
     const factsDone = performance.now();
 
     const lists = decisionLists(attempt.rulesets, this.deps.lists);
-    const { evaluations, composed } = await evaluateDecision(
+    const snoozed = snoozesHolding(attempt.snoozes, context.eventTime, attempt.rulesets);
+    const { evaluations, composed, reasons } = await evaluateDecision(
       attempt.rulesets,
       facts,
       context.eventTime,
       this.deps.thresholds,
+      snoozed?.rules,
       lists.lookup,
     );
     const evaluated = performance.now();
     const next = event.type === 'loan_application' && head ? afterApplication(head, eventTime, evaluatedAt) : undefined;
-    const velocity = next && { slot: velocitySlot(attempt.subject, next.n), times: timesText(next.times) };
-
-    const sealable = sealableRecord(
+    const record = decisionEntry(
       {
         decisionId: attempt.decisionId,
         subject: attempt.subject,
-        createdAt: new Date().toISOString(),
-        evaluatedAt: evaluatedAt.toISOString(),
+        request,
+        event,
+        caller,
         requestId,
-        caller: { keyId: caller.keyId, name: caller.name },
-        rulesets: attempt.rulesets.map(({ identity }) => ({ id: identity.id, version: identity.version, checksum: identity.checksum })),
+        idempotency: idempotencyKey === undefined ? undefined : { key: idempotencyKey, requestHash: attempt.requestHash },
+        rulesets: attempt.rulesets,
         engine: this.deps.engine,
+        facts,
+        evaluations,
+        composed,
+        evaluatedAt,
+        reasons: reasons.slice(0, this.deps.reasonsMax),
+        ...(snoozed && { snoozes: snoozed.logged }),
         ...(lists.revisions && { lists: lists.revisions }),
-        ...decidedFields(composed),
         timings: {
           totalMs: round(performance.now() - attempt.started),
           factsMs: round(factsDone - attempt.started),
           evaluateMs: round(evaluated - factsDone),
         },
+        next,
       },
-      {
-        profileId: request.profileId,
-        request: { ...request, event },
-        facts,
-        explanations: evaluations.flatMap((e) => e.rules),
-        messages: renderedMessages(evaluations),
-        ...(next && velocity && { velocity: { n: next.n, timesDigest: sha256(velocity.times) } }),
-      },
-      idempotencyKey ? { keyId: caller.keyId, key: idempotencyKey, requestHash: attempt.requestHash } : null,
       this.deps.key,
     );
-    if (!next) return { record: sealable, composed, evaluatedAt };
-    return { record: { ...sealable, velocity }, composed, evaluatedAt, next };
+    const explanations = evaluations.flatMap((evaluation) => evaluation.rules);
+    const { decisionId, factNames } = attempt;
+    const observation = {
+      decisionId,
+      requestId,
+      context,
+      facts,
+      factNames,
+      evaluations,
+      composed,
+      evaluatedAt,
+      lists: lists.lookup,
+      ...(snoozed && { snoozed: snoozed.rules }),
+    };
+    return { record, rulesets: attempt.rulesets, explanations, composed, evaluatedAt, observation, ...(next && { next }) };
   }
 
   /**
@@ -249,15 +287,17 @@ export class DecideUseCase {
    */
   private async log(record: LoggableRecord, attempt: Attempt): Promise<DecisionRecord | undefined> {
     attempt.signal.throwIfAborted();
-    await this.refuseIfErased(attempt);
+    // Before logging: once an erasure of this subject has begun, nothing more is logged about it.
+    if (await attempt.erasing) throw erased(attempt.input.request.profileId);
     try {
       await this.deps.writer.write(record, attempt.signal);
     } catch (error) {
       return this.afterRefusal(error, attempt, record);
     }
     // An erasure that began while this entry was being written may have masked before it landed: the
-    // entry masks itself, and the velocity head is not advanced.
-    const erasure = await this.deps.erasures.get(attempt.subject);
+    // entry masks itself, and the velocity head is not advanced. An entry that landed after its budget
+    // asks the database, which keeps every erasure (see ErasureStore).
+    const erasure = await this.deps.erasures.get(attempt.subject, { fresh: attempt.signal.aborted });
     if (erasure) {
       await this.deps.log.maskOne(record.core.decisionId, erasureMasking(erasure));
       throw erased(attempt.input.request.profileId);
@@ -265,12 +305,7 @@ export class DecideUseCase {
     return record;
   }
 
-  /** Before logging: an erasure of this subject has begun, so nothing more is logged about it. */
-  private async refuseIfErased(attempt: Attempt): Promise<void> {
-    if (await attempt.erasing) throw erased(attempt.input.request.profileId);
-  }
-
-  /** The read of the subject's erasure record, started now and awaited later (a failure surfaces where it is awaited). */
+  /** The check of the subject's erasure, started now and awaited later (a failure surfaces where it is awaited). */
   private erasureBegun(subject: string): Promise<boolean> {
     const begun = this.deps.erasures.get(subject).then((erasure) => erasure !== undefined);
     begun.catch(() => undefined);
@@ -289,69 +324,67 @@ export class DecideUseCase {
     throw error;
   }
 
+  /** The profile's velocity head: kept with the profile, or, for a profile from before, where it was kept then. */
+  private async headOf(state: ProfileState): Promise<VelocityHead> {
+    if (state.velocity) return { n: state.velocity.n, times: parseTimes(state.velocity.times) };
+    return this.deps.legacyVelocity.head(state.subject);
+  }
+
   /**
    * The state to try the next slot with, after the slot following `previous` was found taken. Usually
    * the head has moved on; when it has not (its writer has not advanced it yet, or died first), the
    * log entry holding the slot has the state, and the head is repaired from it.
    */
-  private async headAfterConflict(subject: string, previous: VelocityHead): Promise<VelocityHead> {
-    const head = await this.deps.velocity.head(subject);
+  private async headAfterConflict(state: ProfileState, previous: VelocityHead): Promise<VelocityHead> {
+    const fresh = await this.deps.profiles.fresh(state.profile.profileId);
+    const head = fresh?.subject === state.subject ? await this.headOf(fresh) : previous;
     if (head.n > previous.n) return head;
     const n = previous.n + 1;
-    const times = await this.deps.log.velocityAt(velocitySlot(subject, n));
+    const times = await this.deps.log.velocityAt(velocitySlot(state.subject, n));
     if (!times) return head;
     const repaired = { n, times };
-    await this.advanceHead(subject, repaired);
+    await this.record({ profileId: state.profile.profileId, subject: state.subject, velocity: { n, times: timesText(times) } });
     return repaired;
   }
 
-  /** The application is logged and counted whatever happens here: a head left behind is repaired by the next one. */
-  private async advanceHead(subject: string, head: VelocityHead): Promise<void> {
+  /**
+   * Records what the logged decision derived onto its profile: an application's velocity head (it is
+   * counted whatever happens), and the tags it yielded when they changed, unless the budget ran out (the
+   * caller was then told nothing was decided).
+   */
+  private async recordDerived(attempt: Attempt, { profile }: ProfileState, { composed, evaluatedAt, next }: Evaluated): Promise<void> {
+    const evaluated = new Set(attempt.rulesets.map((ruleset) => ruleset.identity.id));
+    const tags = attempt.signal.aborted ? undefined : nextTags(profile.tagDetails, composed.tagSources, evaluated, evaluatedAt);
+    if (!tags && !next) return;
+    await this.record({
+      profileId: profile.profileId,
+      subject: attempt.subject,
+      ...(tags && { tags }),
+      ...(next && { velocity: { n: next.n, times: timesText(next.times) } }),
+    });
+  }
+
+  /** The decision is logged and stands whatever happens here: tags catch up on the next decision or retag, a head left behind is repaired by the next application. */
+  private async record(update: StateUpdate): Promise<void> {
     try {
-      await this.deps.velocity.advance(subject, head);
+      await this.deps.profiles.record(update);
     } catch (error) {
-      this.deps.logger.warn('velocity head not advanced', { message: (error as Error).message });
+      this.deps.logger.warn('profile tags or velocity head not updated', { message: (error as Error).message });
     }
   }
 
-  /** Stores the tags the decision yielded, unless the budget ran out: then the caller was told nothing was decided. */
-  private async tag(attempt: Attempt, profile: StoredProfile, { composed, evaluatedAt }: Evaluated): Promise<void> {
-    if (attempt.signal.aborted) return;
-    await this.deps.tagger.apply(
-      attempt.input.request.profileId,
-      attempt.subject,
-      profile.tagDetails,
-      composed.tagSources,
-      attempt.rulesets,
-      evaluatedAt,
-    );
+  /** This decision with its explanations, or the earlier one logged under its idempotent id, rebuilt from the log. */
+  private async answer(logged: DecisionRecord, evaluated?: Evaluated): Promise<DecisionAnswer> {
+    if (evaluated && logged === evaluated.record) {
+      return { record: logged, explained: { explanations: evaluated.explanations }, rulesets: evaluated.rulesets };
+    }
+    return { record: logged, explained: await this.deps.explanations.of(logged) };
   }
 
-  private async profileWithSubject(profileId: string): Promise<{ profile: StoredProfile; subject: string }> {
-    const found = await this.deps.profiles.withSubject(profileId);
-    if (!found) throw notFound(`No profile with id ${profileId}.`);
-    return found;
-  }
-
-  /** The requested rulesets (default: every active one), each at its pinned or active version. */
-  private async resolveRulesets(request: DecisionRequest): Promise<RulesetEvaluator[]> {
-    const details: ErrorDetail[] = [];
-    // A Map: ruleset ids are the client's keys, and a plain object would answer pins["constructor"].
-    const pins = new Map(Object.entries(request.versions ?? {}));
-    const ids = request.rulesets ?? [...new Set([...this.deps.runtime.activeRulesets().map((r) => r.identity.id), ...pins.keys()])];
-    for (const id of pins.keys()) {
-      if (!ids.includes(id)) details.push({ path: `/versions/${id}`, message: 'pins a ruleset that is not requested' });
-    }
-    const resolved: RulesetEvaluator[] = [];
-    for (const [index, id] of ids.entries()) {
-      const pinned = pins.get(id);
-      const ruleset = pinned !== undefined ? await this.deps.runtime.version(id, pinned) : this.deps.runtime.activeVersionOf(id);
-      if (ruleset) resolved.push(ruleset);
-      else if (pinned !== undefined) details.push({ path: `/versions/${id}`, message: `ruleset ${id} has no version ${pinned}` });
-      else details.push({ path: `/rulesets/${index}`, message: `ruleset ${id} does not exist or has no active version` });
-    }
-    if (details.length > 0) throw validationFailed('The rulesets requested cannot be evaluated.', details);
-    return resolved;
+  private async profileState(profileId: string): Promise<ProfileState> {
+    const state = await this.deps.profiles.get(profileId);
+    if (!state) throw notFound(`No profile with id ${profileId}.`);
+    return state;
   }
 }
 

@@ -9,6 +9,8 @@ export interface DecisionFilter {
   profileId?: string;
   outcome?: string;
   alert?: string;
+  /** Only decisions that raised an alert (the alert queue). */
+  alerted?: boolean;
   ruleset?: string;
   from?: Date;
   to?: Date;
@@ -223,6 +225,7 @@ export class DecisionLogStore {
     if (filter.profileId !== undefined) query.profileId = filter.profileId;
     if (filter.outcome !== undefined) query.outcome = filter.outcome;
     if (filter.alert !== undefined) query.alertCodes = filter.alert;
+    else if (filter.alerted) query['alertCodes.0'] = { $exists: true };
     if (filter.ruleset !== undefined) query.rulesetIds = filter.ruleset;
     if (filter.from || filter.to) query.createdAt = { ...(filter.from && { $gte: filter.from }), ...(filter.to && { $lt: filter.to }) };
     if (!before) return query;

@@ -1,9 +1,11 @@
 import { canonicalJson } from '../../json/canonical-json.js';
 import { keyedByClient } from '../../json/object-keys.js';
 import type { RuleExplanation, RulesetEvaluation } from '../../engine/ruleset-evaluation.js';
+import type { RuleLayout } from '../../engine/explanation-layout.js';
 import type { AlertYield, ComposedDecision, ProductYield, TagYield } from '../../engine/decision-outcome.js';
 import type { Outcome } from '../../engine/rule-schema.js';
 import type { EngineDescription } from '../../engine/semantics.js';
+import type { PrincipalReason } from '../../engine/principal-reasons.js';
 import { type EvidenceKey, type HashKind, sha256 } from '../../crypto/evidence-key.js';
 
 /**
@@ -30,28 +32,82 @@ export interface DecisionCore {
   outcome: Outcome;
   score: number;
   tags: string[];
-  /** Which rule yielded each tag: reports count from the core, which survives erasure. */
-  tagSources: TagYield[];
-  /** Every rule that fired, by ruleset and version. */
-  firedRules: { ruleset: string; version: number; rule: string }[];
+  /**
+   * Which rules fired, per ruleset of `rulesets` (same order): one character a rule of the version in
+   * evaluation order, "1" fired, "0" not. With the version, it says which rule yielded each tag: reports
+   * count from the core, which survives erasure.
+   */
+  fired?: string[];
+  /** Entries logged before `fired`: which rule yielded each tag. */
+  tagSources?: TagYield[];
+  /** Entries logged before `fired`: every rule that fired, by ruleset and version. */
+  firedRules?: { ruleset: string; version: number; rule: string }[];
   products: Omit<ProductYield, 'message'>[];
   alerts: Omit<AlertYield, 'message'>[];
+  /**
+   * The principal reasons told to the applicant ([] for approve), at most REASONS_MAX: ruleset text, no
+   * personal data, so they stay after an erasure (the notice given must remain provable). Absent on
+   * entries logged before reasons existed.
+   */
+  reasons?: PrincipalReason[];
   timings: { totalMs: number; factsMs: number; evaluateMs: number };
 }
 
-/** The fields of the core that say what was decided, from the composed rule results (messages go to the personal part). */
+/**
+ * The fields of the core that say what was decided, from the composed rule results (messages go to the
+ * personal part). Which rules fired is kept as `fired` when every evaluation follows its version's layout
+ * (always, with the service's evaluators), else as the lists entries held before.
+ */
 export function decidedFields(
   composed: ComposedDecision,
-): Pick<DecisionCore, 'outcome' | 'score' | 'tags' | 'tagSources' | 'firedRules' | 'products' | 'alerts'> {
+  evaluations: readonly RulesetEvaluation[],
+  layouts: readonly (readonly RuleLayout[])[],
+): Pick<DecisionCore, 'outcome' | 'score' | 'tags' | 'fired' | 'tagSources' | 'firedRules' | 'products' | 'alerts'> {
+  const fired = firedMarks(evaluations, layouts);
   return {
     outcome: composed.outcome,
     score: composed.score,
     tags: composed.tags,
-    tagSources: composed.tagSources,
-    firedRules: composed.firedRules,
+    ...(fired ? { fired } : { tagSources: composed.tagSources, firedRules: composed.firedRules }),
     products: composed.products.map(({ message: _message, ...product }) => product),
     alerts: composed.alerts.map(({ message: _message, ...alert }) => alert),
   };
+}
+
+function firedMarks(evaluations: readonly RulesetEvaluation[], layouts: readonly (readonly RuleLayout[])[]): string[] | undefined {
+  const marks: string[] = [];
+  for (const [index, { rules }] of evaluations.entries()) {
+    const layout = layouts[index];
+    if (!layout || layout.length !== rules.length || rules.some((rule, position) => rule.rule !== layout[position]!.name)) return undefined;
+    marks.push(rules.map((rule) => (rule.fired ? '1' : '0')).join(''));
+  }
+  return marks;
+}
+
+/**
+ * The rules of one ruleset of `core.rulesets` (at `index`) that fired, with the tag each yielded (if any),
+ * read from `fired` along the version's layout, or from the lists entries logged before held.
+ */
+export function firedRulesOf(
+  core: DecisionCore,
+  index: number,
+  layout: readonly RuleLayout[] | undefined,
+): { rule: string; tag?: string }[] {
+  const { id, version } = core.rulesets[index]!;
+  const marks = core.fired?.[index];
+  if (marks === undefined) {
+    const tags = new Map(
+      (core.tagSources ?? []).filter((tag) => tag.ruleset === id && tag.version === version).map((tag) => [tag.rule, tag.tag]),
+    );
+    return (core.firedRules ?? [])
+      .filter((rule) => rule.ruleset === id && rule.version === version)
+      .map(({ rule }) => (tags.has(rule) ? { rule, tag: tags.get(rule)! } : { rule }));
+  }
+  if (!layout || layout.length !== marks.length) return [];
+  return layout.flatMap(({ name, event }, position) => {
+    if (marks[position] !== '1') return [];
+    return event.type === 'tag' ? [{ rule: name, tag: event.params.tag as string }] : [{ rule: name }];
+  });
 }
 
 /** Rendered messages of fired rules, keyed by "ruleset/rule". */
@@ -68,11 +124,20 @@ export interface DecisionPersonal {
   profileId: string;
   request: { profileId: string; event: Record<string, unknown>; rulesets?: string[]; versions?: Record<string, number> };
   facts: Record<string, unknown>;
-  explanations: RuleExplanation[];
+  /**
+   * Per evaluated ruleset, in the order of `core.rulesets`: what its explanations hold beyond the facts and
+   * the version (engine/explanation-codec.ts), from which they are rebuilt on read; or, where they cannot
+   * be rebuilt that way, its explanations whole.
+   */
+  leafResults?: (string | RuleExplanation[])[];
+  /** Every rule's explanation, whole: entries logged before leaf results. */
+  explanations?: RuleExplanation[];
   /** Rendered messages, which may quote customer data, keyed by "ruleset/rule". */
   messages: Record<string, string>;
   /** A loan application's velocity slot number and the digest of the state it leaves (the copies beside the entry must match). */
   velocity?: { n: number; timesDigest: string };
+  /** The snoozes that held for rules this decision evaluated (absent when none did): what replay applies again. */
+  snoozes?: { snoozeId: string; ruleset: string; rule: string; until: string }[];
 }
 
 /**
@@ -91,26 +156,24 @@ export interface Masking {
 export interface DecisionRecord {
   core: DecisionCore;
   personal: DecisionPersonal | null;
-  /** sha256 of the canonical personal part, kept when the part itself is masked. */
+  /** sha256 of the personal part's stored text, kept when the part itself is masked. */
   personalDigest: string;
-  /** HMAC-SHA-256 with the seal key (SHA-256 without one) over the canonical core and the personal digest: what seals chain. */
+  /** HMAC-SHA-256 with the seal key (SHA-256 without one) over the core's stored text and the personal digest: what seals chain. */
   hash: string;
   masked: Masking | null;
   idempotency: { keyId: string; key: string; requestHash: string } | null;
+  /** The JSON texts the core and personal part are stored as (null once masked): what the hash and digest cover. */
+  texts?: { core: string; personal: string | null };
 }
 
-export function digestPersonal(personal: DecisionPersonal): string {
-  return sha256(canonicalJson(personal));
-}
-
-/** What an entry's hash covers: canonicalJson({ core, personalDigest }), from the core's canonical text (keys already in order). */
+/** What an entry's hash covers: the JSON `{"core": <core text>, "personalDigest": ...}`. */
 function entryHashText(coreText: string, personalDigest: string): string {
   return `{"core":${coreText},"personalDigest":${JSON.stringify(personalDigest)}}`;
 }
 
 /**
- * A record as the log writes it: with the canonical JSON texts of its core and personal part,
- * which are what the hash and digest cover and what the store keeps, byte for byte.
+ * A record as the log writes it: with the JSON texts of its core and personal part, which are what the
+ * hash and digest cover and what the store keeps, byte for byte.
  */
 export interface LoggableRecord extends DecisionRecord {
   personal: DecisionPersonal;
@@ -120,9 +183,10 @@ export interface LoggableRecord extends DecisionRecord {
 }
 
 /**
- * Builds a record with its digest and hash. The canonical texts are computed once: JSON has no
- * `undefined` (an absent fact's value), so the texts, not the objects, are what is hashed and stored,
- * and what reads back parses to exactly the content the hash covers.
+ * Builds a record with its digest and hash. Each part is serialised once, and that text is what is hashed
+ * and stored: JSON has no `undefined` (an absent fact's value), so what reads back parses to exactly the
+ * content the hash covers. Keys stay in the order the service wrote them (no sorting): verify hashes the
+ * stored texts, never a re-serialisation (entries logged before kept canonical texts, which verify alike).
  */
 export function sealableRecord(
   core: DecisionCore,
@@ -130,7 +194,7 @@ export function sealableRecord(
   idempotency: DecisionRecord['idempotency'],
   key: EvidenceKey,
 ): LoggableRecord {
-  const texts = { core: canonicalJson(core), personal: canonicalJson(personal) };
+  const texts = { core: JSON.stringify(core), personal: JSON.stringify(personal) };
   const personalDigest = sha256(texts.personal);
   return { core, personal, personalDigest, hash: key.hash(entryHashText(texts.core, personalDigest)), masked: null, idempotency, texts };
 }
@@ -141,9 +205,11 @@ export function sealableRecord(
  * its personal part too. Whether a mask is backed by an erasure is the verifier's question.
  */
 export function checkRecord(record: DecisionRecord, key: EvidenceKey): { problem: string } | { kind: HashKind } {
-  const kind = key.check(record.hash, entryHashText(canonicalJson(record.core), record.personalDigest));
+  const coreText = record.texts?.core ?? canonicalJson(record.core);
+  const kind = key.check(record.hash, entryHashText(coreText, record.personalDigest));
   if (kind === undefined) return { problem: 'content does not match its hash' };
-  if (record.personal !== null && digestPersonal(record.personal) !== record.personalDigest) {
+  const personalText = record.personal === null ? null : (record.texts?.personal ?? canonicalJson(record.personal));
+  if (personalText !== null && sha256(personalText) !== record.personalDigest) {
     return { problem: 'personal data does not match its digest' };
   }
   if (record.personal === null && record.masked === null) return { problem: 'personal data removed without an erasure' };

@@ -18,8 +18,10 @@ import {
   loggedDecisionSchema,
   replayReportSchema,
 } from './decision-schema.js';
-import { decisionResponse, loggedDecision } from './decision-view.js';
+import { loggedDecision } from './decision-view.js';
+import { decisionResponseJson } from './decision-json.js';
 import type { ReplayUseCase } from './replay.js';
+import type { LoggedExplanations } from './logged-explanations.js';
 
 const TAG = 'Decisions';
 const decisionIdParam = { decisionId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } } as const;
@@ -40,7 +42,12 @@ function toFilter(query: FromSchema<typeof filterQuery>): DecisionFilter {
 }
 
 /** Decisions for loan systems (decide) and the decision log for compliance (audit:read). */
-export function decisionRoutes(decide: DecideUseCase, log: DecisionLogStore, replay: ReplayUseCase): Router {
+export function decisionRoutes(
+  decide: DecideUseCase,
+  log: DecisionLogStore,
+  replay: ReplayUseCase,
+  explanations: LoggedExplanations,
+): Router {
   const router = Router();
 
   route(
@@ -62,8 +69,12 @@ export function decisionRoutes(decide: DecideUseCase, log: DecisionLogStore, rep
     },
     async ({ res, body, headers, caller }) => {
       const idempotencyKey = headers['idempotency-key'];
-      const record = await decide.decide({ request: body, caller, requestId: res.locals.requestId, idempotencyKey });
-      res.json(decisionResponse(record));
+      const answer = await decide.decide({ request: body, caller, requestId: res.locals.requestId, idempotencyKey });
+      // Serialised once, and sent as it is (res.json would serialise, then copy 25 KB into a buffer).
+      const text = decisionResponseJson(answer);
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.setHeader('Content-Length', Buffer.byteLength(text));
+      res.end(text);
     },
   );
 
@@ -85,7 +96,8 @@ export function decisionRoutes(decide: DecideUseCase, log: DecisionLogStore, rep
       req.on('close', () => (closed = true));
       for await (const record of log.stream(filter)) {
         if (closed) break;
-        if (!res.write(`${JSON.stringify(loggedDecision(record))}\n`)) await once(res, 'drain');
+        const line = JSON.stringify(loggedDecision(record, await explanations.of(record)));
+        if (!res.write(`${line}\n`)) await once(res, 'drain');
       }
       res.end();
     },
@@ -107,7 +119,7 @@ export function decisionRoutes(decide: DecideUseCase, log: DecisionLogStore, rep
       const records = await log.list(toFilter(query), query.limit, before);
       const last = records.length === query.limit ? records[records.length - 1] : undefined;
       res.json({
-        items: records.map(loggedDecision),
+        items: await Promise.all(records.map(async (record) => loggedDecision(record, await explanations.of(record)))),
         nextCursor: last ? encodeCursor({ createdAt: last.core.createdAt, id: last.core.decisionId }) : null,
       });
     },
@@ -120,14 +132,15 @@ export function decisionRoutes(decide: DecideUseCase, log: DecisionLogStore, rep
       path: '/v1/decisions/:decisionId',
       summary: 'A logged decision with its facts, request, caller and versions',
       tag: TAG,
-      roles: ['audit:read'],
+      // A fraud analyst opens an alert: the decision with its explanation (not the log's lists, export or replay).
+      roles: ['audit:read', 'alerts:review'],
       params: decisionIdParam,
       responses: { 200: { description: 'The logged decision', schema: loggedDecisionSchema } },
     },
     async ({ res, params }) => {
       const record = await log.get(params.decisionId);
       if (!record) throw notFound(`No decision with id ${params.decisionId}.`);
-      res.json(loggedDecision(record));
+      res.json(loggedDecision(record, await explanations.of(record)));
     },
   );
 

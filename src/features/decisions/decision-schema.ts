@@ -85,6 +85,22 @@ export const decisionResponseSchema = {
         additionalProperties: false,
       },
     },
+    reasons: {
+      type: 'array',
+      description:
+        'The principal reasons of a decline or review, most important first (alerts by severity, then score rules by points; ' +
+        'ties by ruleset id, then rule name), at most REASONS_MAX; [] for approve (and on decisions logged before reasons)',
+      items: {
+        type: 'object',
+        properties: {
+          code: { type: 'string' },
+          text: { type: 'string', description: 'For the applicant: plain text' },
+          ...sourceProperties,
+        },
+        required: ['code', 'text', ...sourceRequired],
+        additionalProperties: false,
+      },
+    },
     explanations: {
       type: 'array',
       items: {
@@ -101,14 +117,30 @@ export const decisionResponseSchema = {
             description: 'What the rule yields when it fires',
           },
           conditions: { type: 'array', items: conditionSchema },
+          snoozed: { type: 'boolean', description: 'true when a snooze held for this rule and profile: explained, yields nothing' },
         },
         required: [...sourceRequired, 'priority', 'fired', 'event', 'conditions'],
+        additionalProperties: false,
+      },
+    },
+    snoozes: {
+      type: 'array',
+      description: 'The snoozes that held for rules this decision evaluated (absent when none did)',
+      items: {
+        type: 'object',
+        properties: { snoozeId: { type: 'string' }, ruleset: { type: 'string' }, rule: { type: 'string' }, until: { type: 'string' } },
+        required: ['snoozeId', 'ruleset', 'rule', 'until'],
         additionalProperties: false,
       },
     },
     rulesetVersions: versionsByRuleset,
     evaluatedAt: { type: 'string', format: 'date-time' },
     latencyMs: { type: 'number' },
+    explanationsUnavailable: {
+      type: 'string',
+      description:
+        'Only on a logged decision whose explanations cannot be rebuilt (a ruleset version it names is gone or no longer matches its checksum): why',
+    },
   },
   required: [
     'decisionId',
@@ -118,6 +150,7 @@ export const decisionResponseSchema = {
     'tags',
     'products',
     'alerts',
+    'reasons',
     'explanations',
     'rulesetVersions',
     'evaluatedAt',

@@ -1,9 +1,13 @@
 import type { DecisionRecord } from './decision-record.js';
+import type { LoggedExplanationsResult } from './logged-explanations.js';
 
 const messageKey = (ruleset: string, rule: string): string => `${ruleset}/${rule}`;
 
-/** The contract's decision response, rebuilt from a log entry (so a replayed idempotent call is identical). */
-export function decisionResponse(record: DecisionRecord) {
+/**
+ * The contract's decision response, from a log entry and its explanations (as evaluated, or rebuilt from
+ * the entry: so a replayed idempotent call is identical).
+ */
+export function decisionResponse(record: DecisionRecord, explained: LoggedExplanationsResult) {
   const { core, personal } = record;
   const messages = personal?.messages ?? {};
   const withMessage = <T extends { ruleset: string; rule: string }>(item: T) => {
@@ -18,7 +22,8 @@ export function decisionResponse(record: DecisionRecord) {
     tags: core.tags,
     products: core.products.map(withMessage),
     alerts: core.alerts.map(withMessage),
-    explanations: (personal?.explanations ?? []).map((rule) => ({
+    reasons: core.reasons ?? [],
+    explanations: explained.explanations.map((rule) => ({
       ruleset: rule.ruleset,
       version: rule.version,
       rule: rule.rule,
@@ -26,18 +31,21 @@ export function decisionResponse(record: DecisionRecord) {
       fired: rule.fired,
       event: rule.event,
       conditions: rule.conditions,
+      ...(rule.snoozed && { snoozed: true }),
     })),
+    ...(personal?.snoozes && { snoozes: personal.snoozes }),
     rulesetVersions: Object.fromEntries(core.rulesets.map((ruleset) => [ruleset.id, ruleset.version])),
     evaluatedAt: core.evaluatedAt,
     latencyMs: core.timings.totalMs,
+    ...('unavailable' in explained && { explanationsUnavailable: explained.unavailable }),
   };
 }
 
 /** What compliance sees: the response plus facts, request, caller, versions and checksums, and masking. */
-export function loggedDecision(record: DecisionRecord) {
+export function loggedDecision(record: DecisionRecord, explained: LoggedExplanationsResult) {
   const { core, personal } = record;
   return {
-    ...decisionResponse(record),
+    ...decisionResponse(record, explained),
     facts: personal?.facts ?? null,
     request: personal?.request ?? null,
     caller: core.caller,

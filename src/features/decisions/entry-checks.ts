@@ -5,6 +5,7 @@ import { checkRecord, type DecisionRecord } from './decision-record.js';
 import { copiesOf, type QueryCopies, type StoredEntry } from './log-entry-doc.js';
 import { velocitySlot } from './velocity-history.js';
 import type { Problems } from './verify-report.js';
+import type { LoggedExplanations } from './logged-explanations.js';
 
 /** Where an entry or event is sealed, as verify found it: the seal's number, the hash it holds, whether a plain hash is acceptable there. */
 export interface SealedAt {
@@ -34,6 +35,8 @@ export class EntryChecks {
     private readonly problems: Problems,
     /** The chain is keyed (its newest seal is): evidence not sealed yet must be keyed too. */
     private readonly keyedChain: boolean,
+    /** What rebuilds an entry's explanations: they must still rebuild from the versions it names. */
+    private readonly explanations: LoggedExplanations,
   ) {}
 
   async entry({ record, copies }: StoredEntry, sealed: SealedAt | undefined): Promise<void> {
@@ -51,6 +54,10 @@ export class EntryChecks {
     const copy = copyProblem(record, copies);
     if (copy) this.problems.add('entry', id, copy);
     if (record.masked) await this.mask(record);
+    else if (record.personal?.leafResults) {
+      const explained = await this.explanations.of(record);
+      if ('unavailable' in explained) this.problems.add('entry', id, explained.unavailable);
+    }
   }
 
   event(event: HashedAuditEvent, sealed: SealedAt | undefined): void {

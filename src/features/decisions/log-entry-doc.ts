@@ -5,9 +5,8 @@ import type { DecisionCore, DecisionPersonal, DecisionRecord, LoggableRecord } f
 export interface LogDoc extends Omit<DecisionRecord, 'core' | 'personal'> {
   _id: string;
   /**
-   * The canonical JSON texts the hash covers, stored as text: what was hashed is what is kept, byte
-   * for byte, and the embedded database stores one string ~7× faster than the same content as nested
-   * fields.
+   * The JSON texts the hash covers, stored as text: what was hashed is what is kept, byte for byte, and
+   * the embedded database stores one string ~7× faster than the same content as nested fields.
    */
   core: string;
   /** Null once erasure masked it. */
@@ -89,6 +88,7 @@ export function fromDoc(doc: LogDoc): DecisionRecord {
     hash: doc.hash,
     masked: doc.masked,
     idempotency: doc.idempotency,
+    texts: { core: doc.core, personal: doc.personal },
   };
 }
 

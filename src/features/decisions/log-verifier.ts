@@ -8,6 +8,7 @@ import { checkSealHash, GENESIS_HASH, RETIREMENT_GENESIS_HASH, retirementHashMat
 import type { SealHeader, SealRecord, SealStore } from './seal-store.js';
 import { type PageSpan, PageVerifier } from './page-verifier.js';
 import { Problems, type VerifyReport } from './verify-report.js';
+import type { LoggedExplanations } from './logged-explanations.js';
 
 export type { VerifyProblem, VerifyReport } from './verify-report.js';
 
@@ -31,6 +32,8 @@ export interface LogVerifierDeps {
   retirements: RetirementStore;
   profiles: ProfileStore;
   key: EvidenceKey;
+  /** What rebuilds entries' explanations (verify checks that they still do). */
+  explanations: LoggedExplanations;
   /** The seal lag: an entry older than this and a few sealing runs that no seal covers is overdue. */
   sealLagMs: number;
 }
@@ -51,7 +54,14 @@ export class LogVerifier {
     const problems = new Problems();
     const retiredThrough = await this.checkRetirements(problems);
     const latest = await seals.latest();
-    const checks = new EntryChecks(key, this.deps.events, this.deps.profiles, problems, key.keyed && latest?.keyed === true);
+    const checks = new EntryChecks(
+      key,
+      this.deps.events,
+      this.deps.profiles,
+      problems,
+      key.keyed && latest?.keyed === true,
+      this.deps.explanations,
+    );
     const headSeq = latest?.seq ?? 0;
     const sealOne = headSeq >= 1 ? await seals.header(1) : undefined;
     if (headSeq >= 1 && !sealOne) problems.add('chain', 1, 'seal 1 is missing: the chain has lost its start');

@@ -1,6 +1,6 @@
 import type { DecisionMetrics } from '../../metrics/service-metrics.js';
 import { type DecideDeps, type DecideInput, DecideUseCase } from './decide.js';
-import type { DecisionRecord } from './decision-record.js';
+import type { DecisionAnswer } from './decision-json.js';
 
 /**
  * The decide use case, counting each decision it answers by outcome and ruleset. A subclass rather
@@ -15,12 +15,13 @@ export class MeasuredDecideUseCase extends DecideUseCase {
     super(deps);
   }
 
-  override async decide(input: DecideInput): Promise<DecisionRecord> {
-    const record = await super.decide(input);
+  override async decide(input: DecideInput): Promise<DecisionAnswer> {
+    const answer = await super.decide(input);
+    const { record } = answer;
     this.metrics.decided(
       record.core.outcome,
       record.core.rulesets.map((ruleset) => ruleset.id),
     );
-    return record;
+    return answer;
   }
 }

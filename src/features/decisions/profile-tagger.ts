@@ -1,7 +1,4 @@
-import type { Logger } from '../../logging/logger.js';
-import type { ProfileStore } from '../profiles/profile-store.js';
 import type { TagDetail } from '../profiles/profile-schema.js';
-import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
 import type { TagYield } from '../../engine/decision-outcome.js';
 
 const identity = (tag: Omit<TagDetail, 'at'>): string => `${tag.ruleset}\u0000${tag.rule}\u0000${tag.version}\u0000${tag.tag}`;
@@ -24,31 +21,4 @@ export function nextTags(
   const before = new Set(current.map(identity));
   const unchanged = next.length === current.length && next.every((tag) => before.has(identity(tag)));
   return unchanged ? undefined : next;
-}
-
-/** Stores the tags a decision yielded on its profile, with ruleset, version, rule and time. */
-export class ProfileTagger {
-  constructor(
-    private readonly profiles: ProfileStore,
-    private readonly logger: Logger,
-  ) {}
-
-  /** `subject` pins the profile the decision read: a profile erased meanwhile, or created anew with the same id, gets nothing. */
-  async apply(
-    profileId: string,
-    subject: string,
-    current: readonly TagDetail[],
-    yielded: readonly TagYield[],
-    rulesets: readonly RulesetEvaluator[],
-    at: Date,
-  ): Promise<void> {
-    const next = nextTags(current, yielded, new Set(rulesets.map((ruleset) => ruleset.identity.id)), at);
-    if (!next) return;
-    try {
-      await this.profiles.setTags(profileId, next, subject);
-    } catch (error) {
-      // The decision is logged and stands; the tags catch up on the next decision or re-tagging run.
-      this.logger.warn('profile tags not updated', { message: (error as Error).message });
-    }
-  }
 }

@@ -11,14 +11,16 @@ import { conflict, notFound } from '../../errors/domain-error.js';
 import type { DecisionLogStore } from './decision-log-store.js';
 import { decisionResponse } from './decision-view.js';
 import { decidedFields, renderedMessages, type DecisionRecord } from './decision-record.js';
+import type { LoggedExplanations } from './logged-explanations.js';
 import type { ReplayReport } from './decision-schema.js';
+import { loggedSnoozedRules } from '../snoozes/snoozes.js';
 
 type Difference = ReplayReport['differences'][number];
 
 /**
  * Re-evaluates a logged decision from its logged facts with its logged ruleset versions and the
  * semantics its log entry names, and compares everything the decision said: outcome, score, tags,
- * products, alerts and explanations. A decision logged with semantics this service does not evaluate is
+ * products, alerts, principal reasons (ranked with today's REASONS_MAX) and explanations. A decision logged with semantics this service does not evaluate is
  * refused: evaluating it with other semantics would report differences that are no change of its rules.
  * Writes nothing.
  */
@@ -27,6 +29,8 @@ export class ReplayUseCase {
     private readonly log: DecisionLogStore,
     private readonly runtime: RulesetRuntime,
     private readonly thresholds: Thresholds,
+    private readonly explanations: LoggedExplanations,
+    private readonly reasonsMax: number,
     /** The lists as a logged decision saw them (list-registry.ts). */
     private readonly lists?: { asOf(revisions: Readonly<Record<string, number>>): Promise<ListLookup> },
   ) {}
@@ -58,21 +62,36 @@ export class ReplayUseCase {
     }
     // The list revisions the decision logged, rebuilt when a list changed since: replay sees what it saw.
     const lists = logged.core.lists && this.lists ? await this.lists.asOf(logged.core.lists) : undefined;
-    const { evaluations, composed } = await evaluateDecision(rulesets, logged.personal.facts, eventTime, this.thresholds, lists);
+    // The snoozes that held when it was decided hold again: they are part of what was decided.
+    const snoozed = loggedSnoozedRules(logged.personal.snoozes);
+    const { evaluations, composed, reasons } = await evaluateDecision(
+      rulesets,
+      logged.personal.facts,
+      eventTime,
+      this.thresholds,
+      snoozed,
+      lists,
+    );
     const replayed: DecisionRecord = {
       ...logged,
-      core: { ...logged.core, ...decidedFields(composed) },
-      personal: {
-        ...logged.personal,
-        explanations: evaluations.flatMap((evaluation) => evaluation.rules),
-        messages: renderedMessages(evaluations),
+      core: {
+        ...logged.core,
+        ...decidedFields(
+          composed,
+          evaluations,
+          rulesets.map((ruleset) => ruleset.layout),
+        ),
+        reasons: reasons.slice(0, this.reasonsMax),
       },
+      personal: { ...logged.personal, messages: renderedMessages(evaluations) },
     };
-    const before = decisionResponse(logged);
-    const after = decisionResponse(replayed);
+    const before = decisionResponse(logged, await this.explanations.of(logged));
+    const after = decisionResponse(replayed, { explanations: evaluations.flatMap((evaluation) => evaluation.rules) });
     for (const key of ['outcome', 'score', 'tags', 'products', 'alerts', 'explanations'] as const) {
       compare(`/${key}`, before[key], after[key], differences);
     }
+    // Entries logged before reasons existed told the applicant none: nothing to compare them with.
+    if (logged.core.reasons !== undefined) compare('/reasons', before.reasons, after.reasons, differences);
     return {
       decisionId,
       identical: differences.length === 0,

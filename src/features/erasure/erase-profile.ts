@@ -15,6 +15,8 @@ export interface EraseProfileDeps {
   log: DecisionLogStore;
   velocity: VelocityStore;
   simulations: SimulationStore;
+  /** Snooze records carry an analyst's reason about the customer: they go with the profile. */
+  snoozes?: { eraseSubject(subject: string): Promise<void> };
   audit: AuditTrail;
   /** Where the segment export files are (`<dataDir>/exports`). */
   dataDir: string;
@@ -52,14 +54,17 @@ export class EraseProfileUseCase {
       return;
     }
     const { subject } = erasure;
-    await this.deps.profiles.deleteIfSubject(profileId, subject);
-    // A head from before subjects existed is kept under the profile id itself.
+    // The velocity head is kept on the profile: it goes with it.
+    const head = (await this.deps.profiles.state(profileId))?.velocity;
+    const deleted = await this.deps.profiles.deleteIfSubject(profileId, subject);
+    // Heads from before: under the profile id (before subjects existed), or under the subject.
     const legacyHead = (await this.deps.velocity.erase(profileId)) === 1;
-    let velocityErased = (await this.deps.velocity.erase(subject)) === 1 || legacyHead;
+    let velocityErased = (await this.deps.velocity.erase(subject)) === 1 || legacyHead || (deleted && (head?.n ?? 0) > 0);
     const maskedDecisions = await this.maskAll(erasure, profileId);
     // An application in flight may have advanced the head after the first delete.
     velocityErased = (await this.deps.velocity.erase(subject)) === 1 || velocityErased;
     await this.deps.simulations.forgetProfile(profileId);
+    await this.deps.snoozes?.eraseSubject(subject);
     eraseFromExportFiles(this.deps.dataDir, profileId);
     await this.deps.audit.record(
       'profile.erased',

@@ -6,8 +6,11 @@ import type { Role } from '../../auth/roles.js';
 import { bulkUpsertResultSchema, bulkUpsertSchema, profileDocumentSchema, profileIdSchema, storedProfileSchema } from './profile-schema.js';
 import type { ProfileService } from './profile-service.js';
 
-/** One profile by id: a loan system reads the customer it decides on. `profiles:write` implies `profiles:read`. */
-const READERS: Role[] = ['decide', 'audit:read', 'profiles:read'];
+/**
+ * One profile by id: a loan system reads the customer it decides on, a fraud analyst the customer of an
+ * alert (recent activity). `profiles:write` implies `profiles:read`.
+ */
+const READERS: Role[] = ['decide', 'audit:read', 'profiles:read', 'alerts:review'];
 /** Lists are segments of the whole customer base: marketing and compliance, not loan systems. */
 const LISTERS: Role[] = ['profiles:read', 'audit:read'];
 const WRITERS: Role[] = ['profiles:write'];

@@ -1,39 +1,44 @@
-import { randomBytes } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection } from '../../db/ensure-collection.js';
 import { isDuplicateKey } from '../../db/database-errors.js';
 import { chunkedBulkWrite } from '../../db/chunked-bulk-write.js';
-import { PROFILE_SECTIONS, type ProfileDocument, type StoredProfile, type TagDetail } from './profile-schema.js';
+import type { ProfileDocument, StoredProfile, TagDetail } from './profile-schema.js';
+import {
+  newSubject,
+  type ProfileDoc,
+  type ProfileState,
+  type StoredVelocity,
+  storedTags,
+  toProfileState,
+  toStoredProfile,
+  upsertUpdate,
+} from './profile-doc.js';
+import type { ActiveSnooze } from './active-snooze.js';
 
-/** The client's sections other than `type`. */
-type Sections = Omit<ProfileDocument, 'type'>;
-
-interface ProfileDoc {
-  _id: string;
-  type: ProfileDocument['type'];
-  /**
-   * The client's sections but `type`, as one JSON text: the service never queries inside them, and
-   * the embedded database reads and rewrites one string ~2-3× faster than the same content as
-   * nested fields.
-   */
-  body: string;
-  tags?: (Omit<TagDetail, 'at'> & { at: Date })[];
-  createdAt: Date;
-  updatedAt: Date;
-  /**
-   * A random pseudonym drawn when the profile is created, never returned by the API: log entries name
-   * their subject by it (not by the profile id), erasure finds them by it, and it dies with the profile,
-   * so nothing links a later profile with the same id to this one. Absent on profiles created before.
-   */
-  subject?: string;
-}
-
-/** A new pseudonym: 256 random bits. */
-export const newSubject = (): string => randomBytes(32).toString('hex');
+export { snoozesOf } from './profile-doc.js';
 
 export interface ProfileFilter {
   tag?: string;
   type?: string;
+}
+
+/** Told of the writes of the profile store: a cache of profiles must not keep what they changed. */
+export interface ProfileStoreHooks {
+  /** After profiles were written or deleted (whether or not the write succeeded). */
+  changed(profileIds: readonly string[]): void;
+  /** Before a profile is deleted: a decision's write under way onto it must not land on a later profile with its id. */
+  beforeDelete(profileId: string): Promise<void>;
+  /** After the delete was answered (or failed). */
+  afterDelete(profileId: string): void;
+}
+
+/** What a decision derived onto one profile: its tags, its velocity head, or both. */
+export interface StateUpdate {
+  profileId: string;
+  /** The profile the decision read: a profile erased meanwhile, or created anew with the same id, gets nothing. */
+  subject: string;
+  tags?: TagDetail[];
+  velocity?: StoredVelocity;
 }
 
 /**
@@ -42,6 +47,8 @@ export interface ProfileFilter {
  */
 export class ProfileStore {
   private readonly model: Model<ProfileDoc>;
+  /** What is told of the profiles this store writes or deletes (the profile cache, see profile-states.ts). */
+  hooks: ProfileStoreHooks = { changed: () => undefined, beforeDelete: async () => undefined, afterDelete: () => undefined };
 
   constructor(connection: Connection) {
     const schema = new Schema<ProfileDoc>(
@@ -53,6 +60,8 @@ export class ProfileStore {
         createdAt: { type: Date, required: true },
         updatedAt: { type: Date, required: true },
         subject: String,
+        velocityN: Number,
+        velocityTimes: String,
       },
       { versionKey: false, collection: 'profiles', minimize: false },
     );
@@ -69,15 +78,16 @@ export class ProfileStore {
   /** Creates or replaces the client's part of a profile; answers whether it was created. */
   async upsert(profileId: string, document: ProfileDocument, now: Date): Promise<{ created: boolean; profile: StoredProfile }> {
     const update = upsertUpdate(document, now);
-    let created: boolean;
-    try {
-      created = (await this.model.updateOne({ _id: profileId }, update, { upsert: true })).upsertedCount === 1;
-    } catch (error) {
-      // Two first writes raced and the other one inserted: ours is now a replacement.
-      if (!isDuplicateKey(error)) throw error;
-      await this.model.updateOne({ _id: profileId }, update);
-      created = false;
-    }
+    const created = await this.changing([profileId], async () => {
+      try {
+        return (await this.model.updateOne({ _id: profileId }, update, { upsert: true })).upsertedCount === 1;
+      } catch (error) {
+        // Two first writes raced and the other one inserted: ours is now a replacement.
+        if (!isDuplicateKey(error)) throw error;
+        await this.model.updateOne({ _id: profileId }, update);
+        return false;
+      }
+    });
     const profile = await this.get(profileId);
     if (!profile) throw new Error(`ProfileStore: upsert() could not read back the profile it wrote`);
     return { created, profile };
@@ -89,7 +99,10 @@ export class ProfileStore {
     const operations = items.map(({ profileId, document }) => ({
       updateOne: { filter: { _id: profileId }, update: upsertUpdate(document, now), upsert: true },
     }));
-    const failed = await chunkedBulkWrite(operations, (chunk) => this.model.bulkWrite(chunk as never, { ordered: false }));
+    const failed = await this.changing(
+      items.map((item) => item.profileId),
+      () => chunkedBulkWrite(operations, (chunk) => this.model.bulkWrite(chunk as never, { ordered: false })),
+    );
     return { failed };
   }
 
@@ -98,15 +111,24 @@ export class ProfileStore {
   }
 
   /** The profile and its subject (the pseudonym its decisions are logged under), in one read; a subject is drawn for a profile that has none. */
-  async withSubject(profileId: string): Promise<{ profile: StoredProfile; subject: string } | undefined> {
-    // On every decision: the driver's collection directly, without mongoose's query casting.
+  async withSubject(profileId: string): Promise<{ profile: StoredProfile; subject: string; snoozes?: ActiveSnooze[] } | undefined> {
+    const state = await this.state(profileId);
+    return state && { profile: state.profile, subject: state.subject, ...(state.snoozes && { snoozes: state.snoozes }) };
+  }
+
+  /** What a decision reads: the profile, its subject and its velocity head, in one read (a subject is drawn for a profile that has none). */
+  async state(profileId: string): Promise<(ProfileState & { bytes: number }) | undefined> {
+    // On every decision the cache does not answer: the driver's collection directly, without mongoose's query casting.
     const doc = (await this.model.collection.findOne({ _id: profileId as never })) as unknown as ProfileDoc | null;
     if (!doc) return undefined;
-    if (doc.subject !== undefined) return { profile: toStoredProfile(doc), subject: doc.subject };
+    if (doc.subject !== undefined) return { ...toProfileState(doc as ProfileDoc & { subject: string }), bytes: storedBytes(doc) };
     // Created before subjects existed: the first writer's draw wins, so every instance logs it under one subject.
-    await this.model.collection.updateOne({ _id: profileId as never, subject: { $exists: false } }, { $set: { subject: newSubject() } });
+    await this.changing([profileId], () =>
+      this.model.collection.updateOne({ _id: profileId as never, subject: { $exists: false } }, { $set: { subject: newSubject() } }),
+    );
     const drawn = (await this.model.collection.findOne({ _id: profileId as never })) as unknown as ProfileDoc | null;
-    return drawn?.subject === undefined ? undefined : { profile: toStoredProfile(drawn), subject: drawn.subject };
+    if (drawn?.subject === undefined) return undefined;
+    return { ...toProfileState(drawn as ProfileDoc & { subject: string }), bytes: storedBytes(drawn) };
   }
 
   /** The subject of a profile, or undefined when it does not exist (or predates subjects). */
@@ -120,13 +142,25 @@ export class ProfileStore {
     return (await this.model.collection.findOne({ subject }, { projection: { _id: 1 } })) !== null;
   }
 
-  async delete(profileId: string): Promise<boolean> {
-    return (await this.model.deleteOne({ _id: profileId })).deletedCount === 1;
+  delete(profileId: string): Promise<boolean> {
+    return this.deleting(profileId, async () => (await this.model.deleteOne({ _id: profileId })).deletedCount === 1);
   }
 
   /** Deletes the profile only if it is still the one with this subject (not one created anew with the same id). */
-  async deleteIfSubject(profileId: string, subject: string): Promise<boolean> {
-    return (await this.model.collection.deleteOne({ _id: profileId as never, subject })).deletedCount === 1;
+  deleteIfSubject(profileId: string, subject: string): Promise<boolean> {
+    return this.deleting(
+      profileId,
+      async () => (await this.model.collection.deleteOne({ _id: profileId as never, subject })).deletedCount === 1,
+    );
+  }
+
+  private async deleting(profileId: string, remove: () => Promise<boolean>): Promise<boolean> {
+    await this.hooks.beforeDelete(profileId);
+    try {
+      return await this.changing([profileId], remove);
+    } finally {
+      this.hooks.afterDelete(profileId);
+    }
   }
 
   /** Profiles in profileId order after `afterId`. */
@@ -192,51 +226,75 @@ export class ProfileStore {
   /** Replaces the tags of many profiles in one unordered round trip. */
   async bulkSetTags(updates: { profileId: string; tags: TagDetail[] }[]): Promise<void> {
     const operations = updates.map(({ profileId, tags }) => ({
-      updateOne: { filter: { _id: profileId }, update: { $set: { tags: tags.map((tag) => ({ ...tag, at: new Date(tag.at) })) } } },
+      updateOne: { filter: { _id: profileId }, update: { $set: { tags: storedTags(tags) } } },
     }));
-    const failed = await chunkedBulkWrite(operations, (chunk) => this.model.bulkWrite(chunk as never, { ordered: false }));
+    const failed = await this.changing(
+      updates.map((update) => update.profileId),
+      () => chunkedBulkWrite(operations, (chunk) => this.model.bulkWrite(chunk as never, { ordered: false })),
+    );
     if (failed.size > 0) throw new Error(`ProfileStore: bulkSetTags() failed for ${failed.size} profile(s): ${[...failed.values()][0]}`);
   }
 
   /** Replaces the service-owned tags of a profile; a no-op when the profile is gone, or (given `subject`) is no longer that one. */
   async setTags(profileId: string, tags: TagDetail[], subject?: string): Promise<void> {
-    await this.model.collection.updateOne(
-      { _id: profileId as never, ...(subject !== undefined && { subject }) },
-      { $set: { tags: tags.map((tag) => ({ ...tag, at: new Date(tag.at) })) } },
+    await this.changing([profileId], () =>
+      this.model.collection.updateOne(
+        { _id: profileId as never, ...(subject !== undefined && { subject }) },
+        { $set: { tags: storedTags(tags) } },
+      ),
     );
+  }
+
+  /** Runs a write, then tells the hooks which profiles it changed (a read that began before it must not be cached). */
+  private async changing<T>(profileIds: readonly string[], write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      this.hooks.changed(profileIds);
+    }
+  }
+
+  /** Replaces the profile's copy of its active snoozes, if it is still the one with this subject; false when it is gone. */
+  async writeSnoozes(profileId: string, subject: string, active: ActiveSnooze[]): Promise<boolean> {
+    return this.changing([profileId], async () => {
+      const result = await this.model.collection.updateOne({ _id: profileId as never, subject }, { $set: { snoozes: active } });
+      return result.matchedCount === 1;
+    });
+  }
+
+  /** The snoozes copy as stored, to check that a write was not lost to a concurrent whole-document write. */
+  async storedSnoozes(profileId: string): Promise<ActiveSnooze[] | undefined> {
+    const doc = await this.model.collection.findOne({ _id: profileId as never }, { projection: { snoozes: 1 } });
+    return doc ? ((doc.snoozes as ActiveSnooze[] | undefined) ?? []) : undefined;
+  }
+
+  /**
+   * Writes what decisions derived onto profiles, in one unordered round trip; answers the profile ids whose
+   * write failed. On a database other instances share (`forwardOnly`), a write lands only on the profile
+   * with the subject the decision read, and a velocity head only moves forward, so a slow writer never
+   * undoes a faster one. Else (an exclusive database) the caller has checked the subject and orders a
+   * profile's writes itself: by _id alone, the only filter the embedded database answers without a scan.
+   */
+  async writeStates(updates: readonly StateUpdate[], { forwardOnly }: { forwardOnly: boolean }): Promise<string[]> {
+    const operations = updates.flatMap(({ profileId, subject, tags, velocity }) => {
+      const filter = { _id: profileId, ...(forwardOnly && { subject }) };
+      const head = velocity && { velocityN: velocity.n, velocityTimes: velocity.times };
+      const set = { ...(tags && { tags: storedTags(tags) }), ...(!forwardOnly && head) };
+      const guardedHead = forwardOnly &&
+        head && { filter: { ...filter, velocityN: { $not: { $gte: head.velocityN } } }, update: { $set: head } };
+      return [
+        ...(Object.keys(set).length > 0 ? [{ updateOne: { filter, update: { $set: set } } }] : []),
+        ...(guardedHead ? [{ updateOne: guardedHead }] : []),
+      ].map((operation) => ({ profileId, operation }));
+    });
+    if (operations.length === 0) return [];
+    const failed = await chunkedBulkWrite(
+      operations.map(({ operation }) => operation),
+      (chunk) => this.model.collection.bulkWrite(chunk as never, { ordered: false }),
+    );
+    return [...new Set([...failed.keys()].map((index) => operations[index]!.profileId))];
   }
 }
 
-/** The sections the body holds, in the order answers list them. */
-const BODY_SECTIONS = PROFILE_SECTIONS.filter((section) => section !== 'type');
-
-/** The client's part of a profile as stored: its type, and the other sections as one JSON text. */
-function storedSections({ type, ...sections }: ProfileDocument): Pick<ProfileDoc, 'type' | 'body'> {
-  return { type, body: JSON.stringify(sections) };
-}
-
-/** A new profile's document as the store keeps it, for loading many with one insert (the benchmark does). */
-export function newProfileDocument(profileId: string, document: ProfileDocument, now: Date): Record<string, unknown> {
-  return { _id: profileId, ...storedSections(document), tags: [], createdAt: now, updatedAt: now, subject: newSubject() };
-}
-
-function upsertUpdate(document: ProfileDocument, now: Date): Record<string, object> {
-  return { $set: { ...storedSections(document), updatedAt: now }, $setOnInsert: { createdAt: now, tags: [], subject: newSubject() } };
-}
-
-function toStoredProfile(doc: ProfileDoc): StoredProfile {
-  const { _id, tags, createdAt, updatedAt } = doc;
-  // The embedded database drops an empty array from an upsert's $setOnInsert: an untagged profile may have no tags field.
-  const tagDetails = (tags ?? []).map((tag) => ({ ...tag, at: new Date(tag.at).toISOString() }));
-  const sections: Record<string, unknown> = { type: doc.type };
-  const stored = JSON.parse(doc.body) as Sections;
-  for (const section of BODY_SECTIONS) if (stored[section] !== undefined) sections[section] = stored[section];
-  return {
-    profileId: _id,
-    ...sections,
-    tags: [...new Set(tagDetails.map((tag) => tag.tag))],
-    tagDetails,
-    createdAt: createdAt.toISOString(),
-    updatedAt: updatedAt.toISOString(),
-  } as StoredProfile;
-}
+/** The texts a cached state holds (a velocity head's history may outweigh the client's sections). */
+const storedBytes = (doc: ProfileDoc): number => doc.body.length + String(doc.velocityTimes ?? '').length;

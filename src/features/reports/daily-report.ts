@@ -3,6 +3,8 @@ import type { DecisionLogStore } from '../decisions/decision-log-store.js';
 import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
 import { dayBounds } from './zoned-day.js';
 import { keyedByClient } from '../../json/object-keys.js';
+import { firedRulesOf } from '../decisions/decision-record.js';
+import type { RuleLayout } from '../../engine/explanation-layout.js';
 
 const counterSchema = (of: string) =>
   ({ type: 'object', additionalProperties: { type: 'integer' }, description: `Decisions by ${of}` }) as const;
@@ -75,12 +77,22 @@ export async function buildDailyReport(
   const { from, to } = dayBounds(date, timeZone);
   const totals = { decisions: 0, outcomes: counter(), alerts: counter(), tags: counter() };
   const perVersion = new Map<string, RulesetVersionReport & { hits: Counter }>();
+  const layouts = new Map<string, readonly RuleLayout[] | undefined>();
+  const layoutOf = async (id: string, version: number, checksum: string) => {
+    const key = `${id}@${version}:${checksum}`;
+    if (!layouts.has(key)) {
+      const compiled = await runtime.version(id, version);
+      // Which rule a mark stands for is read from the version the entry names, and only from that one.
+      layouts.set(key, compiled?.identity.checksum === checksum ? compiled.layout : undefined);
+    }
+    return layouts.get(key);
+  };
   for await (const { core } of log.stream({ from, to })) {
     totals.decisions += 1;
     bump(totals.outcomes, core.outcome);
     for (const alert of core.alerts) bump(totals.alerts, alert.code);
     for (const tag of core.tags) bump(totals.tags, tag);
-    for (const { id, version } of core.rulesets) {
+    for (const [index, { id, version, checksum }] of core.rulesets.entries()) {
       const key = `${id}@${version}`;
       let report = perVersion.get(key);
       if (!report) {
@@ -98,9 +110,12 @@ export async function buildDailyReport(
       }
       report.decisions += 1;
       bump(report.outcomes, core.outcome);
-      for (const fired of core.firedRules ?? []) if (fired.ruleset === id && fired.version === version) bump(report.hits, fired.rule);
+      const layout = core.fired ? await layoutOf(id, version, checksum) : undefined;
+      for (const { rule, tag } of firedRulesOf(core, index, layout)) {
+        bump(report.hits, rule);
+        if (tag !== undefined) bump(report.tags, tag);
+      }
       for (const alert of core.alerts) if (alert.ruleset === id && alert.version === version) bump(report.alerts, alert.code);
-      for (const tag of core.tagSources ?? []) if (tag.ruleset === id && tag.version === version) bump(report.tags, tag.tag);
     }
   }
   const rulesets: RulesetVersionReport[] = [];

@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { OUTCOMES, rulesSchema, type Rule } from '../../engine/rule-schema.js';
+import { OUTCOMES, REASON_CODE_PATTERN, reasonCatalogueSchema, rulesSchema, type Rule } from '../../engine/rule-schema.js';
 import { decisionEventSchema } from '../../facts/decision-event.js';
 import { profileDocumentSchema } from '../profiles/profile-schema.js';
 
@@ -30,7 +30,18 @@ export const rulesetTestSchema = {
     },
     expect: {
       type: 'object',
-      properties: { tags: nameSet, products: nameSet, alerts: nameSet, outcome: { type: 'string', enum: OUTCOMES } },
+      properties: {
+        tags: nameSet,
+        products: nameSet,
+        alerts: nameSet,
+        outcome: { type: 'string', enum: OUTCOMES },
+        reasons: {
+          type: 'array',
+          items: { type: 'string', pattern: REASON_CODE_PATTERN },
+          maxItems: 50,
+          description: 'The principal reason codes, most important first, before the REASONS_MAX cap ([] for approve)',
+        },
+      },
       additionalProperties: false,
     },
   },
@@ -38,12 +49,13 @@ export const rulesetTestSchema = {
   additionalProperties: false,
 } as const;
 
-/** A ruleset's draft: its rules and their tests. */
+/** A ruleset's draft: its rules, their tests and its catalogue of principal reasons. */
 export const draftSchema = {
   type: 'object',
   properties: {
     rules: rulesSchema,
     tests: { type: 'array', items: rulesetTestSchema, maxItems: MAX_RULESET_TESTS },
+    reasons: reasonCatalogueSchema,
   },
   required: ['rules'],
   additionalProperties: false,
@@ -53,4 +65,5 @@ export type RulesetTest = FromSchema<typeof rulesetTestSchema>;
 export interface Draft {
   rules: Rule[];
   tests: RulesetTest[];
+  reasons: Record<string, string>;
 }

@@ -13,7 +13,8 @@ type TestActual = TestResult['actual'];
 
 /**
  * Runs a ruleset's tests: each test's profile and event through this ruleset alone, compared with
- * `expect` (tags, products and alerts as exact sets; outcome as a value). A test without `event.at`
+ * `expect` (tags, products and alerts as exact sets; outcome as a value; reasons as the ranked list of
+ * codes, uncapped, so that a test means the same whatever REASONS_MAX is). A test without `event.at`
  * is evaluated at `now`. Up to 100 tests run inside a request: the loop yields to the event loop
  * every few milliseconds (time-slice.ts), so decisions keep their budget while an editor tests.
  */
@@ -31,10 +32,18 @@ export async function runRulesetTests(
     const context = buildFactContext(test.profile, event, test.history ?? {});
     const facts = computeFacts(context, ruleset.factNames);
     await slice.pause();
-    const { evaluations, composed } = await evaluateDecision([ruleset], facts, context.eventTime, thresholds, testLists(test));
+    const { evaluations, composed, reasons } = await evaluateDecision(
+      [ruleset],
+      facts,
+      context.eventTime,
+      thresholds,
+      undefined,
+      testLists(test),
+    );
     const actual: TestActual = {
       ...yieldedNames(composed),
       firedRules: evaluations[0]!.rules.filter((rule) => rule.fired).map((rule) => rule.rule),
+      reasons: reasons.map((reason) => reason.code),
     };
     const failures: string[] = [];
     for (const key of ['tags', 'products', 'alerts'] as const) {
@@ -45,6 +54,10 @@ export async function runRulesetTests(
     }
     if (test.expect.outcome !== undefined && test.expect.outcome !== actual.outcome) {
       failures.push(`outcome: expected ${test.expect.outcome}, got ${actual.outcome}`);
+    }
+    const expectedReasons = test.expect.reasons;
+    if (expectedReasons !== undefined && expectedReasons.join(',') !== actual.reasons!.join(',')) {
+      failures.push(`reasons: expected [${expectedReasons.join(', ')}], got [${actual.reasons!.join(', ')}]`);
     }
     results.push({ name: test.name, passed: failures.length === 0, actual, failures });
   }

@@ -4,10 +4,11 @@ import { FACTS_BY_NAME } from '../../facts/fact-library.js';
 import { toDetails, validatorFor } from '../../schema/validation.js';
 import { draftSchema, type Draft } from './draft-schema.js';
 import { collectListIds } from '../../engine/rule-lists.js';
+import { unknownReasonProblems } from './reason-catalogue.js';
 
 /**
  * Checks a draft completely before it is saved: its schema, then its rules against the fact library
- * (the engine's checks), then its test names. Throws one 400 VALIDATION_FAILED listing every problem
+ * (the engine's checks), then the reason codes its events name, then its test names. Throws one 400 VALIDATION_FAILED listing every problem
  * with a JSON pointer to it.
  */
 export function validateDraft(input: unknown): Draft {
@@ -15,7 +16,9 @@ export function validateDraft(input: unknown): Draft {
   if (!validate(input)) throw validationFailed('The draft is invalid.', toDetails(validate.errors));
   const draft = input as Draft;
   draft.tests ??= [];
+  draft.reasons ??= {};
   const details: ErrorDetail[] = ruleProblems(draft.rules, FACTS_BY_NAME);
+  details.push(...unknownReasonProblems(draft.rules, draft.reasons));
   const testNames = new Set<string>();
   draft.tests.forEach((test, index) => {
     if (testNames.has(test.name)) details.push({ path: `/tests/${index}/name`, message: 'duplicate test name' });

@@ -26,11 +26,18 @@ export class RulesetPublisher {
   }
 
   /**
-   * Publishes the draft as the next version. Refused (409) when a draft test fails or the draft
-   * equals the latest version; with four eyes, refused (403) for the draft's last editor.
+   * Publishes the draft as the next version. Refused (409) when a draft test fails, the draft
+   * equals the latest version, or a risk or product draft reads a protected fact and the publisher
+   * gave no `acknowledgeProtected` (then recorded in the audit event); with four eyes, refused (403)
+   * for the draft's last editor.
    * Two concurrent publishes race for the same version number; the unique index lets one win.
    */
-  async publish(id: string, activate: boolean, actor: Actor): Promise<{ version: number; checksum: string; activeVersion: number | null }> {
+  async publish(
+    id: string,
+    activate: boolean,
+    actor: Actor,
+    acknowledgeProtected?: string,
+  ): Promise<{ version: number; checksum: string; activeVersion: number | null }> {
     const ruleset = await this.rulesets.require(id);
     const draft = ruleset.draft;
     // The service installing its shipped rulesets is the one editor exempt from four eyes.
@@ -51,6 +58,15 @@ export class RulesetPublisher {
           .map(({ result, index }) => ({ path: `/tests/${index}`, message: `${result.name}: ${result.failures.join('; ')}` })),
       );
     }
+    const protectedReads = this.rulesets.protectedReads(ruleset.kind, draft.rules);
+    if (protectedReads.length > 0 && acknowledgeProtected === undefined) {
+      throw conflict(
+        `This ${ruleset.kind} draft reads protected facts (PROTECTED_FACTS) in ${protectedReads.length} condition(s): ` +
+          'credit and product decisions must not turn on them. To publish it anyway, say why in ' +
+          '{ "acknowledgeProtected": "<why>" }; the reason is recorded in the audit trail.',
+        protectedReads,
+      );
+    }
     const version = (latest?.version ?? 0) + 1;
     try {
       await this.store.insertVersion({
@@ -59,6 +75,7 @@ export class RulesetPublisher {
         kind: ruleset.kind,
         rules: draft.rules,
         tests: draft.tests,
+        ...(draft.reasons && { reasons: draft.reasons }),
         checksum: draft.checksum,
         publishedAt: new Date(),
         publishedBy: actor,
@@ -67,7 +84,11 @@ export class RulesetPublisher {
       if (isDuplicateKey(error)) throw conflict(`Version ${version} of ${id} was just published by someone else; reload and retry.`);
       throw error;
     }
-    await this.audit.record('ruleset.published', actor, { kind: 'ruleset', id }, { version, checksum: draft.checksum });
+    const acknowledged =
+      protectedReads.length > 0
+        ? { acknowledgeProtected: acknowledgeProtected!, protectedReads: protectedReads.map((read) => read.path) }
+        : {};
+    await this.audit.record('ruleset.published', actor, { kind: 'ruleset', id }, { version, checksum: draft.checksum, ...acknowledged });
     let activeVersion = (await this.store.getHead(id))?.activeVersion ?? null;
     if (activate) activeVersion = await this.activate(id, version, actor);
     return { version, checksum: draft.checksum, activeVersion };

@@ -119,7 +119,8 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
     {
       method: 'post',
       path: '/v1/rulesets/:id/versions',
-      summary: 'Publish the draft as the next version (active unless activate is false)',
+      summary:
+        'Publish the draft as the next version (active unless activate is false); a risk or product draft reading protected facts needs acknowledgeProtected',
       tag: TAG,
       roles: PUBLISHERS,
       params: rulesetIdParam,
@@ -130,7 +131,7 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
       },
     },
     async ({ res, params, body, caller }) => {
-      res.status(201).json(await publisher.publish(params.id, body?.activate ?? true, actorOf(caller)));
+      res.status(201).json(await publisher.publish(params.id, body?.activate ?? true, actorOf(caller), body?.acknowledgeProtected));
     },
   );
 
@@ -149,7 +150,7 @@ export function rulesetRoutes(rulesets: RulesetService, publisher: RulesetPublis
       await rulesets.require(params.id);
       const version = await store.getVersion(params.id, params.version);
       if (!version) throw notFound(`Ruleset ${params.id} has no version ${params.version}.`);
-      res.json({ ...versionView(version), rules: version.rules, tests: version.tests });
+      res.json({ ...versionView(version), rules: version.rules, tests: version.tests, reasons: version.reasons ?? {} });
     },
   );
 

@@ -1,6 +1,7 @@
 import type { Logger } from '../../logging/logger.js';
 import type { EvaluatorFactory, RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
 import type { RulesetStore } from './ruleset-store.js';
+import { draftChecksum } from './ruleset-service.js';
 
 /** Compiled versions kept in memory; versions are immutable, so a cached engine never goes stale. */
 const MAX_CACHED_VERSIONS = 500;
@@ -92,14 +93,21 @@ export class RulesetRuntime {
     return this.active.get(id);
   }
 
-  /** A published version, compiled once and cached; undefined when it does not exist. */
+  /**
+   * A published version, compiled once and cached; undefined when it does not exist. Its identity carries
+   * the checksum of what it holds, computed here: decisions log it, and logged explanations are rebuilt
+   * only from a version with the checksum their entry names, so a version edited in the database shows.
+   */
   async version(id: string, version: number): Promise<RulesetEvaluator | undefined> {
     const key = `${id}@${version}`;
     const cached = this.compiled.get(key);
     if (cached) return cached;
     const record = await this.store.getVersion(id, version);
     if (!record) return undefined;
-    const compiled = this.createEvaluator({ id, version, kind: record.kind, checksum: record.checksum }, record.rules);
+    const checksum = draftChecksum(record);
+    if (checksum !== record.checksum) this.logger.error('ruleset version does not match its checksum', { ruleset: id, version });
+    const identity = { id, version, kind: record.kind, checksum, ...(record.reasons && { reasons: record.reasons }) };
+    const compiled = this.createEvaluator(identity, record.rules);
     if (this.compiled.size >= MAX_CACHED_VERSIONS) this.compiled.delete(this.compiled.keys().next().value!);
     this.compiled.set(key, compiled);
     return compiled;

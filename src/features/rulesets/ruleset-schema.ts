@@ -1,6 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { notReservedKey } from '../../json/object-keys.js';
-import { OUTCOMES, RULESET_KINDS, ruleSchema } from '../../engine/rule-schema.js';
+import { OUTCOMES, reasonCatalogueSchema, RULESET_KINDS, ruleSchema } from '../../engine/rule-schema.js';
 import { draftSchema, rulesetTestSchema } from './draft-schema.js';
 import { actorSchema } from '../audit/audit-schema.js';
 
@@ -30,6 +30,13 @@ export const shippedRulesetSchema = {
     ...createRulesetSchema.properties,
     rules: draftSchema.properties.rules,
     tests: draftSchema.properties.tests,
+    reasons: reasonCatalogueSchema,
+    acknowledgeProtected: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 1000,
+      description: 'Why the shipped ruleset may read protected facts (recorded when it is published on first start)',
+    },
   },
   required: ['id', 'kind', 'description', 'rules', 'tests'],
   additionalProperties: false,
@@ -56,11 +63,23 @@ export const draftViewSchema = {
   properties: {
     rules: { type: 'array', items: ruleSchema },
     tests: { type: 'array', items: rulesetTestSchema },
+    reasons: reasonCatalogueSchema,
     checksum: { type: 'string' },
     updatedAt: instant,
     updatedBy: actorOrNullSchema,
+    warnings: {
+      type: 'array',
+      description:
+        'Where a risk or product draft reads a protected fact (PROTECTED_FACTS), as JSON pointers like errors; publishing it needs acknowledgeProtected',
+      items: {
+        type: 'object',
+        properties: { path: { type: 'string' }, message: { type: 'string' } },
+        required: ['path', 'message'],
+        additionalProperties: false,
+      },
+    },
   },
-  required: ['rules', 'tests', 'checksum', 'updatedAt', 'updatedBy'],
+  required: ['rules', 'tests', 'reasons', 'checksum', 'updatedAt', 'updatedBy', 'warnings'],
   additionalProperties: false,
 } as const;
 
@@ -98,14 +117,24 @@ export const versionDetailSchema = {
     ...versionSummarySchema.properties,
     rules: { type: 'array', items: ruleSchema },
     tests: { type: 'array', items: rulesetTestSchema },
+    reasons: reasonCatalogueSchema,
   },
-  required: ['version', 'rules', 'tests', 'checksum', 'publishedAt', 'publishedBy'],
+  required: ['version', 'rules', 'tests', 'reasons', 'checksum', 'publishedAt', 'publishedBy'],
   additionalProperties: false,
 } as const;
 
 export const publishSchema = {
   type: 'object',
-  properties: { activate: { type: 'boolean', default: true } },
+  properties: {
+    activate: { type: 'boolean', default: true },
+    acknowledgeProtected: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 1000,
+      pattern: '\\S',
+      description: 'Why this risk or product draft may read protected facts (required when it does; recorded in the audit event)',
+    },
+  },
   additionalProperties: false,
 } as const;
 
@@ -140,6 +169,7 @@ export const testReportSchema = {
               outcome: { type: 'string', enum: OUTCOMES },
               score: { type: 'number' },
               firedRules: names,
+              reasons: { ...names, description: 'The principal reason codes, most important first, before the REASONS_MAX cap' },
             },
             required: ['tags', 'products', 'alerts', 'outcome', 'score', 'firedRules'],
             additionalProperties: false,

@@ -9,21 +9,34 @@ import { validateDraft, validateDraftLists } from './draft-validator.js';
 import type { CreateRulesetRequest, RulesetSummary, TestReport } from './ruleset-schema.js';
 import { runRulesetTests } from './draft-test-runner.js';
 import type { DraftRecord, RulesetRecord, RulesetStore, VersionRecord } from './ruleset-store.js';
+import type { ErrorDetail } from '../../errors/domain-error.js';
+import type { Rule, RulesetKind } from '../../engine/rule-schema.js';
+import { protectedFactReads, type ProtectedFact } from '../../engine/protected-facts.js';
 
 export interface DraftView {
   rules: DraftRecord['rules'];
   tests: DraftRecord['tests'];
+  reasons: Record<string, string>;
   checksum: string;
   updatedAt: string;
   updatedBy: Actor | null;
+  /** Where a risk or product draft reads a protected fact: publishing it needs an acknowledgement. */
+  warnings: ErrorDetail[];
 }
 
-/** Draft content is what a checksum covers: rules and tests, canonically serialised. */
-export const draftChecksum = (draft: Pick<DraftRecord, 'rules' | 'tests'>): string =>
-  checksumOf({ rules: draft.rules, tests: draft.tests });
+/**
+ * Draft content is what a checksum covers: rules, tests and reasons, canonically serialised. An empty
+ * catalogue is left out, so drafts and versions from before reasons keep their checksums.
+ */
+export const draftChecksum = (draft: Pick<DraftRecord, 'rules' | 'tests' | 'reasons'>): string =>
+  checksumOf({
+    rules: draft.rules,
+    tests: draft.tests,
+    ...(draft.reasons && Object.keys(draft.reasons).length > 0 && { reasons: draft.reasons }),
+  });
 
-export function draftView(draft: DraftRecord): DraftView {
-  return { ...draft, updatedAt: draft.updatedAt.toISOString() };
+export function draftView(draft: DraftRecord, warnings: ErrorDetail[]): DraftView {
+  return { ...draft, reasons: draft.reasons ?? {}, updatedAt: draft.updatedAt.toISOString(), warnings };
 }
 
 export function versionView(version: Pick<VersionRecord, 'version' | 'checksum' | 'publishedAt' | 'publishedBy'>) {
@@ -42,9 +55,15 @@ export class RulesetService {
     private readonly audit: AuditTrail,
     private readonly thresholds: Thresholds,
     private readonly createEvaluator: EvaluatorFactory,
+    private readonly protectedFacts: readonly ProtectedFact[] = [],
     /** Whether a list exists, for drafts whose `inList` conditions name one. */
     private readonly listExists: (listId: string) => Promise<boolean> = async () => true,
   ) {}
+
+  /** Where rules of this kind read a protected fact (none for tagging and fraud rulesets). */
+  protectedReads(kind: RulesetKind, rules: readonly Rule[]): ErrorDetail[] {
+    return protectedFactReads(kind, rules, this.protectedFacts);
+  }
 
   async list(): Promise<RulesetSummary[]> {
     const [rulesets, heads, latest] = await Promise.all([this.store.list(), this.store.listHeads(), this.store.latestVersions()]);
@@ -99,20 +118,24 @@ export class RulesetService {
       description: ruleset.description,
       createdAt: ruleset.createdAt.toISOString(),
       createdBy: ruleset.createdBy,
-      draft: draftView(ruleset.draft),
+      draft: draftView(ruleset.draft, this.protectedReads(ruleset.kind, ruleset.draft.rules)),
       activeVersion: head?.activeVersion ?? null,
       latestVersion: versions.length > 0 ? versions[versions.length - 1]!.version : null,
       versions: versions.map(versionView),
     };
   }
 
-  /** Validates the whole draft (nothing invalid is ever stored) and replaces it. */
+  /**
+   * Validates the whole draft (nothing invalid is ever stored) and replaces it. Reading a protected
+   * fact is no error: the answer warns, and publishing asks for an acknowledgement.
+   */
   async saveDraft(id: string, input: unknown, actor: Actor): Promise<DraftView> {
     const before = await this.require(id);
     const valid = await validateDraftLists(validateDraft(input), this.listExists);
     const draft: DraftRecord = {
       rules: valid.rules,
       tests: valid.tests,
+      reasons: valid.reasons,
       checksum: draftChecksum(valid),
       updatedAt: new Date(),
       updatedBy: actor,
@@ -129,7 +152,7 @@ export class RulesetService {
         tests: draft.tests.length,
       },
     );
-    return draftView(draft);
+    return draftView(draft, this.protectedReads(before.kind, draft.rules));
   }
 
   async testDraft(id: string): Promise<TestReport> {
@@ -137,8 +160,9 @@ export class RulesetService {
     return this.runTests(ruleset, ruleset.draft);
   }
 
-  runTests(ruleset: RulesetRecord, draft: Pick<DraftRecord, 'rules' | 'tests' | 'checksum'>): Promise<TestReport> {
-    const compiled = this.createEvaluator({ id: ruleset.id, version: 0, kind: ruleset.kind, checksum: draft.checksum }, draft.rules);
+  runTests(ruleset: RulesetRecord, draft: Pick<DraftRecord, 'rules' | 'tests' | 'checksum' | 'reasons'>): Promise<TestReport> {
+    const identity = { id: ruleset.id, version: 0, kind: ruleset.kind, checksum: draft.checksum, reasons: draft.reasons ?? {} };
+    const compiled = this.createEvaluator(identity, draft.rules);
     return runRulesetTests(compiled, draft.tests, this.thresholds);
   }
 }

@@ -7,6 +7,8 @@ import type { RulesetTest } from './draft-schema.js';
 export interface DraftRecord {
   rules: Rule[];
   tests: RulesetTest[];
+  /** Principal reasons, code → applicant text (absent on drafts saved before reasons existed). */
+  reasons?: Record<string, string>;
   checksum: string;
   updatedAt: Date;
   updatedBy: Actor | null;
@@ -27,6 +29,8 @@ export interface VersionRecord {
   kind: RulesetKind;
   rules: Rule[];
   tests: RulesetTest[];
+  /** The draft's reasons when it was published (absent on versions published before reasons existed). */
+  reasons?: Record<string, string>;
   checksum: string;
   publishedAt: Date;
   publishedBy: Actor;
@@ -76,6 +80,7 @@ export class RulesetStore {
         kind: String,
         rules: Schema.Types.Mixed,
         tests: Schema.Types.Mixed,
+        reasons: Schema.Types.Mixed,
         checksum: String,
         publishedAt: Date,
         publishedBy: Schema.Types.Mixed,

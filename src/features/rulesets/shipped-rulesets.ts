@@ -17,6 +17,8 @@ export interface ShippedRuleset {
   description: string;
   rules: unknown[];
   tests: unknown[];
+  reasons?: Record<string, string>;
+  acknowledgeProtected?: string;
 }
 
 /** Reads and schema-checks every `rulesets/*.json` file. */
@@ -47,8 +49,17 @@ export async function installShippedRulesets(
       if (!(await deps.store.get(shipped.id))) {
         await deps.rulesets.create({ id: shipped.id, kind: shipped.kind, description: shipped.description }, SYSTEM_ACTOR);
       }
-      await deps.rulesets.saveDraft(shipped.id, { rules: shipped.rules, tests: shipped.tests }, SYSTEM_ACTOR);
-      const { version } = await deps.publisher.publish(shipped.id, true, SYSTEM_ACTOR);
+      const draft = { rules: shipped.rules, tests: shipped.tests, reasons: shipped.reasons ?? {} };
+      const saved = await deps.rulesets.saveDraft(shipped.id, draft, SYSTEM_ACTOR);
+      if (saved.warnings.length > 0 && shipped.acknowledgeProtected === undefined) {
+        // PROTECTED_FACTS names a fact this file reads and gives no reason: staff must decide, not the installer.
+        deps.logger.warn('shipped ruleset left unpublished: it reads protected facts and its file acknowledges none', {
+          ruleset: shipped.id,
+          conditions: saved.warnings.map((warning) => warning.path),
+        });
+        continue;
+      }
+      const { version } = await deps.publisher.publish(shipped.id, true, SYSTEM_ACTOR, shipped.acknowledgeProtected);
       deps.logger.info('shipped ruleset published', { ruleset: shipped.id, version });
     } catch (error) {
       if (isDuplicateKey(error) || isConflict(error)) continue;

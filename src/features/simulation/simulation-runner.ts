@@ -7,6 +7,14 @@ import type { ProfileStore } from '../profiles/profile-store.js';
 import type { DecisionLogStore } from '../decisions/decision-log-store.js';
 import { Simulator, type SimulationInput, type SimulationResult } from './simulator.js';
 import { decisionRange, type SimulationPlan, type Sides } from './simulation-plan.js';
+import type { ReviewLabel } from '../reviews/review-store.js';
+
+/** Analysts' latest labels of the decisions created in a range. */
+export interface LabelSource {
+  labelsBetween(from: Date, to: Date): Promise<Map<string, ReviewLabel>>;
+}
+import type { ProtectedFact } from '../../engine/protected-facts.js';
+import { FairnessTally } from './fairness.js';
 
 /**
  * Documents read per round trip. Small enough that a page of large profiles (up to 5,000 activity
@@ -34,6 +42,9 @@ export class SimulationRunner {
       thresholds: Thresholds;
       /** What list conditions read: the lists as they are when a simulation starts. */
       lists?: { view(): ListLookup };
+      reviews?: LabelSource;
+      /** Outcomes are grouped by each (PROTECTED_FACTS). */
+      protectedFacts?: readonly ProtectedFact[];
     },
   ) {}
 
@@ -64,21 +75,29 @@ export class SimulationRunner {
     options: { signal?: AbortSignal; onProgress?: ProgressListener } = {},
   ): Promise<{ result: SimulationResult; notes: string[] }> {
     const simulator = new Simulator(sides.candidate, sides.baseline, this.deps.thresholds, this.deps.lists?.view());
+    const fairness = new FairnessTally(this.deps.protectedFacts ?? []);
     const factNames = simulator.factNames();
     const notes: string[] = [];
     const slice = new TimeSlice(undefined, options.signal);
     const reads =
       'profiles' in plan.against
-        ? this.profileInputs(plan.against.profiles, factNames, notes, slice)
-        : this.decisionInputs(plan.against.decisions, factNames, notes);
+        ? this.profileInputs(plan.against.profiles, new Set([...factNames, ...fairness.factNames()]), notes, slice)
+        : this.decisionInputs(plan.against.decisions, factNames, notes, simulator);
     let done = 0;
     for await (const read of reads) {
-      if ('input' in read) await simulator.add(read.input);
+      if ('input' in read) {
+        const { before, after } = await simulator.add(read.input);
+        fairness.add(read.input.facts, before.outcome, after.outcome);
+      }
       done += 1;
       options.onProgress?.(done);
       await slice.pause();
     }
-    return { result: simulator.finish(), notes };
+    const { report, missing } = fairness.finish();
+    if (missing.length > 0) {
+      notes.push(`No input carries ${missing.join(', ')}: no outcome rates by ${missing.length === 1 ? 'that group' : 'those groups'}.`);
+    }
+    return { result: { ...simulator.finish(), fairness: report }, notes };
   }
 
   private async *profileInputs(
@@ -111,8 +130,17 @@ export class SimulationRunner {
   }
 
   /** Logged decisions reuse their logged facts, so the comparison is exact for the facts that were logged. */
-  private async *decisionInputs(range: { from: string; to: string }, factNames: Set<string>, notes: string[]): AsyncGenerator<Read> {
+  private async *decisionInputs(
+    range: { from: string; to: string },
+    factNames: Set<string>,
+    notes: string[],
+    simulator: Simulator,
+  ): AsyncGenerator<Read> {
     let masked = 0;
+    const { from, to } = decisionRange(range);
+    // Read once up front: labels are made by people, far fewer than decisions.
+    const labels = this.deps.reviews ? await this.deps.reviews.labelsBetween(from, to) : new Map<string, ReviewLabel>();
+    if (this.deps.reviews) simulator.countLabels();
     const seen = new Set<string>();
     for await (const record of this.deps.log.stream(decisionRange(range))) {
       if (!record.personal) {
@@ -126,6 +154,7 @@ export class SimulationRunner {
           ref: { decisionId: record.core.decisionId, profileId: record.personal.profileId },
           facts: record.personal.facts,
           eventTime: eventTimeOf(record.personal.request.event as DecisionEvent),
+          label: labels.get(record.core.decisionId),
         },
       };
     }

@@ -1,4 +1,4 @@
-import type { FromSchema } from 'json-schema-to-ts';
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { decisionEventSchema } from '../../facts/decision-event.js';
 import { OUTCOMES } from '../../engine/rule-schema.js';
 import { actorSchema } from '../audit/audit-schema.js';
@@ -67,6 +67,12 @@ const outcomeCounts = {
   required: ['approve', 'review', 'decline'],
   additionalProperties: false,
 } as const;
+const labelCounts = {
+  type: 'object',
+  properties: { fraud: count, legitimate: count, unsure: count },
+  required: ['fraud', 'legitimate', 'unsure'],
+  additionalProperties: false,
+} as const;
 const deltas = {
   type: 'object',
   additionalProperties: { type: 'integer' },
@@ -88,6 +94,61 @@ const progress = {
 } as const;
 /** A background run's id, in paths and answers. */
 export const simulationIdSchema = { type: 'string', pattern: '^sim_[0-9a-f-]{36}$' } as const;
+
+const fairnessSide = {
+  type: 'object',
+  properties: {
+    approve: count,
+    review: count,
+    decline: count,
+    approvalRate: { type: ['number', 'null'], minimum: 0, maximum: 1, description: 'null when the group is too small to disclose' },
+  },
+  required: ['approve', 'review', 'decline', 'approvalRate'],
+  additionalProperties: false,
+} as const;
+/** One value under the baseline and one under the candidate. */
+const bySide = <const T extends JSONSchema>(schema: T) =>
+  ({
+    type: 'object',
+    properties: { baseline: schema, candidate: schema },
+    required: ['baseline', 'candidate'],
+    additionalProperties: false,
+  }) as const;
+const fairnessSchema = {
+  type: 'object',
+  description:
+    'Outcome rates by group of each protected attribute the inputs carry (PROTECTED_FACTS; age in bands), and the adverse ' +
+    'impact ratio: the lowest group approval rate ÷ the highest, over groups of at least minimumGroupSize inputs, flagged below threshold',
+  properties: {
+    threshold: { type: 'number' },
+    minimumGroupSize: { type: 'integer' },
+    attributes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          attribute: { type: 'string', description: 'The protected fact, e.g. basic.gender or age' },
+          notStated: { ...count, description: 'Inputs that do not carry it' },
+          groups: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { group: { type: 'string' }, inputs: count, baseline: fairnessSide, candidate: fairnessSide },
+              required: ['group', 'inputs', 'baseline', 'candidate'],
+              additionalProperties: false,
+            },
+          },
+          adverseImpactRatio: bySide({ type: ['number', 'null'], minimum: 0, maximum: 1 }),
+          flagged: bySide({ type: 'boolean' }),
+        },
+        required: ['attribute', 'notStated', 'groups', 'adverseImpactRatio', 'flagged'],
+        additionalProperties: false,
+      },
+    },
+  },
+  required: ['threshold', 'minimumGroupSize', 'attributes'],
+  additionalProperties: false,
+} as const;
 
 /** The comparison, as the caller may see it. */
 const reportProperties = {
@@ -136,6 +197,25 @@ const reportProperties = {
     required: ['tags', 'alerts', 'products'],
     additionalProperties: false,
   },
+  labels: {
+    type: 'object',
+    description:
+      "Against logged decisions: per alert rule, how many reviewed decisions (by their latest review's label) it hits under baseline and candidate",
+    properties: {
+      reviewed: { ...count, description: 'Inputs with a review' },
+      rules: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { rule: { type: 'string' }, code: { type: 'string' }, baseline: labelCounts, candidate: labelCounts },
+          required: ['rule', 'code', 'baseline', 'candidate'],
+          additionalProperties: false,
+        },
+      },
+    },
+    required: ['reviewed', 'rules'],
+    additionalProperties: false,
+  },
   examples: {
     type: 'array',
     description: 'Up to 20 inputs that changed (only with audit:read)',
@@ -154,6 +234,7 @@ const reportProperties = {
       additionalProperties: false,
     },
   },
+  fairness: fairnessSchema,
   notes: { type: 'array', items: { type: 'string' } },
   disclosure: {
     type: 'object',

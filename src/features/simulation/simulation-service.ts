@@ -7,7 +7,8 @@ import type { SimulationPlanner } from './simulation-plan.js';
 import type { SimulateRequest } from './simulation-schema.js';
 import type { SimulationRunner } from './simulation-runner.js';
 import { isStaleEntry, type SimulationQueueStore } from './simulation-queue-store.js';
-import { isFinished, type SimulationRecord, type SimulationStore, type SimulationSummary } from './simulation-store.js';
+import { cancelledFields, isFinished, type SimulationRecord, type SimulationStore, type SimulationSummary } from './simulation-store.js';
+import type { SimulationEndingStore } from './simulation-ending-store.js';
 import { discloseReport, type FullReport } from './simulation-disclosure.js';
 
 /** What the service needs of the worker: to look for work now, and to stop a run it executes. */
@@ -30,6 +31,7 @@ export class SimulationService {
       runner: SimulationRunner;
       store: SimulationStore;
       queue: SimulationQueueStore;
+      endings: SimulationEndingStore;
       executor: SimulationExecutor;
       /** Above this many inputs a simulation runs in the background and its result is fetched later. */
       inlineLimit: number;
@@ -87,13 +89,14 @@ export class SimulationService {
   }
 
   async get(rulesetId: string, simulationId: string, caller: Caller): Promise<object> {
-    return this.view(await this.require(rulesetId, simulationId), caller);
+    return this.view(await this.asEnded(await this.require(rulesetId, simulationId)), caller);
   }
 
   /** A ruleset's background runs, newest first, without reports (GET one for its report). */
   async list(rulesetId: string, limit: number, before?: { createdAt: Date; id: string }): Promise<SimulationSummary[]> {
     await this.deps.rulesets.require(rulesetId);
-    return this.deps.store.list(rulesetId, limit, before);
+    const runs = await this.deps.store.list(rulesetId, limit, before);
+    return Promise.all(runs.map((run) => this.asEnded(run)));
   }
 
   /** How many unfinished runs were queued before each queued one (one read of the queue for a whole list). */
@@ -108,9 +111,11 @@ export class SimulationService {
   }
 
   /**
-   * Cancels a queued or running run: the API key that started it or an admin may. A queued run never
-   * starts; a running one stops at its next yield (on another instance, within a heartbeat).
-   * Cancelling a cancelled run again is a no-op; a finished one is a 409.
+   * Cancels a queued or running run: the API key that started it or an admin may. The cancel is
+   * decided by one insert (SimulationEndingStore), acknowledged before the answer, that no write of
+   * the run's document can undo: from then on the run shows `cancelled`, a queued one never starts and
+   * a running one stops at its next yield (on another instance, within a heartbeat). Cancelling a
+   * cancelled run again is a no-op; a finished one is a 409.
    */
   async cancel(rulesetId: string, simulationId: string, caller: Caller, now = new Date()): Promise<void> {
     const record = await this.require(rulesetId, simulationId);
@@ -119,15 +124,18 @@ export class SimulationService {
       throw forbidden('Only the API key that started this simulation, or an admin, may cancel it.');
     }
     if (record.status === 'cancelled') return;
-    if (!isFinished(record.status) && (await this.deps.store.cancel(simulationId, actorOf(caller), now))) {
-      this.deps.executor.cancelHere(simulationId);
-      // A running run frees its place when it stops; a queued one has nobody else to do it.
-      if (record.status === 'queued') await this.deps.queue.free(record.queueSlot, simulationId);
-      return;
+    const by = actorOf(caller);
+    const standing = isFinished(record.status)
+      ? { outcome: record.status }
+      : await this.deps.endings.decide(simulationId, { outcome: 'cancelled', by, at: now });
+    if (standing.outcome !== 'cancelled') {
+      throw conflict(`Simulation ${simulationId} has already ${standing.outcome}: there is nothing to cancel.`);
     }
-    const latest = (await this.deps.store.get(simulationId)) ?? record;
-    if (latest.status === 'cancelled') return;
-    throw conflict(`Simulation ${simulationId} has already ${latest.status}: there is nothing to cancel.`);
+    // The run's document follows (lists, retention and the queue read it); the worker mends it if a claim or heartbeat overwrites it.
+    await this.deps.store.cancel(simulationId, by, now);
+    this.deps.executor.cancelHere(simulationId);
+    // A running run frees its place when it stops; a queued one has nobody else to do it.
+    if (record.status === 'queued') await this.deps.queue.free(record.queueSlot, simulationId);
   }
 
   /** What a caller sees of a run: its state, and its report (as disclosed to this caller) once it succeeded. */
@@ -149,6 +157,16 @@ export class SimulationService {
     return { ...state, ...header, error };
   }
 
+  /**
+   * A run as its ending says: an unfinished document whose run was cancelled shows `cancelled` (a
+   * claim or heartbeat racing the cancel may have written over the document; the ending stands).
+   */
+  private async asEnded<T extends SimulationSummary & { result?: object | null }>(run: T): Promise<T> {
+    if (isFinished(run.status)) return run;
+    const ending = await this.deps.endings.get(run.id);
+    return ending?.outcome === 'cancelled' ? { ...run, ...cancelledFields(ending) } : run;
+  }
+
   private async require(rulesetId: string, simulationId: string): Promise<SimulationRecord> {
     const record = await this.deps.store.get(simulationId);
     if (!record || record.rulesetId !== rulesetId) throw notFound(`No simulation ${simulationId} of ruleset ${rulesetId}.`);
@@ -165,7 +183,8 @@ export class SimulationService {
     if (slot) return slot;
     const unfinished: string[] = [];
     for (const entry of (await queue.entries()).filter((held) => held.keyId === caller.keyId)) {
-      const run = await store.get(entry.simulationId);
+      const stored = await store.get(entry.simulationId);
+      const run = stored && (await this.asEnded(stored));
       if (isStaleEntry(entry, run, now)) await queue.free(entry.slot, entry.simulationId);
       else unfinished.push(run ? `${run.id} (${run.rulesetId}, ${run.status})` : entry.simulationId);
     }

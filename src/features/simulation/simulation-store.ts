@@ -2,6 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { ensureCollection } from '../../db/ensure-collection.js';
 import type { Actor } from '../audit/audit-event-store.js';
 import type { SimulationPlan } from './simulation-plan.js';
+import type { SimulationEnding } from './simulation-ending-store.js';
 import type { SIMULATION_STATUSES } from './simulation-schema.js';
 
 export type SimulationStatus = (typeof SIMULATION_STATUSES)[number];
@@ -43,6 +44,10 @@ export interface SimulationRecord {
 export type SimulationSummary = Omit<SimulationRecord, 'plan' | 'result'>;
 
 type SimulationDoc = Omit<SimulationRecord, 'id'> & { _id: string };
+
+/** What a run's document says once a cancel stands (simulation-ending-store.ts): no report, whatever ran. */
+export const cancelledFields = (cancel: SimulationEnding) =>
+  ({ status: 'cancelled', cancelledBy: cancel.by, endedAt: cancel.at, result: null }) as const;
 
 const toRecord = <T extends { _id: string }>({ _id, ...rest }: T) => ({ id: _id, ...rest });
 
@@ -137,12 +142,20 @@ export class SimulationStore {
     return (await this.model.updateOne({ _id: id, instance, status: expected }, { $set: fields })).matchedCount === 1;
   }
 
+  /**
+   * Makes the document of a run held by `instance` agree with the cancel that stands, whatever a write
+   * racing the cancel left in it.
+   */
+  async settleCancelled(id: string, instance: string, cancel: SimulationEnding, progress: SimulationRecord['progress']): Promise<void> {
+    await this.model.updateOne({ _id: id, instance }, { $set: { ...cancelledFields(cancel), progress } });
+  }
+
   /** Ends a run that no instance may be running any more (its lease is ours, or it never started). */
   async end(id: string, fields: Partial<SimulationRecord>): Promise<void> {
     await this.model.updateOne({ _id: id }, { $set: fields });
   }
 
-  /** Cancels a run unless it has finished meanwhile; false when it had. */
+  /** Shows a cancel (recorded first in simulation-ending-store.ts) in the run's document, unless it has finished meanwhile. */
   async cancel(id: string, by: Requester, now: Date): Promise<boolean> {
     const result = await this.model.updateOne(
       { _id: id, status: { $in: ['queued', 'running'] } },

@@ -1,13 +1,14 @@
 import type { Logger } from '../../logging/logger.js';
 import type { LeaseStore } from '../../db/lease-store.js';
-import { isFinished, type SimulationRecord, type SimulationStore } from './simulation-store.js';
+import { cancelledFields, isFinished, type SimulationRecord, type SimulationStore } from './simulation-store.js';
+import type { SimulationEnding, SimulationEndingStore } from './simulation-ending-store.js';
 import { isStaleEntry, type QueueEntry, type SimulationQueueStore } from './simulation-queue-store.js';
 import type { SimulationPlanner } from './simulation-plan.js';
 import type { SimulationRunner } from './simulation-runner.js';
 
 /** How often an instance looks for queued runs and runs whose instance died (also after each run ends here). */
 const POLL_MS = 1000;
-/** How often a running simulation stores its progress, renews its lease and looks for a cancel. */
+/** How often a running simulation stores its progress, renews its lease and looks for a cancel (on any instance). */
 export const HEARTBEAT_MS = 500;
 /** A run taken over this many times (its instances kept dying on it) is failed rather than started again. */
 export const MAX_RESTARTS = 2;
@@ -36,7 +37,9 @@ interface Options {
  * document per run, unique by id, renewed every heartbeat). When its instance dies, the lease expires
  * and the next instance to look starts the run again from the beginning (its plan is stored), up to
  * MAX_RESTARTS times; then it is failed. On a graceful stop, a running simulation goes back to the
- * queue at once.
+ * queue at once. A cancel is an insert-only record (SimulationEndingStore), looked for after every write
+ * that could have overwritten the run's cancelled document: the claim and each heartbeat; and the
+ * finishing instance records its ending there first, so a cancelled run never ends `succeeded`.
  */
 export class SimulationWorker {
   private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
@@ -49,6 +52,7 @@ export class SimulationWorker {
     private readonly deps: {
       store: SimulationStore;
       queue: SimulationQueueStore;
+      endings: SimulationEndingStore;
       leases: LeaseStore;
       planner: SimulationPlanner;
       runner: SimulationRunner;
@@ -112,7 +116,7 @@ export class SimulationWorker {
 
   /** Takes an entry's run if nobody holds its lease: a queued run, or a running one whose instance died. */
   private async tryClaim(entry: QueueEntry): Promise<void> {
-    const { store, queue, leases, logger } = this.deps;
+    const { store, queue, endings, leases, logger } = this.deps;
     const { instanceId, leaseMs } = this.options;
     const id = entry.simulationId;
     const now = new Date();
@@ -124,12 +128,29 @@ export class SimulationWorker {
       await leases.release(id, instanceId);
     };
     if (!record || isFinished(record.status)) return letGo(isStaleEntry(entry, record, now));
+    // Never started once cancelled; the document is made to say so, as it was when the run was read.
+    const { startedAt, heartbeatAt, progress: readProgress } = record;
+    const endCancelled = async (cancel: SimulationEnding) => {
+      await store.end(id, {
+        ...cancelledFields(cancel),
+        instance: null,
+        startedAt,
+        heartbeatAt,
+        restarts: record.restarts,
+        progress: readProgress,
+      });
+      return letGo(true);
+    };
+    const cancel = await this.cancelOf(id);
+    if (cancel) return endCancelled(cancel);
     let restarts = record.restarts;
     if (record.status === 'running') {
       if (restarts >= MAX_RESTARTS) {
         const error = `Stopped ${restarts + 1} times while running (its instance died or lost the database); not started again.`;
         logger.error('simulation abandoned', { simulationId: id, restarts });
-        await store.end(id, { status: 'failed', error, endedAt: now, instance: null });
+        const standing = await endings.decide(id, { outcome: 'failed', by: null, at: now });
+        const fields = standing.outcome === 'cancelled' ? cancelledFields(standing) : { status: 'failed' as const, error, endedAt: now };
+        await store.end(id, { ...fields, instance: null });
         return letGo(true);
       }
       restarts += 1;
@@ -138,6 +159,10 @@ export class SimulationWorker {
     const started = { status: 'running', instance: instanceId, startedAt: now, heartbeatAt: now, restarts } as const;
     const progress = { done: 0, total: record.progress.total };
     if (!(await store.claim(id, record.status, { ...started, progress }))) return letGo(false);
+    // On FerretDB v1 the claim wrote back the whole document it read: a cancel landing in between was
+    // overwritten in the run's document, but not in its ending, which is read after the claim's write.
+    const cancelled = await this.cancelOf(id);
+    if (cancelled) return endCancelled(cancelled);
     this.execute({ ...record, ...started, progress });
   }
 
@@ -160,7 +185,8 @@ export class SimulationWorker {
       if (!(await leases.renew(id, instanceId, leaseMs))) return controller.abort(new RunStopped('lost'));
       const status = await store.heartbeat(id, instanceId, { ...progress });
       if (status === undefined) controller.abort(new RunStopped('lost'));
-      else if (status === 'cancelled') controller.abort(new RunStopped('cancelled'));
+      // After the heartbeat's write, which may have overwritten a cancelled document (as the claim may).
+      else if (status === 'cancelled' || (await this.cancelOf(id))) controller.abort(new RunStopped('cancelled'));
     }, logger);
     logger.info('simulation started', { simulationId: id, restarts: record.restarts });
     let ending: Ending;
@@ -192,31 +218,53 @@ export class SimulationWorker {
     await leases.release(id, instanceId).catch(() => undefined);
   }
 
-  /** Records how a run held here ended; a cancel that landed meanwhile wins over any other ending. */
+  /**
+   * Records how a run held here ended. Its ending is decided first, by an insert that a cancel may
+   * have won: a cancel that landed meanwhile wins over any other ending.
+   */
   private async record(
     record: SimulationRecord,
     ending: Ending,
     progress: SimulationRecord['progress'],
   ): Promise<'succeeded' | 'failed' | 'queued' | 'cancelled' | 'lost' | 'unrecorded'> {
-    const { store, logger } = this.deps;
+    const { store, endings, logger } = this.deps;
     const { instanceId } = this.options;
     if ('reason' in ending && ending.reason === 'lost') return 'lost';
-    if ('reason' in ending && ending.reason === 'cancelled') {
-      await store.settle(record.id, instanceId, 'cancelled', { progress }).catch(() => undefined);
-      return 'cancelled';
-    }
+    if ('reason' in ending && ending.reason === 'cancelled') return this.recordCancelled(record.id, progress);
+    const endedAt = new Date();
     const fields =
       'fields' in ending
-        ? { ...ending.fields, endedAt: new Date() }
+        ? { ...ending.fields, endedAt }
         : { status: 'queued' as const, instance: null, startedAt: null, heartbeatAt: null, progress: { done: 0, total: progress.total } };
     try {
+      if ('fields' in ending) {
+        const standing = await endings.decide(record.id, { outcome: ending.fields.status, by: null, at: endedAt });
+        if (standing.outcome === 'cancelled') return this.recordCancelled(record.id, progress);
+      }
       if (await store.settle(record.id, instanceId, 'running', fields)) return fields.status;
     } catch (error) {
       logger.warn('simulation end not recorded', { simulationId: record.id, message: (error as Error).message });
       return 'unrecorded';
     }
-    await store.settle(record.id, instanceId, 'cancelled', { progress }).catch(() => undefined);
+    return this.recordCancelled(record.id, progress);
+  }
+
+  /** Makes a cancelled run's document say so (a cancel from before cancels were recorded apart is already in it). */
+  private async recordCancelled(id: string, progress: SimulationRecord['progress']): Promise<'cancelled'> {
+    const { store } = this.deps;
+    const { instanceId } = this.options;
+    const cancel = await this.cancelOf(id).catch(() => undefined);
+    const written = cancel
+      ? store.settleCancelled(id, instanceId, cancel, progress)
+      : store.settle(id, instanceId, 'cancelled', { progress });
+    await written.catch(() => undefined);
     return 'cancelled';
+  }
+
+  /** The cancel that stands for a run, if any. */
+  private async cancelOf(id: string): Promise<SimulationEnding | undefined> {
+    const ending = await this.deps.endings.get(id);
+    return ending?.outcome === 'cancelled' ? ending : undefined;
   }
 }
 

@@ -4,12 +4,17 @@ import { evaluateDecision } from '../../engine/evaluate-decision.js';
 import type { ListLookup } from '../../engine/list-lookup.js';
 import type { RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
 import { OUTCOMES, type Outcome } from '../../engine/rule-schema.js';
+import { LabelCounter, type LabelReport } from './label-counts.js';
+import type { ReviewLabel } from '../reviews/review-store.js';
+import type { FairnessReport } from './fairness.js';
 
 /** One input to compare both sides on: facts already computed (or taken from the log) and the event time. */
 export interface SimulationInput {
   ref: { profileId?: string | null; decisionId?: string };
   facts: Record<string, unknown>;
   eventTime: Date;
+  /** A logged decision's latest review label, when an analyst labelled it. */
+  label?: ReviewLabel;
 }
 
 type Side = YieldedNames;
@@ -24,6 +29,10 @@ export interface SimulationResult {
   /** Per tag / alert code / product: inputs yielding it under candidate minus under baseline. */
   deltas: { tags: Record<string, number>; alerts: Record<string, number>; products: Record<string, number> };
   examples: { input: SimulationInput['ref']; before: Side; after: Side }[];
+  /** Against logged decisions: per alert rule, the reviewed decisions it hits with each label. */
+  labels?: LabelReport;
+  /** Outcome rates by group of each protected attribute (set by the runner; absent on reports stored before). */
+  fairness?: FairnessReport;
 }
 
 const MAX_EXAMPLES = 20;
@@ -47,6 +56,7 @@ export class Simulator {
     examples: [],
   };
   private readonly hits = new Map<string, { baseline: number; candidate: number }>();
+  private labels: LabelCounter | undefined;
 
   constructor(
     private readonly candidate: RulesetEvaluator,
@@ -67,9 +77,16 @@ export class Simulator {
     return new Set([...this.candidate.factNames, ...this.baseline.factNames]);
   }
 
-  async add(input: SimulationInput): Promise<void> {
+  /** Counts reviewed inputs' labels per alert rule (simulations over logged decisions). */
+  countLabels(): void {
+    this.labels = new LabelCounter([...this.baseline.rules, ...this.candidate.rules]);
+  }
+
+  /** Compares both sides on one input; answers what each yielded. */
+  async add(input: SimulationInput): Promise<{ before: Side; after: Side }> {
     const before = await this.side(this.baseline, input, 'baseline');
     const after = await this.side(this.candidate, input, 'candidate');
+    if (input.label) this.labels?.reviewed();
     const changed = {
       outcome: before.outcome !== after.outcome,
       tags: !sameSet(before.tags, after.tags),
@@ -90,10 +107,12 @@ export class Simulator {
       for (const name of before[key]) deltas[name] = (deltas[name] ?? 0) - 1;
       for (const name of after[key]) deltas[name] = (deltas[name] ?? 0) + 1;
     }
+    return { before, after };
   }
 
   finish(): SimulationResult {
     this.result.rules = [...this.hits].map(([rule, counts]) => ({ rule, ...counts }));
+    if (this.labels) this.result.labels = this.labels.report();
     for (const key of ['tags', 'alerts', 'products'] as const) {
       const deltas = this.result.deltas[key];
       for (const name of Object.keys(deltas)) if (deltas[name] === 0) delete deltas[name];
@@ -102,8 +121,19 @@ export class Simulator {
   }
 
   private async side(evaluator: RulesetEvaluator, input: SimulationInput, which: 'baseline' | 'candidate'): Promise<Side> {
-    const { evaluations, composed } = await evaluateDecision([evaluator], input.facts, input.eventTime, this.thresholds, this.lists);
-    for (const rule of evaluations[0]!.rules) if (rule.fired) this.hits.get(rule.rule)![which] += 1;
+    const { evaluations, composed } = await evaluateDecision(
+      [evaluator],
+      input.facts,
+      input.eventTime,
+      this.thresholds,
+      undefined,
+      this.lists,
+    );
+    for (const rule of evaluations[0]!.rules) {
+      if (!rule.fired) continue;
+      this.hits.get(rule.rule)![which] += 1;
+      if (input.label) this.labels?.hit(rule.rule, which, input.label);
+    }
     return yieldedNames(composed);
   }
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '../../logging/logger.js';
-import type { ProfileStore } from '../../features/profiles/profile-store.js';
+import { snoozesOf, type ProfileStore } from '../../features/profiles/profile-store.js';
+import { snoozesHolding } from '../../features/snoozes/snoozes.js';
 import type { TagDetail } from '../../features/profiles/profile-schema.js';
 import type { RulesetRuntime } from '../../features/rulesets/ruleset-runtime.js';
 import { buildFactContext, computeFacts } from '../../facts/fact-library.js';
@@ -75,7 +76,9 @@ export async function retag(deps: RetagDeps, context: JobContext): Promise<JobCo
     for (const profile of profiles) {
       const event = { type: 'retag', at: checkpoint.at };
       const facts = computeFacts(buildFactContext(profile, event, {}), factNames);
-      const { composed } = await evaluateDecision(rulesets, facts, at, deps.thresholds);
+      // A tag rule snoozed for the profile yields no tag here either.
+      const snoozed = snoozesHolding(snoozesOf(profile), at, rulesets)?.rules;
+      const { composed } = await evaluateDecision(rulesets, facts, at, deps.thresholds, snoozed);
       const tags = nextTags(profile.tagDetails, composed.tagSources, evaluated, at);
       if (!tags) continue;
       updates.push({ profileId: profile.profileId, tags });

@@ -9,6 +9,7 @@ import { SYSTEM_ACTOR } from '../../features/audit/audit-trail.js';
 import type { RetagChangeStore } from '../retag-change-store.js';
 import type { JobStore } from '../job-store.js';
 import type { SimulationStore } from '../../features/simulation/simulation-store.js';
+import type { SimulationEndingStore } from '../../features/simulation/simulation-ending-store.js';
 import type { JobDefinition } from '../scheduler.js';
 import { DAY_MS } from '../../time/durations.js';
 
@@ -22,6 +23,7 @@ export interface RetentionDeps {
   decisionRetentionDays: number;
   jobRunRetentionDays: number;
   simulations: Pick<SimulationStore, 'deleteFinishedBefore'>;
+  simulationEndings: Pick<SimulationEndingStore, 'deleteBefore'>;
   simulationRetentionDays: number;
   /** The tag changes of retag runs, removed with the runs. */
   retagChanges?: Pick<RetagChangeStore, 'deleteBefore'>;
@@ -51,7 +53,9 @@ export function retentionJob(deps: RetentionDeps, schedule: string): JobDefiniti
       }
       const jobRunsRemoved = await deps.jobs.deleteRunsBefore(new Date(now - deps.jobRunRetentionDays * DAY_MS));
       await deps.retagChanges?.deleteBefore(new Date(now - deps.jobRunRetentionDays * DAY_MS));
-      const simulationsRemoved = await deps.simulations.deleteFinishedBefore(new Date(now - deps.simulationRetentionDays * DAY_MS));
+      const simulationsBefore = new Date(now - deps.simulationRetentionDays * DAY_MS);
+      const simulationsRemoved = await deps.simulations.deleteFinishedBefore(simulationsBefore);
+      await deps.simulationEndings.deleteBefore(simulationsBefore);
       const removedBefore = retirement?.to.toISOString() ?? null;
       if (decisionsRemoved > 0 || jobRunsRemoved > 0 || simulationsRemoved > 0) {
         await deps.audit.record(

@@ -8,17 +8,20 @@ import { JsonText } from '../common/json-text.js';
 import { PROFILE_READERS } from '../profiles/profile-roles.js';
 import { ExplanationView } from './explanation-view.js';
 import { ReplayPanel } from './replay-panel.js';
+import { AlertsTable } from './alerts-table.js';
+import { ReasonsView } from './reasons-view.js';
 import { Table } from '../common/table.js';
 
 /** `#/decisions/:id`: one logged decision, everything compliance needs to review it, and its replay. */
 export function DecisionPage({ params }: { params: Record<string, string> }) {
-  const { api } = useSession();
+  const { api, can } = useSession();
   const id = params.id!;
   const state = useAsync(() => api.get<LoggedDecision>(`/v1/decisions/${encodeURIComponent(id)}`), [api, id]);
   return (
     <section aria-labelledby="decision-title">
       <p>
-        <a href={href('/decisions')}>← Search decisions</a>
+        {/* A fraud analyst opens decisions from the alert queue; only audit:read may search the log. */}
+        {can('audit:read') ? <a href={href('/decisions')}>← Search decisions</a> : <a href={href('/alerts')}>← Review alerts</a>}
       </p>
       <h1 id="decision-title">Decision {id}</h1>
       <Loaded state={state} what="the decision">
@@ -43,7 +46,7 @@ function DecisionView({ decision }: { decision: LoggedDecision }) {
         <dd>
           {decision.profileId === null ? (
             <span className="muted">erased</span>
-          ) : session.can(...PROFILE_READERS) ? (
+          ) : session.can(...PROFILE_READERS, 'alerts:review') ? (
             <a href={href(`/profiles/${encodeURIComponent(decision.profileId)}`)}>{decision.profileId}</a>
           ) : (
             decision.profileId
@@ -79,7 +82,16 @@ function DecisionView({ decision }: { decision: LoggedDecision }) {
         </p>
       )}
 
-      <ReplayPanel decisionId={decision.decisionId} />
+      <ReasonsView decision={decision} />
+
+      {session.can('audit:read') && <ReplayPanel decisionId={decision.decisionId} />}
+      {decision.snoozes && decision.snoozes.length > 0 && (
+        <p className="notice" role="note">
+          Snoozed for this customer when decided:{' '}
+          {decision.snoozes.map((snooze) => `${snooze.ruleset} / ${snooze.rule} (until ${formatTime(snooze.until)})`).join('; ')}. A snoozed
+          rule is evaluated and explained but yields nothing.
+        </p>
+      )}
 
       <h2>What it yielded</h2>
       <h3>Tags</h3>
@@ -108,23 +120,7 @@ function DecisionView({ decision }: { decision: LoggedDecision }) {
         </Table>
       )}
       <h3>Alerts</h3>
-      {decision.alerts.length === 0 ? (
-        <p>No alerts.</p>
-      ) : (
-        <Table caption="Alerts raised" columns={['Code', 'Severity', 'Message', 'Rule']}>
-          {decision.alerts.map((alert) => (
-            <tr key={`${alert.ruleset}/${alert.rule}`}>
-              <th scope="row">{alert.code}</th>
-              <td>{alert.severity}</td>
-              {/* Messages can quote customer data: React renders them as text, never as markup. */}
-              <td className="message">{alert.message ?? '—'}</td>
-              <td>
-                {alert.ruleset} v{alert.version} / {alert.rule}
-              </td>
-            </tr>
-          ))}
-        </Table>
-      )}
+      {decision.alerts.length === 0 ? <p>No alerts.</p> : <AlertsTable alerts={decision.alerts} />}
 
       <h2>Ruleset versions</h2>
       <Table caption="Ruleset versions and checksums evaluated" columns={['Ruleset', 'Version', 'Checksum']}>

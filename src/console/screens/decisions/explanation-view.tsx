@@ -93,10 +93,11 @@ function RuleNode({ rule, conditions }: { rule: RuleExplanation; conditions: Con
     <details open={rule.fired} className={rule.fired ? 'fired' : 'not-fired'}>
       <summary>
         <strong>{rule.rule}</strong> — {rule.fired ? 'fired' : 'did not fire'}
+        {rule.snoozed && <span className="snoozed"> · snoozed for this customer: yields nothing</span>}
         {yields && (
           <span className="muted">
             {' '}
-            ({rule.fired ? 'yields' : 'would yield'} {yields})
+            ({rule.fired && !rule.snoozed ? 'yields' : 'would yield'} {yields})
           </span>
         )}
       </summary>

@@ -6,6 +6,7 @@ import { useAsync } from '../../use-async.js';
 import { formatTime } from '../common/format.js';
 import { JsonText } from '../common/json-text.js';
 import { Table } from '../common/table.js';
+import { SnoozePanel } from './snooze-panel.js';
 
 const OWN_FIELDS = new Set(['profileId', 'type', 'tags', 'tagDetails', 'createdAt', 'updatedAt']);
 
@@ -36,6 +37,7 @@ export function ProfilePage({ params }: { params: Record<string, string> }) {
                 <a href={href(`/decisions?profileId=${encodeURIComponent(profile.profileId)}`)}>Decisions about this profile</a>
               </p>
             )}
+            {session.can('alerts:review') && <SnoozePanel profileId={profile.profileId} />}
             <h2 id="tags-title">Tags and where they came from</h2>
             {profile.tagDetails.length === 0 ? (
               <p>No tags yet.</p>

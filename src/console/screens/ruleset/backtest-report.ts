@@ -4,6 +4,7 @@
  * audit:read or admin; small counts may be withheld from editors). A count is a number when shown;
  * anything else (null, or the service's own text) means it was withheld, and is said so.
  */
+import type { BacktestFairness } from '../../api/types.js';
 
 export type Count = number | string | null | undefined;
 
@@ -38,6 +39,10 @@ export interface BacktestReport {
   deltas?: Partial<Record<'tags' | 'alerts' | 'products', Record<string, Count>>>;
   examples?: BacktestExample[];
   notes?: string[];
+  /** Against logged decisions: per alert rule, the reviewed decisions it hits with each analyst label. */
+  labels?: { reviewed: Count; rules: { rule: string; code: string; baseline: Record<string, Count>; candidate: Record<string, Count> }[] };
+  /** Outcome rates by group of each protected attribute (absent on reports stored before the fairness check). */
+  fairness?: BacktestFairness;
 }
 
 export const OUTCOME_ORDER = ['approve', 'review', 'decline'] as const;

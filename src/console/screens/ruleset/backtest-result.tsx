@@ -13,6 +13,9 @@ import {
   type YieldChange,
 } from './backtest-report.js';
 
+import { LabelCounts } from './backtest-labels.js';
+import { FairnessTables } from './fairness-table.js';
+
 // uPlot (~50 KB) loads with the first report, not with the console.
 const BarChart = lazy(() => import('./backtest-charts.js'));
 
@@ -96,11 +99,15 @@ export function BacktestResult({ report }: { report: BacktestReport }) {
         candidateName={candidateName}
       />
 
+      {report.labels && <LabelCounts labels={report.labels} />}
+
       <h4>Tags, products and alerts gained and lost</h4>
       <p className="hint">Net change in how many inputs yield each one: under the candidate minus under the baseline.</p>
       <YieldTable caption="Gained" changes={gained} />
       <YieldTable caption="Lost" changes={lost} />
       {withheld.length > 0 && <YieldTable caption="Withheld (small counts)" changes={withheld} />}
+
+      {report.fairness && <FairnessTables fairness={report.fairness} baselineName={baselineName} candidateName={candidateName} />}
 
       <h4>Examples</h4>
       {report.examples === undefined ? (

@@ -4,7 +4,7 @@ import { Loaded, Loading } from '../../components/status.js';
 import { useSession } from '../../session/session.js';
 import { useAsync } from '../../use-async.js';
 import { useRuleset } from './ruleset-context.js';
-import { diffRulesets, summarise, type ItemChange, type ItemsDiff } from './ruleset-diff.js';
+import { diffRulesets, summarise, type Comparable, type ItemChange, type ItemsDiff } from './ruleset-diff.js';
 import { VersionSelect } from './version-select.js';
 
 // The `diff` package loads when a comparison first shows a change.
@@ -26,7 +26,7 @@ export function DiffTab() {
       : api.get<VersionDetail>(`/v1/rulesets/${encodeURIComponent(ruleset.id)}/versions/${side}`);
   const state = useAsync(async () => {
     const [before, after] = await Promise.all([load(from), load(to)]);
-    return diffRulesets(before, after);
+    return diffRulesets(before as Comparable, after as Comparable);
   }, [api, ruleset.id, ruleset.draft.checksum, from, to]);
   const options = [DRAFT, ...versions].map((side) => ({
     value: side,
@@ -36,7 +36,8 @@ export function DiffTab() {
     <section aria-labelledby="diff-title">
       <h2 id="diff-title">Compare versions</h2>
       <p className="hint">
-        Rules and tests are matched by name and compared with their keys sorted, so a change of key order alone is no change.
+        Rules and tests are matched by name, reasons by code, and compared with their keys sorted, so a change of key order alone is no
+        change.
       </p>
       <div className="toolbar">
         <VersionSelect id="diff-from" label="Compare" value={from} options={options} onChange={setFrom} />
@@ -45,20 +46,21 @@ export function DiffTab() {
       <Loaded state={state} what="both sides">
         {(diff) => {
           const title = `${sideLabel(from)} → ${sideLabel(to)}`;
-          if (diff.rules.changes.length === 0 && diff.tests.changes.length === 0) {
+          if (diff.rules.changes.length === 0 && diff.tests.changes.length === 0 && diff.reasons.changes.length === 0) {
             return (
               <p role="status">
-                No difference: {sideLabel(from)} and {sideLabel(to)} have the same rules and tests.
+                No difference: {sideLabel(from)} and {sideLabel(to)} have the same rules, tests and reasons.
               </p>
             );
           }
           return (
             <>
               <p role="status">
-                {title}. Rules: {summarise(diff.rules)}. Tests: {summarise(diff.tests)}.
+                {title}. Rules: {summarise(diff.rules)}. Tests: {summarise(diff.tests)}. Reasons: {summarise(diff.reasons)}.
               </p>
               <Changes kind="Rule" heading="Rules" diff={diff.rules} />
               <Changes kind="Test" heading="Tests" diff={diff.tests} />
+              <Changes kind="Reason" heading="Reasons" diff={diff.reasons} />
             </>
           );
         }}
@@ -67,7 +69,7 @@ export function DiffTab() {
   );
 }
 
-function Changes({ kind, heading, diff }: { kind: 'Rule' | 'Test'; heading: string; diff: ItemsDiff }) {
+function Changes({ kind, heading, diff }: { kind: 'Rule' | 'Test' | 'Reason'; heading: string; diff: ItemsDiff }) {
   return (
     <section aria-label={`${heading} that differ`}>
       <h3>{heading}</h3>

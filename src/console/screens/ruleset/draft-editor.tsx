@@ -2,7 +2,7 @@ import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import type { ApiClient } from '../../api/client.js';
 import type { FactList } from '../../api/types.js';
 import { Loaded, Loading } from '../../components/status.js';
-import { addRule, duplicateRule, moveRule, removeRule, replaceRule } from '../../rules/draft-edits.js';
+import { addRule, duplicateRule, moveRule, removeRule, replaceRule, withReason } from '../../rules/draft-edits.js';
 import { placeOf, type Problem, type ProblemPlace } from '../../rules/draft-problems.js';
 import { formatJson } from '../../rules/json-text.js';
 import { hashQuery, navigate, useHashPath } from '../../router.js';
@@ -14,6 +14,7 @@ import { RuleForm, ruleControlId, type PlacedProblem } from './rule-form.js';
 import { RuleList } from './rule-list.js';
 import { useRuleset } from './ruleset-context.js';
 import { SaveBar } from './save-bar.js';
+import { ReasonCatalogue } from './reason-catalogue.js';
 
 const JsonView = lazy(() => import('./json-view.js'));
 
@@ -236,11 +237,19 @@ function Builder({
             problems={placed.filter(({ place }) => place.area !== 'draft' && place.area !== 'test' && place.rule === selected)}
             onChange={(next) => actions.edit((current) => replaceRule(current, selected, next))}
             disabled={invalidJson}
+            reasons={draft.reasons ?? {}}
           />
         ) : (
           <p>This draft has no rules yet: add one.</p>
         )}
       </div>
+      <ReasonCatalogue
+        reasons={draft.reasons ?? {}}
+        rules={draft.rules}
+        problems={session.problems}
+        disabled={invalidJson}
+        onChange={(code, text) => actions.edit((current) => withReason(current, code, text))}
+      />
     </>
   );
 }

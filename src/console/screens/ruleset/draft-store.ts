@@ -50,6 +50,7 @@ const change = (id: string, patch: (session: DraftSession) => Partial<DraftSessi
 const documentOf = (draft: DraftView): DraftDocument => ({
   rules: draft.rules as DraftDocument['rules'],
   tests: draft.tests as DraftDocument['tests'],
+  reasons: (draft.reasons ?? {}) as Record<string, string>,
 });
 
 function fresh(saved: DraftView): DraftSession {
@@ -83,8 +84,11 @@ export function hasUnsavedChanges(session: DraftSession): boolean {
 /** The draft's shape as the JSON view must give it: an object of rules and tests, each an array of objects. */
 function draftShapeProblem(value: unknown): string | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'The draft must be an object with "rules" and "tests".';
-  const extra = Object.keys(value).filter((key) => key !== 'rules' && key !== 'tests');
-  if (extra.length > 0) return `The draft holds only "rules" and "tests"; remove ${extra.map((key) => JSON.stringify(key)).join(', ')}.`;
+  const extra = Object.keys(value).filter((key) => key !== 'rules' && key !== 'tests' && key !== 'reasons');
+  if (extra.length > 0)
+    return `The draft holds only "rules", "tests" and "reasons"; remove ${extra.map((key) => JSON.stringify(key)).join(', ')}.`;
+  const { reasons = {} } = value as { reasons?: unknown };
+  if (reasons === null || typeof reasons !== 'object' || Array.isArray(reasons)) return '"reasons" must be an object of code → text.';
   const { rules, tests = [] } = value as { rules?: unknown; tests?: unknown };
   const isObject = (item: unknown) => item !== null && typeof item === 'object' && !Array.isArray(item);
   if (!Array.isArray(rules) || !rules.every(isObject)) return '"rules" must be an array of rule objects.';
@@ -148,6 +152,7 @@ function actionsFor(id: string, api: ApiClient, reload: () => void): DraftAction
       const saved = await api.put<DraftView>(`/v1/rulesets/${encodeURIComponent(id)}/draft`, {
         rules: session.working.rules,
         tests: session.working.tests,
+        reasons: session.working.reasons ?? {},
       });
       // Edits made while the save was in flight stay unsaved on top of what was saved.
       change(id, (now) => ({
@@ -180,8 +185,8 @@ function actionsFor(id: string, api: ApiClient, reload: () => void): DraftAction
         delete unapplied.draft;
         if (problem !== undefined || !parsed.ok)
           return { jsonText: text, unapplied: { ...unapplied, draft: { text, message: problem ?? '' } } };
-        const value = parsed.value as { rules: DraftDocument['rules']; tests?: DraftDocument['tests'] };
-        return { jsonText: text, unapplied, working: { rules: value.rules, tests: value.tests ?? [] } };
+        const value = parsed.value as DraftDocument;
+        return { jsonText: text, unapplied, working: { rules: value.rules, tests: value.tests ?? [], reasons: value.reasons ?? {} } };
       }),
     setUnapplied: (field, entry) =>
       change(id, (session) => {

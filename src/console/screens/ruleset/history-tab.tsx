@@ -28,6 +28,10 @@ export function describeEvent(event: AuditEvent): { what: string; details: strin
       if (from === null) return { what: `Activated version ${to}`, details: 'no version was active before' };
       return { what: `${to < from ? 'Rolled back' : 'Rolled forward'} to version ${to}`, details: `from version ${from} to version ${to}` };
     }
+    case 'ruleset.shadow-set':
+      return { what: `Shadowed version ${String(data.version)}`, details: `beside active version ${String(data.activeVersion ?? 'none')}` };
+    case 'ruleset.shadow-cleared':
+      return { what: `Stopped shadowing version ${String(data.version)}`, details: '' };
     default:
       return { what: event.type, details: JSON.stringify(data) };
   }

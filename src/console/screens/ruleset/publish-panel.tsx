@@ -7,6 +7,7 @@ import { useAsync } from '../../use-async.js';
 import { useRuleset } from './ruleset-context.js';
 import { formatTime, shortChecksum } from './formatting.js';
 import { isLastEditor, publishBlocker } from './publish-readiness.js';
+import { ProtectedFactsNotice } from './protected-facts-notice.js';
 
 /**
  * Publish the draft as the next version. Whatever would make the service refuse (no rules:publish,
@@ -24,6 +25,8 @@ export function PublishPanel() {
   const [activate, setActivate] = useState(true);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ published?: Published; error?: unknown }>({});
+  const [acknowledgement, setAcknowledgement] = useState('');
+  const readsProtected = (draft.warnings ?? []).length > 0;
 
   const lastEditor = draft.updatedBy;
   const failing = tests.data?.results.filter((result) => !result.passed) ?? [];
@@ -36,7 +39,11 @@ export function PublishPanel() {
     latest,
     failingTests: failing.map((result) => result.name),
   };
-  const reason = publishBlocker(situation);
+  const reason =
+    publishBlocker(situation) ??
+    (readsProtected && acknowledgement.trim() === ''
+      ? 'This draft reads protected facts: say why it may, below the test results.'
+      : undefined);
   const mine = isLastEditor(situation);
 
   async function publish() {
@@ -44,7 +51,8 @@ export function PublishPanel() {
     setBusy(true);
     setOutcome({});
     try {
-      setOutcome({ published: await session.api.post<Published>(`${path}/versions`, { activate }) });
+      const body = { activate, ...(readsProtected && { acknowledgeProtected: acknowledgement.trim() }) };
+      setOutcome({ published: await session.api.post<Published>(`${path}/versions`, body) });
       reload();
     } catch (error) {
       setOutcome({ error });
@@ -85,6 +93,7 @@ export function PublishPanel() {
           )
         }
       </Loaded>
+      <ProtectedFactsNotice draft={draft} acknowledgement={acknowledgement} onChange={setAcknowledgement} />
       <div className="toolbar">
         <label>
           <input type="checkbox" checked={activate} onChange={(event) => setActivate(event.target.checked)} /> Make version {next} active at

@@ -40,6 +40,7 @@ export function RuleForm({
   problems,
   onChange,
   disabled,
+  reasons = {},
 }: {
   rule: Rule;
   index: number;
@@ -47,6 +48,8 @@ export function RuleForm({
   problems: PlacedProblem[];
   onChange(rule: Rule): void;
   disabled: boolean;
+  /** The draft's principal reasons, which the event may name. */
+  reasons?: Readonly<Record<string, string>>;
 }) {
   const name = rule.name;
   const of = `of rule ${name}`;
@@ -62,7 +65,10 @@ export function RuleForm({
   const event = rule.event ?? { type: 'tag', params: {} };
   const params = (event.params ?? {}) as Record<string, unknown>;
   const type = (EVENT_TYPES as readonly string[]).includes(event.type) ? event.type : undefined;
-  const otherParams = Object.keys(params).filter((key) => key !== 'message' && !(type && SHOWN_PARAMS[type].includes(key)));
+  const otherParams = Object.keys(params).filter(
+    (key) => key !== 'message' && key !== 'reason' && !(type && SHOWN_PARAMS[type].includes(key)),
+  );
+  const reason = typeof params.reason === 'string' ? params.reason : '';
   const shapeProblem = conditionShapeProblem(rule.conditions);
   const setParam = (key: string, value: unknown) => onChange(withEventParam(rule, key, value));
   const textParam = (key: string, label: string, placeholder?: string) => (
@@ -221,6 +227,26 @@ export function RuleForm({
             )}
           </Field>
         )}
+        <Field
+          label={`Principal reason ${of}`}
+          visible="Principal reason"
+          problems={eventProblems('reason')}
+          id={ruleControlId(index, 'event-reason')}
+        >
+          {(aria) => (
+            <select value={reason} onChange={(e) => setParam('reason', e.target.value || undefined)} disabled={disabled} {...aria}>
+              <option value="">none</option>
+              {reason !== '' && !Object.hasOwn(reasons, reason) && <option value={reason}>{reason} (not in the catalogue)</option>}
+              {Object.keys(reasons)
+                .sort()
+                .map((code) => (
+                  <option key={code} value={code}>
+                    {code}: {reasons[code]}
+                  </option>
+                ))}
+            </select>
+          )}
+        </Field>
       </div>
       {otherParams.length > 0 && (
         <p className="muted">

@@ -7,6 +7,8 @@
 export interface Comparable {
   rules: readonly { name: string }[];
   tests: readonly { name: string }[];
+  /** The catalogue of principal reasons (absent on versions published before reasons). */
+  reasons?: Readonly<Record<string, string>>;
 }
 
 /** One named item (rule or test) that differs, with its canonical JSON on each side ('' where absent). */
@@ -25,7 +27,11 @@ export interface ItemsDiff {
 export interface RulesetDiff {
   rules: ItemsDiff;
   tests: ItemsDiff;
+  /** Reasons matched by code; each item is `{ name: code, text }`. */
+  reasons: ItemsDiff;
 }
+
+const reasonItems = (reasons: Comparable['reasons']) => Object.entries(reasons ?? {}).map(([name, text]) => ({ name, text }));
 
 /** JSON with every object's keys sorted and two-space indents, one value a line: what line diffs compare. */
 export function canonicalText(value: unknown): string {
@@ -73,7 +79,11 @@ export function diffItems(from: readonly { name: string }[], to: readonly { name
 }
 
 export function diffRulesets(from: Comparable, to: Comparable): RulesetDiff {
-  return { rules: diffItems(from.rules, to.rules), tests: diffItems(from.tests, to.tests) };
+  return {
+    rules: diffItems(from.rules, to.rules),
+    tests: diffItems(from.tests, to.tests),
+    reasons: diffItems(reasonItems(from.reasons), reasonItems(to.reasons)),
+  };
 }
 
 /** "2 added, 1 changed, 0 removed, 12 unchanged" */

@@ -12,6 +12,7 @@ import { BacktestTab } from './backtest-tab.js';
 import { DiffTab } from './diff-tab.js';
 import { VersionsTab } from './versions-tab.js';
 import { HistoryTab } from './history-tab.js';
+import { ShadowTab } from './shadow-tab.js';
 
 /** A tab of the ruleset page: one task a person does with the ruleset. */
 interface Tab {
@@ -27,6 +28,7 @@ export const RULESET_TABS: Tab[] = [
   { id: 'backtest', label: 'Backtest this draft', roles: ['rules:edit', 'rules:publish'], component: BacktestTab },
   { id: 'diff', label: 'Compare versions', roles: [], component: DiffTab },
   { id: 'versions', label: 'Publish and roll back', roles: [], component: VersionsTab },
+  { id: 'shadow', label: 'Shadow on live traffic', roles: [], component: ShadowTab },
   { id: 'history', label: 'History', roles: [], component: HistoryTab },
 ];
 
