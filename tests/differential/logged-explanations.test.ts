@@ -112,7 +112,7 @@ describe('logged explanations: leaf results rebuilt from the logged facts and th
 
   it(`when ${SHIPPED_INPUTS.toLocaleString('en-US')} generated decisions over the shipped rulesets are answered, logged and read back, then the answer's text is the response serialised, and every rebuilt explanation is the JSON answered`, async () => {
     const evaluators = readShippedRulesets(path.join(REPO_ROOT, 'rulesets')).flatMap((ruleset) => {
-      const rules = validateDraft({ rules: ruleset.rules }).rules;
+      const rules = validateDraft({ rules: ruleset.rules, reasons: ruleset.reasons }).rules;
       return both({ ...identityOf(ruleset.id), kind: ruleset.kind }, rules);
     });
     const rng = mulberry32(20261130);

@@ -2,6 +2,7 @@ import type { EvidenceKey } from '../../crypto/evidence-key.js';
 import { notFound, unavailable } from '../../errors/domain-error.js';
 import type { ComposedDecision, Thresholds } from '../../engine/decision-outcome.js';
 import { evaluateDecision } from '../../engine/evaluate-decision.js';
+import type { PrincipalReason } from '../../engine/principal-reasons.js';
 import type { RuleExplanation, RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
 import type { EngineDescription } from '../../engine/semantics.js';
 import { buildFactContext, computeFacts, factsReadingHistory } from '../../facts/fact-library.js';
@@ -100,6 +101,8 @@ interface Evaluated {
   rulesets: readonly RulesetEvaluator[];
   /** Every rule's explanation, as the caller gets it (the entry keeps what rebuilds them). */
   explanations: RuleExplanation[];
+  /** The principal reasons the caller is told, with their texts (the entry logs them without). */
+  reasons: PrincipalReason[];
   composed: ComposedDecision;
   evaluatedAt: Date;
   /** A loan application's velocity state once it is logged. */
@@ -278,7 +281,8 @@ export class DecideUseCase {
       lists: lists.lookup,
       ...(snoozed && { snoozed: snoozed.rules }),
     };
-    return { record, rulesets: attempt.rulesets, explanations, composed, evaluatedAt, observation, ...(next && { next }) };
+    const told = reasons.slice(0, this.deps.reasonsMax);
+    return { record, rulesets: attempt.rulesets, explanations, reasons: told, composed, evaluatedAt, observation, ...(next && { next }) };
   }
 
   /**
@@ -376,7 +380,11 @@ export class DecideUseCase {
   /** This decision with its explanations, or the earlier one logged under its idempotent id, rebuilt from the log. */
   private async answer(logged: DecisionRecord, evaluated?: Evaluated): Promise<DecisionAnswer> {
     if (evaluated && logged === evaluated.record) {
-      return { record: logged, explained: { explanations: evaluated.explanations }, rulesets: evaluated.rulesets };
+      return {
+        record: logged,
+        explained: { explanations: evaluated.explanations, reasons: evaluated.reasons },
+        rulesets: evaluated.rulesets,
+      };
     }
     return { record: logged, explained: await this.deps.explanations.of(logged) };
   }

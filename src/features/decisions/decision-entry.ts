@@ -57,7 +57,7 @@ export function decisionEntry(parts: EntryParts, key: EvidenceKey): LoggableReco
         evaluations,
         rulesets.map((ruleset) => ruleset.layout),
       ),
-      reasons: parts.reasons,
+      reasons: parts.reasons.map(({ text: _text, ...reason }) => reason),
       ...(parts.lists && { lists: parts.lists }),
       timings: parts.timings,
     },

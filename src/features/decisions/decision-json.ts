@@ -83,9 +83,11 @@ const PLACEHOLDER = `"explanations-${randomBytes(12).toString('hex')}"`;
 export function decisionResponseJson({ record, explained, rulesets }: DecisionAnswer): string {
   const { personal, core } = record;
   const codes = personal?.leafResults;
-  const fast = rulesets !== undefined && codes?.every((code) => typeof code === 'string') === true;
+  // Leaf results carry no snooze marks: a decision with snoozes (rare) is serialised as it is.
+  const snoozed = (personal?.snoozes?.length ?? 0) > 0;
+  const fast = rulesets !== undefined && !snoozed && codes?.every((code) => typeof code === 'string') === true;
   if (!fast) return JSON.stringify(decisionResponse(record, explained));
-  const response = decisionResponse(record, { explanations: [] });
+  const response = decisionResponse(record, { explanations: [], ...(explained.reasons && { reasons: explained.reasons }) });
   const parts = (codes as string[]).flatMap((code, index) => {
     const { id, version } = core.rulesets[index]!;
     return explanationsText(code, rulesets[index]!.layout, { id, version }, personal!.facts);

@@ -6,6 +6,9 @@ import type { AlertYield, ComposedDecision, ProductYield, TagYield } from '../..
 import type { Outcome } from '../../engine/rule-schema.js';
 import type { EngineDescription } from '../../engine/semantics.js';
 import type { PrincipalReason } from '../../engine/principal-reasons.js';
+
+/** A principal reason as logged: its text is the version's (read back from its catalogue). */
+export type LoggedReason = Omit<PrincipalReason, 'text'> & { text?: string };
 import { type EvidenceKey, type HashKind, sha256 } from '../../crypto/evidence-key.js';
 
 /**
@@ -45,11 +48,12 @@ export interface DecisionCore {
   products: Omit<ProductYield, 'message'>[];
   alerts: Omit<AlertYield, 'message'>[];
   /**
-   * The principal reasons told to the applicant ([] for approve), at most REASONS_MAX: ruleset text, no
-   * personal data, so they stay after an erasure (the notice given must remain provable). Absent on
-   * entries logged before reasons existed.
+   * The principal reasons told to the applicant ([] for approve), at most REASONS_MAX: no personal data,
+   * so they stay after an erasure (the notice given must remain provable). Logged without their text,
+   * which the version's catalogue (immutable, checksummed) gives back on read (entries logged before
+   * held it). Absent on entries logged before reasons existed.
    */
-  reasons?: PrincipalReason[];
+  reasons?: LoggedReason[];
   timings: { totalMs: number; factsMs: number; evaluateMs: number };
 }
 
@@ -79,7 +83,8 @@ function firedMarks(evaluations: readonly RulesetEvaluation[], layouts: readonly
   for (const [index, { rules }] of evaluations.entries()) {
     const layout = layouts[index];
     if (!layout || layout.length !== rules.length || rules.some((rule, position) => rule.rule !== layout[position]!.name)) return undefined;
-    marks.push(rules.map((rule) => (rule.fired ? '1' : '0')).join(''));
+    // A snoozed rule yielded nothing: it is not counted as fired (reports, tag provenance).
+    marks.push(rules.map((rule) => (rule.fired && !rule.snoozed ? '1' : '0')).join(''));
   }
   return marks;
 }

@@ -1,5 +1,6 @@
 import type { DecisionRecord } from './decision-record.js';
 import type { LoggedExplanationsResult } from './logged-explanations.js';
+import type { PrincipalReason } from '../../engine/principal-reasons.js';
 
 const messageKey = (ruleset: string, rule: string): string => `${ruleset}/${rule}`;
 
@@ -22,7 +23,7 @@ export function decisionResponse(record: DecisionRecord, explained: LoggedExplan
     tags: core.tags,
     products: core.products.map(withMessage),
     alerts: core.alerts.map(withMessage),
-    reasons: core.reasons ?? [],
+    reasons: explained.reasons ?? ((core.reasons ?? []) as PrincipalReason[]),
     explanations: explained.explanations.map((rule) => ({
       ruleset: rule.ruleset,
       version: rule.version,

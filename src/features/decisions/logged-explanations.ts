@@ -1,6 +1,7 @@
 import { decodeLeafResults, encodeLeafResults } from '../../engine/explanation-codec.js';
 import type { RuleExplanation, RulesetEvaluation, RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
-import type { DecisionPersonal, DecisionRecord } from './decision-record.js';
+import type { DecisionPersonal, DecisionRecord, LoggedReason } from './decision-record.js';
+import type { PrincipalReason } from '../../engine/principal-reasons.js';
 import { snoozedRuleKey } from '../../engine/snoozed-rules.js';
 import { loggedSnoozedRules } from '../snoozes/snoozes.js';
 
@@ -9,8 +10,10 @@ export interface VersionSource {
   version(id: string, version: number): Promise<RulesetEvaluator | undefined>;
 }
 
-/** A logged decision's explanations, or why they cannot be rebuilt. */
-export type LoggedExplanationsResult = { explanations: RuleExplanation[] } | { explanations: []; unavailable: string };
+/** A logged decision's explanations (or why they cannot be rebuilt), and its principal reasons with their texts. */
+export type LoggedExplanationsResult = ({ explanations: RuleExplanation[] } | { explanations: []; unavailable: string }) & {
+  reasons?: PrincipalReason[];
+};
 
 /** What the log keeps of each ruleset's explanations: leaf results where they rebuild, else the explanations whole. */
 export function leafResultsOf(
@@ -31,6 +34,28 @@ export class LoggedExplanations {
   constructor(private readonly versions: VersionSource) {}
 
   async of(record: DecisionRecord): Promise<LoggedExplanationsResult> {
+    const explained = await this.explanationsOf(record);
+    const reasons = record.core.reasons && (await this.reasonsWithTexts(record.core.reasons));
+    return reasons ? { ...explained, reasons } : explained;
+  }
+
+  /** The logged reasons with the texts of the versions they name (a version not on record: the code stands in). */
+  private async reasonsWithTexts(logged: readonly LoggedReason[]): Promise<PrincipalReason[]> {
+    const reasons: PrincipalReason[] = [];
+    for (const reason of logged) {
+      if (reason.text !== undefined) {
+        reasons.push(reason as PrincipalReason);
+        continue;
+      }
+      const version = await this.versions.version(reason.ruleset, reason.version);
+      const { code, ruleset, rule } = reason;
+      // The key order of the answer the caller received (principal-reasons.ts).
+      reasons.push({ code, text: version?.identity.reasons?.[code] ?? code, ruleset, version: reason.version, rule });
+    }
+    return reasons;
+  }
+
+  private async explanationsOf(record: DecisionRecord): Promise<LoggedExplanationsResult> {
     const { personal, core } = record;
     if (!personal) return { explanations: [] };
     if (personal.leafResults === undefined) return { explanations: personal.explanations ?? [] };

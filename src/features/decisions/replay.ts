@@ -86,7 +86,8 @@ export class ReplayUseCase {
       personal: { ...logged.personal, messages: renderedMessages(evaluations) },
     };
     const before = decisionResponse(logged, await this.explanations.of(logged));
-    const after = decisionResponse(replayed, { explanations: evaluations.flatMap((evaluation) => evaluation.rules) });
+    const told = reasons.slice(0, this.reasonsMax);
+    const after = decisionResponse(replayed, { explanations: evaluations.flatMap((evaluation) => evaluation.rules), reasons: told });
     for (const key of ['outcome', 'score', 'tags', 'products', 'alerts', 'explanations'] as const) {
       compare(`/${key}`, before[key], after[key], differences);
     }

@@ -3,8 +3,7 @@ import type { DecisionLogStore } from '../decisions/decision-log-store.js';
 import type { RulesetRuntime } from '../rulesets/ruleset-runtime.js';
 import { dayBounds } from './zoned-day.js';
 import { keyedByClient } from '../../json/object-keys.js';
-import { firedRulesOf } from '../decisions/decision-record.js';
-import type { RuleLayout } from '../../engine/explanation-layout.js';
+import { FiredRules } from './version-layouts.js';
 
 const counterSchema = (of: string) =>
   ({ type: 'object', additionalProperties: { type: 'integer' }, description: `Decisions by ${of}` }) as const;
@@ -77,22 +76,13 @@ export async function buildDailyReport(
   const { from, to } = dayBounds(date, timeZone);
   const totals = { decisions: 0, outcomes: counter(), alerts: counter(), tags: counter() };
   const perVersion = new Map<string, RulesetVersionReport & { hits: Counter }>();
-  const layouts = new Map<string, readonly RuleLayout[] | undefined>();
-  const layoutOf = async (id: string, version: number, checksum: string) => {
-    const key = `${id}@${version}:${checksum}`;
-    if (!layouts.has(key)) {
-      const compiled = await runtime.version(id, version);
-      // Which rule a mark stands for is read from the version the entry names, and only from that one.
-      layouts.set(key, compiled?.identity.checksum === checksum ? compiled.layout : undefined);
-    }
-    return layouts.get(key);
-  };
+  const fired = new FiredRules(runtime);
   for await (const { core } of log.stream({ from, to })) {
     totals.decisions += 1;
     bump(totals.outcomes, core.outcome);
     for (const alert of core.alerts) bump(totals.alerts, alert.code);
     for (const tag of core.tags) bump(totals.tags, tag);
-    for (const [index, { id, version, checksum }] of core.rulesets.entries()) {
+    for (const [index, { id, version }] of core.rulesets.entries()) {
       const key = `${id}@${version}`;
       let report = perVersion.get(key);
       if (!report) {
@@ -110,8 +100,7 @@ export async function buildDailyReport(
       }
       report.decisions += 1;
       bump(report.outcomes, core.outcome);
-      const layout = core.fired ? await layoutOf(id, version, checksum) : undefined;
-      for (const { rule, tag } of firedRulesOf(core, index, layout)) {
+      for (const { rule, tag } of await fired.of(core, index)) {
         bump(report.hits, rule);
         if (tag !== undefined) bump(report.tags, tag);
       }

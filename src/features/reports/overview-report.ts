@@ -1,6 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { OUTCOMES } from '../../engine/rule-schema.js';
 import type { DecisionCore } from '../decisions/decision-record.js';
+import { FiredRules, type LayoutSource } from './version-layouts.js';
 
 const HOUR_MS = 3_600_000;
 export const OVERVIEW_DAYS = [1, 7] as const;
@@ -77,6 +78,7 @@ export interface OverviewPeriod {
 export async function buildOverview(
   period: OverviewPeriod,
   cores: AsyncIterable<DecisionCore>,
+  versions: LayoutSource,
   topRules = TOP_RULES_DEFAULT,
 ): Promise<Overview> {
   const start = period.from.getTime();
@@ -88,6 +90,7 @@ export async function buildOverview(
   const alerts = new Map<string, number>();
   const rules = new Map<string, { ruleset: string; rule: string; hits: number }>();
   let decisions = 0;
+  const fired = new FiredRules(versions);
   for await (const core of cores) {
     const bucket = hourly[Math.floor((Date.parse(core.createdAt) - start) / HOUR_MS)];
     if (!bucket) continue;
@@ -96,11 +99,13 @@ export async function buildOverview(
     outcomes[core.outcome] += 1;
     // Every alert counts, as in the daily report, so the two agree.
     for (const { code } of core.alerts) alerts.set(code, (alerts.get(code) ?? 0) + 1);
-    for (const fired of core.firedRules ?? []) {
-      const key = `${fired.ruleset}\u0000${fired.rule}`;
-      const counted = rules.get(key) ?? { ruleset: fired.ruleset, rule: fired.rule, hits: 0 };
-      counted.hits += 1;
-      rules.set(key, counted);
+    for (const [index, { id }] of core.rulesets.entries()) {
+      for (const { rule } of await fired.of(core, index)) {
+        const key = `${id}\u0000${rule}`;
+        const counted = rules.get(key) ?? { ruleset: id, rule, hits: 0 };
+        counted.hits += 1;
+        rules.set(key, counted);
+      }
     }
   }
   return {

@@ -24,7 +24,7 @@ export class ReportService {
   async overview(days: OverviewPeriod['days'], date = dateIn(new Date(), this.timeZone), topRules?: number): Promise<Overview> {
     const from = dayBounds(shiftDate(date, 1 - days), this.timeZone).from;
     const to = dayBounds(date, this.timeZone).to;
-    return buildOverview({ date, days, timezone: this.timeZone, from, to }, this.log.streamCores({ from, to }), topRules);
+    return buildOverview({ date, days, timezone: this.timeZone, from, to }, this.log.streamCores({ from, to }), this.runtime, topRules);
   }
 
   /** Computes a day's report, and keeps it when the day is over (it can no longer change). */
