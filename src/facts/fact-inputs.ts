@@ -39,7 +39,7 @@ export interface ActivityEntry {
  */
 const parsedActivity = new WeakMap<object, ActivityEntry[]>();
 /** The window of recent entries per context and number of days: several facts read the same window of one evaluation. */
-const recentActivity = new WeakMap<FactContext, Map<number, ActivityEntry[]>>();
+const recentActivity = new WeakMap<FactContext, { entries: readonly ActivityEntry[]; windows: Map<number, ActivityEntry[]> }>();
 
 /**
  * Every well-formed entry of `profile.activity` (entries without a valid ISO `at` are skipped), whatever
@@ -75,12 +75,16 @@ export function activityWithinDays(context: FactContext, days: number): readonly
   const entries = activityEntries(context);
   const endMs = eventTimeMs(context);
   if (!entries || endMs === undefined) return undefined;
-  const windows = recentActivity.get(context) ?? new Map<number, ActivityEntry[]>();
-  const cached = windows.get(days);
+  // The windows of the list the context holds now (a context whose list was replaced starts afresh).
+  let known = recentActivity.get(context);
+  if (known?.entries !== entries) {
+    known = { entries, windows: new Map<number, ActivityEntry[]>() };
+    recentActivity.set(context, known);
+  }
+  const cached = known.windows.get(days);
   if (cached) return cached;
   const startMs = endMs - days * DAY_MS;
   const recent = entries.filter((entry) => entry.atMs >= startMs && entry.atMs <= endMs);
-  windows.set(days, recent);
-  recentActivity.set(context, windows);
+  known.windows.set(days, recent);
   return recent;
 }

@@ -222,7 +222,8 @@ describe('Principal reasons', () => {
         ['decision_log'],
         async () => {
           await editLogEntry(db, decision.decisionId, ({ core }) => {
-            (core.reasons as { text: string }[])[0]!.text = 'A kinder reason.';
+            // Logged as [code, ruleset index, rule]: the text is the version's, the code is the entry's.
+            (core.reasons as [string, number, string][])[0]![0] = 'A_KINDER_REASON';
           });
         },
         async () => {

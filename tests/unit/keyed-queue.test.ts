@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { KeyedQueue } from '../../src/features/decisions/keyed-queue.js';
+import { KeyedQueue } from '../../src/async/keyed-queue.js';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 

@@ -103,7 +103,7 @@ describe('operator names', () => {
     ];
 
     expect(STOCK_OPERATORS.map((operator) => operator.name)).to.have.members(stock);
-    expect(OPERATOR_NAMES).to.have.members([...stock, 'between', 'matches', 'before', 'after', 'withinLastDays']);
+    expect(OPERATOR_NAMES).to.have.members([...stock, 'between', 'matches', 'before', 'after', 'withinLastDays', 'inList', 'notInList']);
     expect(new Set(OPERATOR_NAMES).size).to.equal(OPERATOR_NAMES.length);
   });
 });

@@ -24,7 +24,7 @@ import { boundedEventTime } from './event-time.js';
 import { hashRequest, idempotentDecisionId, newDecisionId, sameRequestOrConflict } from './decision-ids.js';
 import type { DecisionRequest } from './decision-schema.js';
 import { nextTags } from './profile-tagger.js';
-import { KeyedQueue } from './keyed-queue.js';
+import { KeyedQueue } from '../../async/keyed-queue.js';
 import { decisionLists } from '../lists/decision-lists.js';
 import type { ListView } from '../lists/list-registry.js';
 import type { LoggedExplanations } from './logged-explanations.js';

@@ -6,7 +6,7 @@ import type { DecisionEvent } from '../../facts/decision-event.js';
 import type { Caller } from '../../auth/roles.js';
 import type { PrincipalReason } from '../../engine/principal-reasons.js';
 import type { ActiveSnooze } from '../profiles/active-snooze.js';
-import { decidedFields, renderedMessages, sealableRecord, type LoggableRecord } from './decision-record.js';
+import { decidedFields, loggedReason, renderedMessages, sealableRecord, type LoggableRecord } from './decision-record.js';
 import type { DecisionRequest } from './decision-schema.js';
 import { leafResultsOf } from './logged-explanations.js';
 import { timesText, velocitySlot, type VelocityHead } from './velocity-history.js';
@@ -57,7 +57,12 @@ export function decisionEntry(parts: EntryParts, key: EvidenceKey): LoggableReco
         evaluations,
         rulesets.map((ruleset) => ruleset.layout),
       ),
-      reasons: parts.reasons.map(({ text: _text, ...reason }) => reason),
+      reasons: parts.reasons.map((reason) =>
+        loggedReason(
+          reason,
+          rulesets.map(({ identity }) => identity),
+        ),
+      ),
       ...(parts.lists && { lists: parts.lists }),
       timings: parts.timings,
     },

@@ -7,8 +7,28 @@ import type { Outcome } from '../../engine/rule-schema.js';
 import type { EngineDescription } from '../../engine/semantics.js';
 import type { PrincipalReason } from '../../engine/principal-reasons.js';
 
-/** A principal reason as logged: its text is the version's (read back from its catalogue). */
-export type LoggedReason = Omit<PrincipalReason, 'text'> & { text?: string };
+/**
+ * A principal reason as logged: `[code, index of its ruleset in core.rulesets, rule]`, its text the
+ * version's (read back from its catalogue); entries logged before held the whole reason.
+ */
+export type LoggedReason = [code: string, ruleset: number, rule: string] | PrincipalReason;
+
+/** A principal reason as logged, for an entry: what the caller was told but the text. */
+export const loggedReason = (reason: PrincipalReason, rulesets: readonly { id: string }[]): LoggedReason => [
+  reason.code,
+  rulesets.findIndex((ruleset) => ruleset.id === reason.ruleset),
+  reason.rule,
+];
+
+/** The logged reasons of a core, each with its ruleset and version; `text` absent where the entry left it to the version. */
+export function reasonsOfCore(core: Pick<DecisionCore, 'reasons' | 'rulesets'>): (Omit<PrincipalReason, 'text'> & { text?: string })[] {
+  return (core.reasons ?? []).map((reason) => {
+    if (!Array.isArray(reason)) return reason;
+    const [code, index, rule] = reason;
+    const ruleset = core.rulesets[index];
+    return { code, ruleset: ruleset?.id ?? '', version: ruleset?.version ?? 0, rule };
+  });
+}
 import { type EvidenceKey, type HashKind, sha256 } from '../../crypto/evidence-key.js';
 
 /**

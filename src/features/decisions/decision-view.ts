@@ -1,6 +1,5 @@
-import type { DecisionRecord } from './decision-record.js';
+import { type DecisionRecord, reasonsOfCore } from './decision-record.js';
 import type { LoggedExplanationsResult } from './logged-explanations.js';
-import type { PrincipalReason } from '../../engine/principal-reasons.js';
 
 const messageKey = (ruleset: string, rule: string): string => `${ruleset}/${rule}`;
 
@@ -23,7 +22,10 @@ export function decisionResponse(record: DecisionRecord, explained: LoggedExplan
     tags: core.tags,
     products: core.products.map(withMessage),
     alerts: core.alerts.map(withMessage),
-    reasons: explained.reasons ?? ((core.reasons ?? []) as PrincipalReason[]),
+    // Without the texts the versions give (lists that do not show reasons), the code stands in.
+    reasons:
+      explained.reasons ??
+      reasonsOfCore(core).map(({ code, text, ruleset, version, rule }) => ({ code, text: text ?? code, ruleset, version, rule })),
     explanations: explained.explanations.map((rule) => ({
       ruleset: rule.ruleset,
       version: rule.version,

@@ -1,6 +1,6 @@
 import { decodeLeafResults, encodeLeafResults } from '../../engine/explanation-codec.js';
 import type { RuleExplanation, RulesetEvaluation, RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
-import type { DecisionPersonal, DecisionRecord, LoggedReason } from './decision-record.js';
+import { type DecisionPersonal, type DecisionRecord, reasonsOfCore } from './decision-record.js';
 import type { PrincipalReason } from '../../engine/principal-reasons.js';
 import { snoozedRuleKey } from '../../engine/snoozed-rules.js';
 import { loggedSnoozedRules } from '../snoozes/snoozes.js';
@@ -35,12 +35,12 @@ export class LoggedExplanations {
 
   async of(record: DecisionRecord): Promise<LoggedExplanationsResult> {
     const explained = await this.explanationsOf(record);
-    const reasons = record.core.reasons && (await this.reasonsWithTexts(record.core.reasons));
+    const reasons = record.core.reasons && (await this.reasonsWithTexts(reasonsOfCore(record.core)));
     return reasons ? { ...explained, reasons } : explained;
   }
 
   /** The logged reasons with the texts of the versions they name (a version not on record: the code stands in). */
-  private async reasonsWithTexts(logged: readonly LoggedReason[]): Promise<PrincipalReason[]> {
+  private async reasonsWithTexts(logged: ReturnType<typeof reasonsOfCore>): Promise<PrincipalReason[]> {
     const reasons: PrincipalReason[] = [];
     for (const reason of logged) {
       if (reason.text !== undefined) {

@@ -2,7 +2,7 @@ import type { CacheCounter } from '../../metrics/service-metrics.js';
 import { ProfileCache, type ReadState } from './profile-cache.js';
 import { type ProfileState, withTags } from './profile-doc.js';
 import type { ProfileStore, StateUpdate } from './profile-store.js';
-import { KeyedQueue } from '../decisions/keyed-queue.js';
+import { KeyedQueue } from '../../async/keyed-queue.js';
 
 export interface ProfileStatesOptions {
   /** This instance is the database's only client (the embedded database: it holds the DATA_DIR lock). */
