@@ -23,7 +23,8 @@ describe('Logged explanations (leaf results, rebuilt on read)', () => {
   let feed: Record<string, string>;
 
   before(async () => {
-    app = await startTestApp('loggedexpl');
+    // What is logged is under test here, not latency: a roomy budget, so a busy machine answers every decision.
+    app = await startTestApp('loggedexpl', { DECISION_TIMEOUT_MS: '20000' });
     database = await openTestDatabase(app);
     loanSystem = bearer(await issueKey(app, ['decide']));
     compliance = bearer(await issueKey(app, ['audit:read']));
