@@ -160,6 +160,13 @@ describe('Alert review: GET /v1/alerts, POST /v1/decisions/{id}/reviews', () => 
     expect(aggregate.body.labels.reviewed).to.equal(null);
   });
 
+  it('when the filters are sent empty (?code=&from=&to=), then they count as absent: the same page as no filter', async () => {
+    const blank = await alerts('?code=&from=&to=&status=&profileId=');
+    expect(blank.items.length).to.be.greaterThan(0);
+    expect(blank).to.deep.equal(await alerts(''));
+    expect((await app.http().get('/v1/alerts?code=lower').set(analyst)).status).to.equal(400);
+  });
+
   it('when a key without alerts:review lists alerts or labels, then 403; an analyst may not read the log (one decision, list, export, replay) nor profiles', async () => {
     for (const key of [loans, compliance, bearer(await issueKey(app, ['rules:publish', 'profiles:read']))]) {
       expect((await app.http().get('/v1/alerts').set(key)).status).to.equal(403);

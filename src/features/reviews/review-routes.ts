@@ -25,6 +25,7 @@ export function reviewRoutes(reviews: ReviewService, details: AlertDetails): Rou
       tag: TAG,
       roles: ANALYSTS,
       query: alertQuerySchema,
+      blankQueryAbsent: ['status', 'code', 'profileId', 'from', 'to'],
       responses: {
         200: {
           description:
