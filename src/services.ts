@@ -84,6 +84,7 @@ import { snoozeRoutes } from './features/snoozes/snooze-routes.js';
 import { ReviewStore } from './features/reviews/review-store.js';
 import { ReviewService } from './features/reviews/review-service.js';
 import { reviewRoutes } from './features/reviews/review-routes.js';
+import { AlertDetails } from './features/reviews/alert-detail.js';
 
 /** Everything an instance runs, wired once: what the HTTP app serves and what start/stop must drive. */
 export interface Services {
@@ -327,6 +328,7 @@ export async function createServices(
   ]);
   // Served with a key validated earlier even while the database is away: they read nothing from it.
   const databaseFreeRouters = [factRoutes(), meRoutes(), metricsRoutes(metrics, { isPublic: config.metricsPublic })];
+  const reviews = new ReviewService({ reviews: stores.reviews, log: stores.decisionLog, audit });
   const routers = [
     // Before the decision route: a decision is admitted, queued or shed before its body is read.
     ...(config.admission.enabled
@@ -367,7 +369,7 @@ export async function createServices(
         instanceId,
       }),
     ),
-    reviewRoutes(new ReviewService({ reviews: stores.reviews, log: stores.decisionLog, audit })),
+    reviewRoutes(reviews, new AlertDetails({ log: stores.decisionLog, explanations, profiles: stores.profiles, reviews })),
   ];
   return { keys, runtime, scheduler, simulationWorker, sealer, shadows, lists: listRegistry, healthRouter, databaseFreeRouters, routers };
 }

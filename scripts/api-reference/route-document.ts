@@ -52,6 +52,6 @@ export function routeDocument(): OpenApiDocument {
   listRoutes(none);
   retagChangeRoutes(none, none);
   snoozeRoutes(none);
-  reviewRoutes(none);
+  reviewRoutes(none, none);
   return openApiDocument() as OpenApiDocument;
 }

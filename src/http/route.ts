@@ -45,6 +45,8 @@ export interface RouteSpec {
   /** Every path parameter, by name. */
   readonly params?: Readonly<Record<string, JSONSchema>>;
   readonly query?: QuerySchema;
+  /** Query parameters whose empty value (`?code=`) counts as absent: filters a form sends blank. */
+  readonly blankQueryAbsent?: readonly string[];
   readonly body?: JSONSchema;
   /** The body may be omitted (e.g. publish with default options). */
   readonly bodyOptional?: boolean;
@@ -174,7 +176,8 @@ export function route<const S extends RouteSpec>(router: Router, spec: S, handle
     if (validateParams && !validateParams(params)) {
       throw validationFailed('A path parameter is invalid.', toDetails(validateParams.errors, '/params'));
     }
-    const query = { ...(req.query as object) };
+    const query: Record<string, unknown> = { ...(req.query as object) };
+    for (const name of spec.blankQueryAbsent ?? []) if (query[name] === '') delete query[name];
     if (!validateQuery(query)) throw validationFailed('A query parameter is invalid.', toDetails(validateQuery.errors, '/query'));
     const headers = Object.fromEntries(
       headerNames.filter((name) => req.headers[name] !== undefined).map((name) => [name, req.headers[name]]),

@@ -49,6 +49,7 @@ export function retagChangeRoutes(jobs: JobStore, changes: RetagChangeStore): Ro
         properties: { tag: { type: 'string', minLength: 1, maxLength: 100 }, ...pageQueryProperties },
         additionalProperties: false,
       },
+      blankQueryAbsent: ['tag'],
       responses: { 200: { description: 'A page of tag changes, in the order the run made them', schema: listOf(tagChangeSchema) } },
     },
     async ({ res, params, query }) => {

@@ -160,14 +160,22 @@ describe('Alert review: GET /v1/alerts, POST /v1/decisions/{id}/reviews', () => 
     expect(aggregate.body.labels.reviewed).to.equal(null);
   });
 
-  it('when a key without alerts:review lists alerts or labels, then 403; an analyst may open one decision but not list, export or replay the log', async () => {
+  it('when the filters are sent empty (?code=&from=&to=), then they count as absent: the same page as no filter', async () => {
+    const blank = await alerts('?code=&from=&to=&status=&profileId=');
+    expect(blank.items.length).to.be.greaterThan(0);
+    expect(blank).to.deep.equal(await alerts(''));
+    expect((await app.http().get('/v1/alerts?code=lower').set(analyst)).status).to.equal(400);
+  });
+
+  it('when a key without alerts:review lists alerts or labels, then 403; an analyst may not read the log (one decision, list, export, replay) nor profiles', async () => {
     for (const key of [loans, compliance, bearer(await issueKey(app, ['rules:publish', 'profiles:read']))]) {
       expect((await app.http().get('/v1/alerts').set(key)).status).to.equal(403);
       const review = await app.http().post(`/v1/decisions/${far[2]}/reviews`).set(key).send({ label: 'fraud', note: '' });
       expect(review.status).to.equal(403);
     }
-    expect((await app.http().get(`/v1/decisions/${far[2]}`).set(analyst)).status).to.equal(200);
-    expect((await app.http().get('/v1/profiles/AR-2').set(analyst)).status).to.equal(200);
+    expect((await app.http().get(`/v1/decisions/${far[2]}`).set(analyst)).status).to.equal(403);
+    expect((await app.http().get('/v1/profiles/AR-2').set(analyst)).status).to.equal(403);
+    expect((await app.http().get(`/v1/alerts/${far[2]}`).set(analyst)).status).to.equal(200);
     expect((await app.http().get('/v1/decisions').set(analyst)).status).to.equal(403);
     expect((await app.http().get('/v1/decisions/export').set(analyst)).status).to.equal(403);
     expect((await app.http().post(`/v1/decisions/${far[2]}/replay`).set(analyst)).status).to.equal(403);

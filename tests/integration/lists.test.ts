@@ -74,6 +74,27 @@ describe('Lists', () => {
     expect(searched.body.items).to.deep.equal(['x2']);
   });
 
+  it('when the lists are read with limit and cursor, then they come by id, page by page, each once; a limit over 500 or a forged cursor is a 400', async () => {
+    for (const id of ['pg-c', 'pg-a', 'pg-b']) {
+      await app.http().put(`/v1/lists/${id}`).set(publisher).send({ description: id, items: [] }).expect(201);
+    }
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor === null ? '?limit=2' : `?limit=2&cursor=${cursor}`;
+      const page = await app.http().get(`/v1/lists${query}`).set(reader).expect(200);
+      expect(page.body.items.length).to.be.at.most(2);
+      ids.push(...(page.body.items as { id: string }[]).map((list) => list.id));
+      cursor = page.body.nextCursor;
+    } while (cursor !== null);
+    expect(ids).to.deep.equal([...new Set(ids)].sort());
+    expect(ids).to.include.members(['pg-a', 'pg-b', 'pg-c', 'blocked-devices']);
+    const all = await app.http().get('/v1/lists').set(reader).expect(200);
+    expect(all.body.items.map((list: { id: string }) => list.id)).to.deep.equal(ids);
+    expect((await app.http().get('/v1/lists?limit=501').set(reader)).status).to.equal(400);
+    expect((await app.http().get('/v1/lists?cursor=bm90LWEtY3Vyc29y').set(reader)).status).to.equal(400);
+  });
+
   it('when a key without rules:publish changes a list, then it is 403, and an unknown list is 404', async () => {
     await app
       .http()

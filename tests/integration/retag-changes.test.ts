@@ -61,6 +61,13 @@ describe('GET /v1/jobs/retag/runs/{runId}/changes', () => {
     expect(other.body).to.deep.equal({ items: [], nextCursor: null });
   });
 
+  it('when the tag filter is sent empty (?tag=), then it counts as absent: every change of the run comes', async () => {
+    const all = await app.http().get(`/v1/jobs/retag/runs/${secondRun}/changes`).set(marketing).expect(200);
+    const blank = await app.http().get(`/v1/jobs/retag/runs/${secondRun}/changes?tag=`).set(marketing).expect(200);
+    expect(blank.body.items).to.have.length(5);
+    expect(blank.body).to.deep.equal(all.body);
+  });
+
   it('when the first run is paged 7 at a time, then every one of the 30 tagged profiles comes once, in order', async () => {
     const seen: string[] = [];
     let cursor: string | null = null;

@@ -247,7 +247,7 @@ describe('Snoozes: POST/GET/DELETE /v1/profiles/{profileId}/snoozes', () => {
     expect(decision.body.tags).to.not.include('credit-good');
     const run = await app.http().post('/v1/jobs/retag/run?wait=true').set(bearer(app.adminKey));
     expect(run.status, JSON.stringify(run.body)).to.equal(200);
-    const tagsOf = async (id: string) => (await app.http().get(`/v1/profiles/${id}`).set(analyst).expect(200)).body.tags as string[];
+    const tagsOf = async (id: string) => (await app.http().get(`/v1/profiles/${id}`).set(loans).expect(200)).body.tags as string[];
     expect(await tagsOf('SN-TAG')).to.not.include('credit-good');
     expect(await tagsOf('SN-TAG-OTHER')).to.include('credit-good');
   });

@@ -22,7 +22,7 @@ import type { listChangeResultSchema, listDetailSchema, listSummarySchema } from
 import type { tagChangeSchema } from '../../jobs/retag-change-routes.js';
 import type { shadowReportSchema } from '../../features/shadow/shadow-schema.js';
 import type { snoozeSchema } from '../../features/snoozes/snooze-schema.js';
-import type { alertItemSchema, reviewSchema } from '../../features/reviews/review-schema.js';
+import type { alertDetailSchema, alertItemSchema, reviewSchema } from '../../features/reviews/review-schema.js';
 import type { simulationReportSchema } from '../../features/simulation/simulation-schema.js';
 
 export type RulesetSummary = FromSchema<typeof rulesetSummarySchema>;
@@ -49,6 +49,7 @@ export type TagChange = FromSchema<typeof tagChangeSchema>;
 export type ShadowReport = FromSchema<typeof shadowReportSchema>;
 export type Snooze = FromSchema<typeof snoozeSchema>;
 export type AlertItem = FromSchema<typeof alertItemSchema>;
+export type AlertDetail = FromSchema<typeof alertDetailSchema>;
 export type Review = FromSchema<typeof reviewSchema>;
 export type BacktestFairness = NonNullable<FromSchema<typeof simulationReportSchema>['fairness']>;
 

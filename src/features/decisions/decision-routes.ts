@@ -132,8 +132,8 @@ export function decisionRoutes(
       path: '/v1/decisions/:decisionId',
       summary: 'A logged decision with its facts, request, caller and versions',
       tag: TAG,
-      // A fraud analyst opens an alert: the decision with its explanation (not the log's lists, export or replay).
-      roles: ['audit:read', 'alerts:review'],
+      // Compliance only (the contract); a fraud analyst opens alerted or snoozed decisions through GET /v1/alerts/{id}.
+      roles: ['audit:read'],
       params: decisionIdParam,
       responses: { 200: { description: 'The logged decision', schema: loggedDecisionSchema } },
     },

@@ -28,13 +28,14 @@ export function listRoutes(lists: ListService): Router {
     {
       method: 'get',
       path: '/v1/lists',
-      summary: 'Every list, with its size and revision',
+      summary: 'The lists by id, each with its size and revision, paged',
       tag: TAG,
       roles: 'any',
-      responses: { 200: { description: 'The lists', schema: listOf(listSummarySchema) } },
+      query: { type: 'object', properties: pageQueryProperties, additionalProperties: false },
+      responses: { 200: { description: 'A page of the lists', schema: listOf(listSummarySchema) } },
     },
-    ({ res }) => {
-      res.json({ items: lists.list(), nextCursor: null });
+    ({ res, query }) => {
+      res.json(lists.list(query));
     },
   );
 

@@ -43,8 +43,16 @@ export class ListService {
     private readonly audit: AuditTrail,
   ) {}
 
-  list(): ListSummaryView[] {
-    return this.registry.all().map(summaryOf);
+  /** A page of the lists, by list id (code point order, like the items). */
+  list(page: { limit: number; cursor?: string }): { items: ListSummaryView[]; nextCursor: string | null } {
+    const after = decodeCursor(page.cursor, { id: 'id' })?.id;
+    const summaries = this.registry
+      .all()
+      .map(summaryOf)
+      .filter((summary) => after === undefined || summary.id > after)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const items = summaries.slice(0, page.limit);
+    return { items, nextCursor: summaries.length > page.limit ? encodeCursor({ id: items.at(-1)!.id }) : null };
   }
 
   /** The list with one page of its sorted items, those containing `q` when given. */

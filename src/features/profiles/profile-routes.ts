@@ -7,10 +7,10 @@ import { bulkUpsertResultSchema, bulkUpsertSchema, profileDocumentSchema, profil
 import type { ProfileService } from './profile-service.js';
 
 /**
- * One profile by id: a loan system reads the customer it decides on, a fraud analyst the customer of an
- * alert (recent activity). `profiles:write` implies `profiles:read`.
+ * One profile by id, for the contract's roles: a loan system reads the customer it decides on. A fraud analyst
+ * sees an alerted customer's recent activity through GET /v1/alerts/{id}. `profiles:write` implies `profiles:read`.
  */
-const READERS: Role[] = ['decide', 'audit:read', 'profiles:read', 'alerts:review'];
+const READERS: Role[] = ['decide', 'audit:read', 'profiles:read'];
 /** Lists are segments of the whole customer base: marketing and compliance, not loan systems. */
 const LISTERS: Role[] = ['profiles:read', 'audit:read'];
 const WRITERS: Role[] = ['profiles:write'];

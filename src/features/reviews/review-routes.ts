@@ -5,14 +5,15 @@ import { parseTimeRange } from '../../http/time-range.js';
 import { listOf } from '../../http/list-schema.js';
 import type { Role } from '../../auth/roles.js';
 import type { ReviewService } from './review-service.js';
-import { alertItemSchema, alertQuerySchema, reviewRequestSchema, reviewSchema } from './review-schema.js';
+import type { AlertDetails } from './alert-detail.js';
+import { alertDetailSchema, alertItemSchema, alertQuerySchema, reviewRequestSchema, reviewSchema } from './review-schema.js';
 
 const ANALYSTS: Role[] = ['alerts:review'];
 const TAG = 'Alert review';
 const decisionIdParam = { decisionId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } } as const;
 
 /** The alert queue and labels, for fraud analysts. */
-export function reviewRoutes(reviews: ReviewService): Router {
+export function reviewRoutes(reviews: ReviewService, details: AlertDetails): Router {
   const router = Router();
 
   route(
@@ -24,6 +25,7 @@ export function reviewRoutes(reviews: ReviewService): Router {
       tag: TAG,
       roles: ANALYSTS,
       query: alertQuerySchema,
+      blankQueryAbsent: ['status', 'code', 'profileId', 'from', 'to'],
       responses: {
         200: {
           description:
@@ -38,6 +40,23 @@ export function reviewRoutes(reviews: ReviewService): Router {
       const filter = { status: query.status, code: query.code, profileId: query.profileId, from, to };
       const { items, next } = await reviews.alerts(filter, query.limit, before);
       res.json({ items, nextCursor: next ? encodeCursor({ createdAt: next.createdAt.toISOString(), id: next.id }) : null });
+    },
+  );
+
+  route(
+    router,
+    {
+      method: 'get',
+      path: '/v1/alerts/:decisionId',
+      summary:
+        "Open an alert: the logged decision with its explanations, the customer's recent activity and the reviews; only a decision that raised an alert or had a snooze in effect",
+      tag: TAG,
+      roles: ANALYSTS,
+      params: decisionIdParam,
+      responses: { 200: { description: 'The decision as an analyst opens it', schema: alertDetailSchema } },
+    },
+    async ({ res, params }) => {
+      res.json(await details.open(params.decisionId));
     },
   );
 

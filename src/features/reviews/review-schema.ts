@@ -1,7 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { actorSchema } from '../audit/audit-schema.js';
-import { decisionResponseSchema } from '../decisions/decision-schema.js';
-import { profileIdSchema } from '../profiles/profile-schema.js';
+import { decisionResponseSchema, loggedDecisionSchema } from '../decisions/decision-schema.js';
+import { profileIdSchema, storedProfileSchema } from '../profiles/profile-schema.js';
 import { pageQueryProperties } from '../../http/pagination.js';
 import { timeRangeQueryProperties } from '../../http/time-range.js';
 import { OUTCOMES } from '../../engine/rule-schema.js';
@@ -61,3 +61,22 @@ export type ReviewRequest = FromSchema<typeof reviewRequestSchema>;
 export type ReviewView = FromSchema<typeof reviewSchema>;
 export type AlertItem = FromSchema<typeof alertItemSchema>;
 export type AlertQuery = FromSchema<typeof alertQuerySchema>;
+
+/** What an analyst opens: the alerted or snoozed decision as the log shows it, the customer's recent activity, the reviews. */
+export const alertDetailSchema = {
+  type: 'object',
+  properties: {
+    decision: loggedDecisionSchema,
+    recentActivity: {
+      type: 'array',
+      items: storedProfileSchema.properties.activity.items,
+      description:
+        "The profile's activity of the last 30 days before now, newest first, at most 100 (empty once the profile was erased or deleted)",
+    },
+    reviews: { type: 'array', items: reviewSchema, description: 'Every review of the decision, newest first' },
+  },
+  required: ['decision', 'recentActivity', 'reviews'],
+  additionalProperties: false,
+} as const;
+
+export type AlertDetail = FromSchema<typeof alertDetailSchema>;

@@ -1,4 +1,4 @@
-import type { AlertItem, LoggedDecision, Page, StoredProfile } from '../../api/types.js';
+import type { AlertDetail, AlertItem, Page } from '../../api/types.js';
 import { Loaded } from '../../components/status.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session/session.js';
@@ -10,13 +10,11 @@ import { ExplanationView } from '../decisions/explanation-view.js';
 import { AlertsTable } from '../decisions/alerts-table.js';
 import { ReviewPanel } from './review-panel.js';
 
-const RECENT = 20;
-
 /** `#/alerts/:id`: one alerted decision as an analyst needs it — alerts, the customer's recent activity, the explanation — and its label. */
 export function AlertPage({ params }: { params: Record<string, string> }) {
   const { api } = useSession();
   const id = params.id!;
-  const state = useAsync(() => api.get<LoggedDecision>(`/v1/decisions/${encodeURIComponent(id)}`), [api, id]);
+  const state = useAsync(() => api.get<AlertDetail>(`/v1/alerts/${encodeURIComponent(id)}`), [api, id]);
   return (
     <section aria-labelledby="alert-title">
       <p>
@@ -24,7 +22,7 @@ export function AlertPage({ params }: { params: Record<string, string> }) {
       </p>
       <h1 id="alert-title">Alert of decision {id}</h1>
       <Loaded state={state} what="the decision">
-        {(decision) => (
+        {({ decision, recentActivity }) => (
           <>
             <dl className="facts-list">
               <dt>Outcome</dt>
@@ -44,7 +42,9 @@ export function AlertPage({ params }: { params: Record<string, string> }) {
             </dl>
             <AlertsTable alerts={decision.alerts} showCaption />
             <ReviewPanel decisionId={decision.decisionId} />
-            {decision.profileId !== null && <CustomerActivity profileId={decision.profileId} decisionId={decision.decisionId} />}
+            {decision.profileId !== null && (
+              <CustomerActivity profileId={decision.profileId} decisionId={decision.decisionId} activity={recentActivity} />
+            )}
             <ExplanationView decision={decision} />
           </>
         )}
@@ -53,41 +53,43 @@ export function AlertPage({ params }: { params: Record<string, string> }) {
   );
 }
 
-/** The customer's latest activity and their other alerted decisions. */
-function CustomerActivity({ profileId, decisionId }: { profileId: string; decisionId: string }) {
+/** The customer's activity of the last 30 days (as the alert endpoint gives it, newest first) and their other alerted decisions. */
+function CustomerActivity({
+  profileId,
+  decisionId,
+  activity,
+}: {
+  profileId: string;
+  decisionId: string;
+  activity: AlertDetail['recentActivity'];
+}) {
   const { api } = useSession();
-  const profile = useAsync(() => api.get<StoredProfile>(`/v1/profiles/${encodeURIComponent(profileId)}`), [api, profileId]);
   const others = useAsync(
     () => api.get<Page<AlertItem>>(`/v1/alerts?profileId=${encodeURIComponent(profileId)}&limit=10`),
     [api, profileId],
   );
+  const keys = keysByName(activity.map((entry) => `${entry.at} ${entry.kind}`));
   return (
     <section aria-labelledby="activity-title">
       <h2 id="activity-title">The customer's recent activity</h2>
-      <Loaded state={profile} what="the profile">
-        {(data) => {
-          const activity = [...(data.activity ?? [])].sort((a, b) => b.at.localeCompare(a.at)).slice(0, RECENT);
-          const keys = keysByName(activity.map((entry) => `${entry.at} ${entry.kind}`));
-          return activity.length === 0 ? (
-            <p>No recorded activity.</p>
-          ) : (
-            <Table
-              caption={`The ${activity.length} latest activities of ${profileId}`}
-              showCaption
-              columns={['When', 'Kind', 'Place', 'Device']}
-            >
-              {activity.map((entry, index) => (
-                <tr key={keys[index]}>
-                  <th scope="row">{formatTime(entry.at)}</th>
-                  <td>{entry.kind}</td>
-                  <td>{entry.lat !== undefined && entry.lon !== undefined ? `${entry.lat}, ${entry.lon}` : '—'}</td>
-                  <td>{entry.deviceId ?? '—'}</td>
-                </tr>
-              ))}
-            </Table>
-          );
-        }}
-      </Loaded>
+      {activity.length === 0 ? (
+        <p>No recorded activity in the last 30 days.</p>
+      ) : (
+        <Table
+          caption={`The ${activity.length} latest activities of ${profileId}`}
+          showCaption
+          columns={['When', 'Kind', 'Place', 'Device']}
+        >
+          {activity.map((entry, index) => (
+            <tr key={keys[index]}>
+              <th scope="row">{formatTime(entry.at)}</th>
+              <td>{entry.kind}</td>
+              <td>{entry.lat !== undefined && entry.lon !== undefined ? `${entry.lat}, ${entry.lon}` : '—'}</td>
+              <td>{entry.deviceId ?? '—'}</td>
+            </tr>
+          ))}
+        </Table>
+      )}
       <h3 id="other-alerts-title">Other alerts of this customer</h3>
       <Loaded state={others} what="the customer's alerts">
         {(page) => {

@@ -1,4 +1,4 @@
-import type { LoggedDecision } from '../../api/types.js';
+import type { AlertDetail, LoggedDecision } from '../../api/types.js';
 import { Loaded } from '../../components/status.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session/session.js';
@@ -16,12 +16,20 @@ import { Table } from '../common/table.js';
 export function DecisionPage({ params }: { params: Record<string, string> }) {
   const { api, can } = useSession();
   const id = params.id!;
-  const state = useAsync(() => api.get<LoggedDecision>(`/v1/decisions/${encodeURIComponent(id)}`), [api, id]);
+  const compliance = can('audit:read');
+  // A fraud analyst reads the decisions their work concerns (alerted or snoozed) through the alert endpoint, not the log.
+  const state = useAsync(
+    async () =>
+      compliance
+        ? api.get<LoggedDecision>(`/v1/decisions/${encodeURIComponent(id)}`)
+        : (await api.get<AlertDetail>(`/v1/alerts/${encodeURIComponent(id)}`)).decision,
+    [api, id, compliance],
+  );
   return (
     <section aria-labelledby="decision-title">
       <p>
         {/* A fraud analyst opens decisions from the alert queue; only audit:read may search the log. */}
-        {can('audit:read') ? <a href={href('/decisions')}>← Search decisions</a> : <a href={href('/alerts')}>← Review alerts</a>}
+        {compliance ? <a href={href('/decisions')}>← Search decisions</a> : <a href={href('/alerts')}>← Review alerts</a>}
       </p>
       <h1 id="decision-title">Decision {id}</h1>
       <Loaded state={state} what="the decision">

@@ -9,7 +9,7 @@ import { Table } from '../common/table.js';
 /** `#/lists`: every block and allow list, its size and when it last changed. */
 export function ListsScreen() {
   const { api, can } = useSession();
-  const state = useAsync(() => api.get<Page<ListSummary>>('/v1/lists'), [api]);
+  const state = useAsync(() => api.get<Page<ListSummary>>('/v1/lists?limit=500'), [api]);
   return (
     <section aria-labelledby="lists-title">
       <h1 id="lists-title">Lists</h1>

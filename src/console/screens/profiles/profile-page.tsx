@@ -7,6 +7,7 @@ import { formatTime } from '../common/format.js';
 import { JsonText } from '../common/json-text.js';
 import { Table } from '../common/table.js';
 import { SnoozePanel } from './snooze-panel.js';
+import { PROFILE_READERS } from './profile-roles.js';
 
 const OWN_FIELDS = new Set(['profileId', 'type', 'tags', 'tagDetails', 'createdAt', 'updatedAt']);
 
@@ -14,6 +15,21 @@ const OWN_FIELDS = new Set(['profileId', 'type', 'tags', 'tagDetails', 'createdA
 export function ProfilePage({ params }: { params: Record<string, string> }) {
   const session = useSession();
   const id = params.id!;
+  if (session.can(...PROFILE_READERS)) return <ProfileView id={id} />;
+  // A fraud analyst may not read profiles (the contract's roles): only the customer's snoozes; the activity is on the alert.
+  return (
+    <section aria-labelledby="profile-title">
+      <p>
+        <a href={href('/alerts')}>← Review alerts</a>
+      </p>
+      <h1 id="profile-title">Profile {id}</h1>
+      <SnoozePanel profileId={id} />
+    </section>
+  );
+}
+
+function ProfileView({ id }: { id: string }) {
+  const session = useSession();
   const state = useAsync(() => session.api.get<StoredProfile>(`/v1/profiles/${encodeURIComponent(id)}`), [session.api, id]);
   return (
     <section aria-labelledby="profile-title">
