@@ -238,6 +238,7 @@ export class DecideUseCase {
       snoozed?.rules,
       lists.lookup,
     );
+    const told = reasons.slice(0, this.deps.reasonsMax);
     const evaluated = performance.now();
     const next = event.type === 'loan_application' && head ? afterApplication(head, eventTime, evaluatedAt) : undefined;
     const record = decisionEntry(
@@ -255,7 +256,7 @@ export class DecideUseCase {
         evaluations,
         composed,
         evaluatedAt,
-        reasons: reasons.slice(0, this.deps.reasonsMax),
+        reasons: told,
         ...(snoozed && { snoozes: snoozed.logged }),
         ...(lists.revisions && { lists: lists.revisions }),
         timings: {
@@ -281,7 +282,6 @@ export class DecideUseCase {
       lists: lists.lookup,
       ...(snoozed && { snoozed: snoozed.rules }),
     };
-    const told = reasons.slice(0, this.deps.reasonsMax);
     return { record, rulesets: attempt.rulesets, explanations, reasons: told, composed, evaluatedAt, observation, ...(next && { next }) };
   }
 

@@ -2,7 +2,7 @@ import { decodeLeafResults, encodeLeafResults } from '../../engine/explanation-c
 import type { RuleExplanation, RulesetEvaluation, RulesetEvaluator } from '../../engine/ruleset-evaluation.js';
 import { type DecisionPersonal, type DecisionRecord, reasonsOfCore } from './decision-record.js';
 import type { PrincipalReason } from '../../engine/principal-reasons.js';
-import { snoozedRuleKey } from '../../engine/snoozed-rules.js';
+import { markSnoozed } from '../../engine/snoozed-rules.js';
 import { loggedSnoozedRules } from '../snoozes/snoozes.js';
 
 /** Where compiled versions come from (the ruleset runtime). */
@@ -82,7 +82,7 @@ export class LoggedExplanations {
     }
     // Leaf results do not carry the snooze marks: the snoozes logged with the decision put them back.
     const snoozed = loggedSnoozedRules(personal.snoozes);
-    if (snoozed) for (const rule of explanations) if (snoozed.has(snoozedRuleKey(rule.ruleset, rule.rule))) rule.snoozed = true;
+    if (snoozed) markSnoozed([{ rules: explanations }], snoozed);
     return { explanations };
   }
 }

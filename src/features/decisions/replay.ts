@@ -72,6 +72,7 @@ export class ReplayUseCase {
       snoozed,
       lists,
     );
+    const told = reasons.slice(0, this.reasonsMax);
     const replayed: DecisionRecord = {
       ...logged,
       core: {
@@ -81,12 +82,11 @@ export class ReplayUseCase {
           evaluations,
           rulesets.map((ruleset) => ruleset.layout),
         ),
-        reasons: reasons.slice(0, this.reasonsMax),
+        reasons: told,
       },
       personal: { ...logged.personal, messages: renderedMessages(evaluations) },
     };
     const before = decisionResponse(logged, await this.explanations.of(logged));
-    const told = reasons.slice(0, this.reasonsMax);
     const after = decisionResponse(replayed, { explanations: evaluations.flatMap((evaluation) => evaluation.rules), reasons: told });
     for (const key of ['outcome', 'score', 'tags', 'products', 'alerts', 'explanations'] as const) {
       compare(`/${key}`, before[key], after[key], differences);

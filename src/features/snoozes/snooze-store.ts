@@ -29,8 +29,8 @@ interface RemovalDoc {
 
 /**
  * Snoozes: insert-only records (`snoozes`, and `snooze_removals` keyed by the snooze id, so a snooze
- * is removed once), the source of truth; and a copy of a profile's active snoozes on its profile
- * document, which decisions read with the profile (no round trip of their own). The copy is always
+ * is removed once), the source of truth. The service keeps a copy of a profile's active snoozes on its
+ * profile document (written through the profile store), which decisions read with the profile. The copy is always
  * rewritten whole from the records, never patched, so a copy lost to a concurrent write is rebuilt
  * by the next snooze write of that profile.
  */
