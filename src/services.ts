@@ -39,6 +39,7 @@ import { DecisionSealer } from './features/decisions/decision-sealer.js';
 import { LogVerifier } from './features/decisions/log-verifier.js';
 import { MeasuredDecideUseCase } from './features/decisions/measured-decide.js';
 import { VelocityStore } from './features/decisions/velocity-store.js';
+import { VelocitySlotStore } from './features/profiles/velocity-slot-store.js';
 import { ReplayUseCase } from './features/decisions/replay.js';
 import { LoggedExplanations } from './features/decisions/logged-explanations.js';
 import { decisionRoutes } from './features/decisions/decision-routes.js';
@@ -123,6 +124,7 @@ async function createStores(connection: Connection, config: Config) {
     simulationEndings: new SimulationEndingStore(connection),
     simulationLeases: new LeaseStore(connection, 'SimulationLease', 'simulation_leases'),
     velocity: new VelocityStore(connection),
+    velocitySlots: new VelocitySlotStore(connection),
     lists: new ListStore(connection),
     retagChanges: new RetagChangeStore(connection),
     shadows: new ShadowStore(connection),
@@ -146,7 +148,7 @@ export async function createServices(
   metrics: ServiceMetrics,
 ): Promise<Services> {
   const stores = await createStores(database.connection, config);
-  const profileStates = new ProfileStates(stores.profiles, {
+  const profileStates = new ProfileStates(stores.profiles, stores.velocitySlots, {
     exclusive: config.databaseExclusive,
     cacheBytes: config.profileCache.maxMb * 1024 * 1024,
     maxAgeMs: config.profileCache.maxAgeMs,
@@ -167,6 +169,7 @@ export async function createServices(
     erasures: stores.erasures,
     log: stores.decisionLog,
     velocity: stores.velocity,
+    velocitySlots: stores.velocitySlots,
     simulations: stores.simulations,
     snoozes: stores.snoozes,
     audit,

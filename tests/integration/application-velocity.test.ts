@@ -102,10 +102,11 @@ describe('applicationsLast24h under concurrent applications', () => {
     for (let i = 0; i < 3; i++) expect((await decide(first, 'C-LAGGING', application())).status).to.equal(200);
     const database = await openTestDatabase(first);
     try {
-      // The head is kept with the profile: put it back to before the three applications.
-      await database.connection
-        .db!.collection('profiles')
-        .updateOne({ _id: 'C-LAGGING' } as never, { $set: { velocityN: 0, velocityTimes: '[]' } });
+      // The head is the profile's checkpoint and the slot records after it: put both back to before the three applications.
+      const profiles = database.connection.db!.collection('profiles');
+      const subject = (await profiles.findOne({ _id: 'C-LAGGING' } as never))?.subject;
+      await profiles.updateOne({ _id: 'C-LAGGING' } as never, { $set: { velocityN: 0, velocityTimes: '[]' } });
+      expect((await database.connection.db!.collection('velocity_slots').deleteMany({ subject })).deletedCount).to.equal(3);
     } finally {
       await database.close();
     }

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import type { Database } from '../../src/db/database.js';
 import { ProfileStore } from '../../src/features/profiles/profile-store.js';
+import { CHECKPOINT_EVERY } from '../../src/features/profiles/profile-states.js';
+import { VelocitySlotStore } from '../../src/features/profiles/velocity-slot-store.js';
 import { bearer, issueKey, openTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const GUANGZHOU = { city: 'Guangzhou', lat: 23.13, lon: 113.26 };
@@ -56,6 +58,11 @@ describe("An instance that is its database's only client (the embedded database)
   const decide = (on: TestApp, profileId: string, event: object = application) =>
     on.http().post('/v1/decisions').set(loanSystem).send({ profileId, event });
   const storedProfile = (profileId: string) => database.connection.db!.collection('profiles').findOne({ _id: profileId } as never);
+  /** The velocity slot records of a profile (by the subject its log entries name). */
+  const storedSlots = async (profileId: string) => {
+    const subject = (await storedProfile(profileId))?.subject as string;
+    return database.connection.db!.collection('velocity_slots').find({ subject }).toArray();
+  };
 
   it('when a cached profile is replaced, bulk-written or erased, then the next decision reads what was written', async () => {
     await app.http().put('/v1/profiles/X-CACHED').set(feed).send(profileAt(GUANGZHOU)).expect(201);
@@ -95,17 +102,40 @@ describe("An instance that is its database's only client (the embedded database)
     const first = await decide(app, 'X-THROUGH');
     expect(first.body.tags).to.include('interest-travel');
     const stored = await storedProfile('X-THROUGH');
-    expect(stored?.velocityN, 'the head, stored before the answer').to.equal(1);
+    const entry = await database.connection.db!.collection('decision_log').findOne({ _id: first.body.decisionId } as never);
+    const slots = await storedSlots('X-THROUGH');
+    expect(
+      slots.map((slot) => slot._id),
+      'the head, stored before the answer: the record of the slot its log entry holds',
+    ).to.deep.equal([entry?.velocitySlot]);
+    expect(JSON.parse(slots[0]!.times as string)).to.have.length(1);
+    expect(stored?.velocityN, 'the checkpoint on the profile is left for later').to.equal(0);
     expect(((stored?.tags ?? []) as { tag: string }[]).map((tag) => tag.tag)).to.include('interest-travel');
     expect(applicationsSeen((await decide(app, 'X-THROUGH', { type: 'login' })).body), 'the head, read next').to.equal(1);
   });
 
+  it(`when a profile has more than ${CHECKPOINT_EVERY} applications, then its document holds a checkpoint, and an instance starting with no cache reads the head from it and the slots after it`, async () => {
+    await app.http().put('/v1/profiles/X-MANY').set(feed).send(profileAt(GUANGZHOU)).expect(201);
+    const applications = CHECKPOINT_EVERY + 3;
+    for (let i = 0; i < applications; i++) expect((await decide(app, 'X-MANY')).status).to.equal(200);
+    expect((await storedProfile('X-MANY'))?.velocityN, 'the checkpoint').to.equal(CHECKPOINT_EVERY);
+    expect(await storedSlots('X-MANY')).to.have.length(applications);
+
+    const restarted = await startTestApp('exclusive', { MONGODB_DB: app.config.mongodbDb }, EXCLUSIVE);
+    try {
+      const login = await decide(restarted, 'X-MANY', { type: 'login' });
+      expect(applicationsSeen(login.body), 'the checkpoint, then the slots recorded after it').to.equal(applications);
+    } finally {
+      await restarted.stop();
+    }
+  });
+
   it('when the velocity head is not written (the database refused), then the next application repairs it from the log and every logged one is counted', async () => {
     await app.http().put('/v1/profiles/X-LOST').set(feed).send(profileAt(GUANGZHOU)).expect(201);
-    const lost = sinon.stub(ProfileStore.prototype, 'writeStates').rejects(new Error('the database went away'));
+    const lost = sinon.stub(VelocitySlotStore.prototype, 'record').rejects(new Error('the database went away'));
     for (let i = 0; i < 3; i++) expect((await decide(app, 'X-LOST')).status).to.equal(200);
     lost.restore();
-    expect((await storedProfile('X-LOST'))?.velocityN, 'nothing was written').to.equal(0);
+    expect(await storedSlots('X-LOST'), 'nothing was written').to.have.length(0);
 
     expect(applicationsSeen((await decide(app, 'X-LOST')).body), 'the three logged, read back from the log').to.equal(3);
     expect(applicationsSeen((await decide(app, 'X-LOST', { type: 'login' })).body), 'the head is repaired').to.equal(4);
@@ -167,7 +197,10 @@ describe("An instance that is its database's only client (the embedded database)
     const anew = await decide(app, 'X-ERASED');
     expect(anew.status).to.equal(200);
     expect(applicationsSeen(anew.body), 'no application of the erased profile').to.equal(0);
-    expect((await storedProfile('X-ERASED'))?.velocityN, 'nothing of the erased profile was written onto the new one').to.equal(1);
+    expect(
+      (await storedSlots('X-ERASED')).map((slot) => JSON.parse(slot.times as string).length),
+      'nothing of the erased profile was recorded for the new one',
+    ).to.deep.equal([1]);
   });
 });
 

@@ -331,7 +331,10 @@ export class DecideUseCase {
   /** The profile's velocity head: kept with the profile, or, for a profile from before, where it was kept then. */
   private async headOf(state: ProfileState): Promise<VelocityHead> {
     if (state.velocity) return { n: state.velocity.n, times: parseTimes(state.velocity.times) };
-    return this.deps.legacyVelocity.head(state.subject);
+    // Kept apart before heads moved to profiles: followed through the slots recorded since.
+    const legacy = await this.deps.legacyVelocity.head(state.subject);
+    const stored = await this.deps.profiles.headAfter(state.subject, { n: legacy.n, times: timesText(legacy.times) });
+    return { n: stored.n, times: parseTimes(stored.times) };
   }
 
   /**
@@ -347,7 +350,7 @@ export class DecideUseCase {
     const times = await this.deps.log.velocityAt(velocitySlot(state.subject, n));
     if (!times) return head;
     const repaired = { n, times };
-    await this.record({ profileId: state.profile.profileId, subject: state.subject, velocity: { n, times: timesText(times) } });
+    await this.record({ profileId: state.profile.profileId, subject: state.subject, velocity: { n, times: timesText(times) } }, state);
     return repaired;
   }
 
@@ -356,22 +359,26 @@ export class DecideUseCase {
    * counted whatever happens), and the tags it yielded when they changed, unless the budget ran out (the
    * caller was then told nothing was decided).
    */
-  private async recordDerived(attempt: Attempt, { profile }: ProfileState, { composed, evaluatedAt, next }: Evaluated): Promise<void> {
+  private async recordDerived(attempt: Attempt, state: ProfileState, { composed, evaluatedAt, next }: Evaluated): Promise<void> {
+    const { profile } = state;
     const evaluated = new Set(attempt.rulesets.map((ruleset) => ruleset.identity.id));
     const tags = attempt.signal.aborted ? undefined : nextTags(profile.tagDetails, composed.tagSources, evaluated, evaluatedAt);
     if (!tags && !next) return;
-    await this.record({
-      profileId: profile.profileId,
-      subject: attempt.subject,
-      ...(tags && { tags }),
-      ...(next && { velocity: { n: next.n, times: timesText(next.times) } }),
-    });
+    await this.record(
+      {
+        profileId: profile.profileId,
+        subject: attempt.subject,
+        ...(tags && { tags }),
+        ...(next && { velocity: { n: next.n, times: timesText(next.times) } }),
+      },
+      state,
+    );
   }
 
   /** The decision is logged and stands whatever happens here: tags catch up on the next decision or retag, a head left behind is repaired by the next application. */
-  private async record(update: StateUpdate): Promise<void> {
+  private async record(update: StateUpdate, read: ProfileState): Promise<void> {
     try {
-      await this.deps.profiles.record(update);
+      await this.deps.profiles.record(update, read);
     } catch (error) {
       this.deps.logger.warn('profile tags or velocity head not updated', { message: (error as Error).message });
     }

@@ -1,4 +1,5 @@
 import { DAY_MS } from '../../time/durations.js';
+import { slotId } from '../profiles/velocity-slot-store.js';
 
 /** One logged loan application as velocity counts it: its event time and when it was logged (server clock), in ms. */
 export type ApplicationTime = readonly [eventAt: number, loggedAt: number];
@@ -23,7 +24,8 @@ const MAX_KEPT = 1000;
 
 /** The log entry field value that makes the n-th application of a profile (named by its subject) unique across instances. */
 export function velocitySlot(subject: string, n: number): string {
-  return `${subject}#${n}`;
+  // The same name keys the slot's record beside the profile (velocity-slot-store.ts).
+  return slotId(subject, n);
 }
 
 /** applicationsLast24h: logged applications with an event time in the 24 h before the event, [event − 24 h, event). */

@@ -14,6 +14,8 @@ export interface EraseProfileDeps {
   erasures: ErasureStore;
   log: DecisionLogStore;
   velocity: VelocityStore;
+  /** The velocity state of each logged application, beside the profile. */
+  velocitySlots: { erase(subject: string): Promise<number> };
   simulations: SimulationStore;
   /** Snooze records carry an analyst's reason about the customer: they go with the profile. */
   snoozes?: { eraseSubject(subject: string): Promise<void> };
@@ -59,10 +61,13 @@ export class EraseProfileUseCase {
     const deleted = await this.deps.profiles.deleteIfSubject(profileId, subject);
     // Heads from before: under the profile id (before subjects existed), or under the subject.
     const legacyHead = (await this.deps.velocity.erase(profileId)) === 1;
-    let velocityErased = (await this.deps.velocity.erase(subject)) === 1 || legacyHead || (deleted && (head?.n ?? 0) > 0);
+    const slots = await this.deps.velocitySlots.erase(subject);
+    let velocityErased = (await this.deps.velocity.erase(subject)) === 1 || legacyHead || slots > 0 || (deleted && (head?.n ?? 0) > 0);
     const maskedDecisions = await this.maskAll(erasure, profileId);
-    // An application in flight may have advanced the head after the first delete.
-    velocityErased = (await this.deps.velocity.erase(subject)) === 1 || velocityErased;
+    // An application in flight may have advanced the head, or recorded its slot, after the first delete.
+    const lateHead = (await this.deps.velocity.erase(subject)) === 1;
+    const lateSlots = await this.deps.velocitySlots.erase(subject);
+    velocityErased = lateHead || lateSlots > 0 || velocityErased;
     await this.deps.simulations.forgetProfile(profileId);
     await this.deps.snoozes?.eraseSubject(subject);
     eraseFromExportFiles(this.deps.dataDir, profileId);

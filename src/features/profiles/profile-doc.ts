@@ -55,6 +55,11 @@ export interface ProfileState {
   profile: StoredProfile;
   subject: string;
   velocity: StoredVelocity | undefined;
+  /**
+   * The slot of the head the profile document holds: a checkpoint the head (the checkpoint followed by
+   * the velocity slots recorded after it, see velocity-slot-store.ts) is read from.
+   */
+  checkpointN?: number;
   /** The rules snoozed for this profile (undefined: none). */
   snoozes?: ActiveSnooze[];
 }
@@ -110,7 +115,13 @@ export function toStoredProfile(doc: ProfileDoc): StoredProfile {
 export function toProfileState(doc: ProfileDoc & { subject: string }): ProfileState {
   const velocity = typeof doc.velocityN === 'number' ? { n: doc.velocityN, times: String(doc.velocityTimes ?? '[]') } : undefined;
   const snoozes = doc.snoozes && doc.snoozes.length > 0 ? doc.snoozes : undefined;
-  return { profile: toStoredProfile(doc), subject: doc.subject, velocity, ...(snoozes && { snoozes }) };
+  return {
+    profile: toStoredProfile(doc),
+    subject: doc.subject,
+    velocity,
+    ...(velocity && { checkpointN: velocity.n }),
+    ...(snoozes && { snoozes }),
+  };
 }
 
 /** A profile with other tags (the copy a cache keeps after a tag write). */

@@ -1,8 +1,15 @@
 import type { CacheCounter } from '../../metrics/service-metrics.js';
 import { ProfileCache, type ReadState } from './profile-cache.js';
-import { type ProfileState, withTags } from './profile-doc.js';
+import { type ProfileState, type StoredVelocity, withTags } from './profile-doc.js';
 import type { ProfileStore, StateUpdate } from './profile-store.js';
 import { KeyedQueue } from '../../async/keyed-queue.js';
+import type { VelocitySlotStore } from './velocity-slot-store.js';
+
+/**
+ * A loan application writes its profile's head as a checkpoint once the head is this many slots past
+ * the checkpoint the profile holds: a read then follows at most this many slot records.
+ */
+export const CHECKPOINT_EVERY = 16;
 
 export interface ProfileStatesOptions {
   /** This instance is the database's only client (the embedded database: it holds the DATA_DIR lock). */
@@ -15,12 +22,17 @@ export interface ProfileStatesOptions {
   counter: CacheCounter;
 }
 
-/** A cached state with an update of this instance applied (tags replaced, the velocity head moved forward, its size following). */
-function applied(state: ReadState, update: StateUpdate): ReadState {
+/**
+ * A cached state with an update of this instance applied (tags replaced, the velocity head moved
+ * forward, its size following; the checkpoint when the head was written to the profile too).
+ */
+function applied(state: ReadState, update: StateUpdate, checkpointed: boolean): ReadState {
   if (update.subject !== state.subject) return state;
   const velocity = update.velocity && (!state.velocity || update.velocity.n > state.velocity.n) ? update.velocity : state.velocity;
   const bytes = state.bytes + (velocity?.times.length ?? 0) - (state.velocity?.times.length ?? 0);
-  return { ...state, profile: update.tags ? withTags(state.profile, update.tags) : state.profile, velocity, bytes };
+  const checkpointN = checkpointed ? Math.max(update.velocity!.n, state.checkpointN ?? 0) : state.checkpointN;
+  const profile = update.tags ? withTags(state.profile, update.tags) : state.profile;
+  return { ...state, profile, velocity, bytes, ...(checkpointN !== undefined && { checkpointN }) };
 }
 
 /**
@@ -39,6 +51,7 @@ export class ProfileStates {
 
   constructor(
     private readonly store: ProfileStore,
+    private readonly slots: VelocitySlotStore,
     options: ProfileStatesOptions,
   ) {
     this.exclusive = options.exclusive;
@@ -64,32 +77,52 @@ export class ProfileStates {
 
   /** The profile, its subject and its velocity head; undefined when there is no such profile. */
   get(profileId: string): Promise<ProfileState | undefined> {
-    return this.cache ? this.cache.get(profileId, () => this.store.state(profileId)) : this.store.state(profileId);
+    return this.cache ? this.cache.get(profileId, () => this.read(profileId)) : this.read(profileId);
   }
 
   /** The same, read from the database whatever is cached (another instance may have moved on). */
   async fresh(profileId: string): Promise<ProfileState | undefined> {
-    const state = await this.store.state(profileId);
+    const state = await this.read(profileId);
     this.cache?.forget([profileId]);
     return state;
   }
 
-  /**
-   * Writes what a decision derived onto its profile, landing only on the profile with that subject;
-   * answers once the database acknowledged it. The cached copy follows the write; a read under way when
-   * it began is not kept (it may predate the write).
-   */
-  record(update: StateUpdate): Promise<void> {
-    return this.writes.run(update.profileId, () => this.write(update));
+  /** The head after `from` (a head kept elsewhere, for profiles from before heads were kept with them). */
+  async headAfter(subject: string, from: StoredVelocity): Promise<StoredVelocity> {
+    return (await this.slots.headAfter(subject, from)).head;
   }
 
-  private async write(update: StateUpdate): Promise<void> {
+  /** The profile as stored, its head followed through the slots recorded after its checkpoint. */
+  private async read(profileId: string): Promise<ReadState | undefined> {
+    const state = await this.store.state(profileId);
+    if (!state?.velocity) return state;
+    const { head } = await this.slots.headAfter(state.subject, state.velocity);
+    return { ...state, velocity: head, bytes: state.bytes + head.times.length - state.velocity.times.length };
+  }
+
+  /**
+   * Writes what a decision derived onto its profile, landing only on the profile with that subject;
+   * answers once the database acknowledged it. A velocity head is recorded as its slot's record, and
+   * written to the profile as well once it is CHECKPOINT_EVERY slots past the profile's checkpoint
+   * (`read`: the state the decision read). The cached copy follows the write; a read under way when it
+   * began is not kept (it may predate the write).
+   */
+  record(update: StateUpdate, read?: ProfileState): Promise<void> {
+    return this.writes.run(update.profileId, () => this.write(update, read));
+  }
+
+  private async write(update: StateUpdate, read: ProfileState | undefined): Promise<void> {
     // On an exclusive database the write goes by _id alone: it must still be the profile the decision read.
     if (this.exclusive && !(await this.stillThere(update))) return;
     this.cache?.forgetReads(update.profileId);
+    const { velocity, ...rest } = update;
+    const checkpointN = this.cache?.peek(update.profileId)?.checkpointN ?? read?.checkpointN;
+    const checkpoint = velocity !== undefined && (checkpointN === undefined || velocity.n - checkpointN >= CHECKPOINT_EVERY);
+    const onProfile: StateUpdate = checkpoint ? update : rest;
     let failed: string[];
     try {
-      failed = await this.store.writeStates([update], { forwardOnly: !this.exclusive });
+      if (velocity) await this.slots.record(update.subject, velocity);
+      failed = await this.store.writeStates([onProfile], { forwardOnly: !this.exclusive });
     } catch (error) {
       this.cache?.forget([update.profileId]);
       throw error;
@@ -98,7 +131,7 @@ export class ProfileStates {
       this.cache?.forget([update.profileId]);
       throw new Error('ProfileStates: record() the database refused the update');
     }
-    this.cache?.update(update.profileId, (state) => applied(state, update));
+    this.cache?.update(update.profileId, (state) => applied(state, update, checkpoint));
   }
 
   /**
