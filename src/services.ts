@@ -347,13 +347,14 @@ export async function createServices(
           ),
         ]
       : []),
+    // First of the routes: the decision path, the one under load, walks past no other route.
+    decisionRoutes(decide, stores.decisionLog, replay, explanations),
     apiKeyRoutes(keys),
     profileRoutes(profiles),
     erasureRoutes(erasure),
     rulesetRoutes(rulesets, publisher, stores.rulesets, runtime),
     rulesetHistoryRoutes(rulesets, stores.auditEvents),
     shadowRoutes(new ShadowService({ store: stores.shadows, rulesets: stores.rulesets, audit, evaluation: shadows })),
-    decisionRoutes(decide, stores.decisionLog, replay, explanations),
     auditRoutes(stores.auditEvents),
     logVerificationRoutes(verifier, stores.seals),
     simulationRoutes(simulations),
