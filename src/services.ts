@@ -40,6 +40,7 @@ import { LogVerifier } from './features/decisions/log-verifier.js';
 import { MeasuredDecideUseCase } from './features/decisions/measured-decide.js';
 import { VelocityStore } from './features/decisions/velocity-store.js';
 import { VelocitySlotStore } from './features/profiles/velocity-slot-store.js';
+import { SealFeed } from './features/decisions/seal-feed.js';
 import { ReplayUseCase } from './features/decisions/replay.js';
 import { LoggedExplanations } from './features/decisions/logged-explanations.js';
 import { decisionRoutes } from './features/decisions/decision-routes.js';
@@ -203,6 +204,8 @@ export async function createServices(
   await shadows.start();
 
   const explanations = new LoggedExplanations(runtime);
+  // As the only client of its database, this instance sees every entry written: the sealer takes them from here.
+  const sealFeed = config.databaseExclusive ? new SealFeed() : undefined;
   const decide = new MeasuredDecideUseCase(
     {
       profiles: profileStates,
@@ -212,6 +215,7 @@ export async function createServices(
       log: stores.decisionLog,
       legacyVelocity: stores.velocity,
       writer: new DecisionLogWriter(stores.decisionLog, {
+        feed: sealFeed,
         logger,
         unavailableReason: () => database.availability.unavailableReason(),
         metrics: metrics.logWriter,
@@ -273,7 +277,16 @@ export async function createServices(
   });
   const reports = new ReportService(stores.reports, stores.decisionLog, runtime, config.jobs.timezone);
 
-  const sealer = new DecisionSealer(stores.decisionLog, stores.auditEvents, stores.seals, key, instanceId, config.sealLagMs, logger);
+  const sealer = new DecisionSealer(
+    stores.decisionLog,
+    stores.auditEvents,
+    stores.seals,
+    key,
+    instanceId,
+    config.sealLagMs,
+    logger,
+    sealFeed,
+  );
   const { schedules } = config.jobs;
   const scheduler = new JobScheduler(stores.jobs, logger, {
     instanceId,

@@ -289,7 +289,10 @@ describe('console: compliance, profiles, jobs and overview', () => {
     expect(new URL(page.url()).hash).to.equal(`#/profiles?tag=${detail.tag}&type=individual`);
     const segment = page.getByRole('table', { name: `Profiles tagged ${detail.tag} and of type individual` });
     // allTextContents does not wait: the rows are awaited first (a slow machine rendered the table before them).
-    await segment.getByRole('rowheader', { name: 'C-GZ', exact: true }).waitFor({ timeout: 10_000 }).catch(() => undefined);
+    await segment
+      .getByRole('rowheader', { name: 'C-GZ', exact: true })
+      .waitFor({ timeout: 10_000 })
+      .catch(() => undefined);
     expect(await segment.getByRole('rowheader').allTextContents()).to.include('C-GZ');
     await expectAccessible(page, 'profiles');
     await screenshot(page, 'profiles-segment');

@@ -4,6 +4,7 @@ import type { Database } from '../../src/db/database.js';
 import { ProfileStore } from '../../src/features/profiles/profile-store.js';
 import { CHECKPOINT_EVERY } from '../../src/features/profiles/profile-states.js';
 import { VelocitySlotStore } from '../../src/features/profiles/velocity-slot-store.js';
+import { DecisionLogStore } from '../../src/features/decisions/decision-log-store.js';
 import { bearer, issueKey, openTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const GUANGZHOU = { city: 'Guangzhou', lat: 23.13, lon: 113.26 };
@@ -201,6 +202,100 @@ describe("An instance that is its database's only client (the embedded database)
       (await storedSlots('X-ERASED')).map((slot) => JSON.parse(slot.times as string).length),
       'nothing of the erased profile was recorded for the new one',
     ).to.deep.equal([1]);
+  });
+});
+
+describe("Sealing on an instance that is its database's only client", () => {
+  let app: TestApp;
+  let database: Database;
+  let loanSystem: Record<string, string>;
+  let compliance: Record<string, string>;
+
+  before(async () => {
+    app = await startTestApp('sealfeed', { DECISION_SEAL_LAG_MS: '0' }, EXCLUSIVE);
+    database = await openTestDatabase(app);
+    loanSystem = bearer(await issueKey(app, ['decide'], 'loan-origination'));
+    compliance = bearer(await issueKey(app, ['audit:read'], 'compliance'));
+    const feed = bearer(await issueKey(app, ['profiles:write'], 'crm-feed'));
+    await app.http().put('/v1/profiles/F-1').set(feed).send(profileAt(GUANGZHOU)).expect(201);
+  });
+  after(async () => {
+    sinon.restore();
+    await database.close();
+    await app?.stop();
+  });
+
+  const decideMany = async (count: number): Promise<string[]> => {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const res = await app
+        .http()
+        .post('/v1/decisions')
+        .set(loanSystem)
+        .send({ profileId: 'F-1', event: { type: 'login' } });
+      expect(res.status).to.equal(200);
+      ids.push(res.body.decisionId);
+    }
+    return ids;
+  };
+  const seal = async () => {
+    const res = await app.http().post('/v1/jobs/seal-decisions/run?wait=true').set(bearer(app.adminKey));
+    expect(res.body.status, JSON.stringify(res.body)).to.equal('succeeded');
+  };
+  const latestSeal = () => database.connection.db!.collection('decision_seals').find({}).sort({ _id: -1 }).limit(1).next();
+
+  it('when entries were written since the instance started, then the seal takes them from what it wrote, in log order, without querying the log by time; verify agrees', async () => {
+    await decideMany(2);
+    await seal();
+    const ids = await decideMany(3);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const query = sinon.spy(DecisionLogStore.prototype, 'hashesBetween');
+    try {
+      await seal();
+      expect(query.callCount, 'the log was not queried by time').to.equal(0);
+    } finally {
+      query.restore();
+    }
+    const sealed = await latestSeal();
+    const stored = await database.connection
+      .db!.collection('decision_log')
+      .find({ _id: { $in: ids } } as never, { projection: { hash: 1, createdAt: 1 } })
+      .sort({ createdAt: 1, _id: 1 })
+      .toArray();
+    // A seal keeps its entries as one JSON text.
+    expect(JSON.parse(sealed?.entries as string), 'the entries of its interval, as the log holds them').to.deep.equal(
+      stored.map((doc) => ({ id: doc._id, hash: doc.hash })),
+    );
+    const report = await app.http().get('/v1/audit/verify').set(compliance);
+    expect(report.body.ok, JSON.stringify(report.body.problems)).to.equal(true);
+  });
+
+  it('when an entry write stays in doubt, then the next seal queries the log rather than trust what was written', async () => {
+    await decideMany(1);
+    await seal();
+    // An entry in doubt that could not be read back may have landed unseen.
+    const insert = sinon.stub(DecisionLogStore.prototype, 'insertMany').callsFake(async function (this: DecisionLogStore, records) {
+      insert.restore();
+      await this.insertMany(records);
+      return { refused: new Map(), inDoubt: records.map((_, index) => index), readBackConfirms: false, cause: 'test' };
+    });
+    const res = await app
+      .http()
+      .post('/v1/decisions')
+      .set(loanSystem)
+      .send({ profileId: 'F-1', event: { type: 'login' } });
+    expect(res.status, 'a write in doubt is not answered').to.equal(503);
+    const query = sinon.spy(DecisionLogStore.prototype, 'hashesBetween');
+    try {
+      await seal();
+      expect(query.callCount, 'the log was queried').to.be.at.least(1);
+    } finally {
+      query.restore();
+    }
+    const sealed = await latestSeal();
+    expect(sealed?.count, 'the entry that landed unseen is sealed').to.equal(1);
+    const report = await app.http().get('/v1/audit/verify').set(compliance);
+    expect(report.body.ok, JSON.stringify(report.body.problems)).to.equal(true);
   });
 });
 

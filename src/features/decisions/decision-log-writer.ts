@@ -1,6 +1,7 @@
 import type { DecisionLogStore } from './decision-log-store.js';
 import type { LoggableRecord } from './decision-record.js';
 import { unavailable } from '../../errors/domain-error.js';
+import type { FedEntry } from './seal-feed.js';
 import { type DatabaseErrorMetrics, type LogWriterMetrics, noMetrics } from '../../metrics/service-metrics.js';
 
 interface Pending {
@@ -34,12 +35,16 @@ export interface DecisionLogWriterOptions {
   /** Batch sizes, waits and insert times; failed inserts. */
   metrics?: LogWriterMetrics;
   databaseErrors?: DatabaseErrorMetrics;
+  /** Told of each entry the database acknowledged, and of entries that may have landed unseen (the sealer's feed). */
+  feed?: { logged(entries: FedEntry[]): void; inDoubt(): void };
 }
 
 /** Most entries one insert carries; more wait for the next. */
 const MAX_BATCH = 200;
 /** How long reading back an entry whose write is in doubt may take before it counts as not logged. */
 const READ_BACK_TIMEOUT_MS = 2000;
+
+const fedEntry = ({ core, hash }: LoggableRecord): FedEntry => ({ id: core.decisionId, hash, createdAt: new Date(core.createdAt) });
 
 const notLogged = () =>
   unavailable('The decision could not be confirmed in the log, so none was returned; retry with the same Idempotency-Key.');
@@ -101,15 +106,25 @@ export class DecisionLogWriter {
           cause: acknowledgement.cause,
         });
       }
+      const landed: LoggableRecord[] = [];
       batch.forEach((pending, index) => {
         const refusal = acknowledgement.refused.get(index);
         if (refusal) pending.reject(new LogWriteRefused(refusal.code, refusal.message));
-        else if (!inDoubt.has(index)) pending.resolve();
-        else if (!acknowledgement.readBackConfirms) pending.reject(notLogged());
-        else void this.settleByReadBack(pending);
+        else if (!inDoubt.has(index)) {
+          landed.push(pending.record);
+          pending.resolve();
+        } else if (!acknowledgement.readBackConfirms) {
+          this.options.feed?.inDoubt();
+          pending.reject(notLogged());
+        } else void this.settleByReadBack(pending);
       });
+      this.options.feed?.logged(landed.map(fedEntry));
     } catch (error) {
-      if (batch.length > 0) (this.options.databaseErrors ?? noMetrics.database).error('log-insert');
+      if (batch.length > 0) {
+        (this.options.databaseErrors ?? noMetrics.database).error('log-insert');
+        // Refused before the insert (the database known down) or failed whole: some may have landed.
+        this.options.feed?.inDoubt();
+      }
       for (const pending of batch) pending.reject(error);
     } finally {
       this.writing = false;
@@ -145,10 +160,13 @@ export class DecisionLogWriter {
         timer = setTimeout(() => reject(new Error('read-back timed out')), READ_BACK_TIMEOUT_MS);
       });
       const storedHash = await Promise.race([this.store.storedHash(decisionId), timeout]);
-      if (storedHash === pending.record.hash) pending.resolve();
-      else if (storedHash === undefined) pending.reject(notLogged());
+      if (storedHash === pending.record.hash) {
+        this.options.feed?.logged([fedEntry(pending.record)]);
+        pending.resolve();
+      } else if (storedHash === undefined) pending.reject(notLogged());
       else pending.reject(new LogWriteRefused(11000, 'the decision id is taken by another entry'));
     } catch {
+      this.options.feed?.inDoubt();
       pending.reject(notLogged());
     } finally {
       clearTimeout(timer);

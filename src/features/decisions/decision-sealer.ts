@@ -4,6 +4,7 @@ import type { AuditEventStore } from '../audit/audit-event-store.js';
 import type { DecisionLogStore } from './decision-log-store.js';
 import { checkSealHash, GENESIS_HASH, rootHashOf, sealHashOf } from './seal-hash.js';
 import type { SealedItem, SealHeader, SealRecord, SealStore } from './seal-store.js';
+import type { SealFeed } from './seal-feed.js';
 
 const MAX_ENTRIES_PER_SEAL = 10_000;
 
@@ -40,6 +41,8 @@ export class DecisionSealer {
     /** Entries younger than this are left for the next seal, so an insert still in flight is never skipped. */
     private readonly lagMs: number,
     private readonly logger?: Log,
+    /** The entries this instance wrote, when it is its database's only client: the log is then not queried by time. */
+    private readonly feed?: SealFeed,
   ) {}
 
   /** Seals what is due; answers how many seals and entries it wrote. Safe to run on many instances at once. */
@@ -77,6 +80,7 @@ export class DecisionSealer {
         throw error;
       }
       this.knownHead = { seq: seal.seq, hash: seal.hash };
+      this.feed?.sealedUntil(to);
       // The published head: kept outside the database, it is what a rewritten chain cannot match.
       this.logger?.info('decision log sealed', { seal: seal.seq, hash: seal.hash, entries: seal.count, events: events.length });
       written = { seals: written.seals + 1, entries: written.entries + entries.length };
@@ -131,7 +135,7 @@ export class DecisionSealer {
 
   /** The entries of [from, until), cut at a time boundary when there are too many for one seal. */
   private async interval(from: Date, until: Date): Promise<{ entries: SealedItem[]; to: Date }> {
-    const rows = await this.log.hashesBetween(from, until);
+    const rows = this.feed?.between(from, until) ?? (await this.log.hashesBetween(from, until));
     if (rows.length <= MAX_ENTRIES_PER_SEAL) return { entries: rows.map(({ id, hash }) => ({ id, hash })), to: until };
     // Cut where the time changes, so that entries sharing a timestamp stay in one seal.
     let cut = MAX_ENTRIES_PER_SEAL;
