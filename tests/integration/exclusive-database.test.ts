@@ -5,6 +5,7 @@ import { ProfileStore } from '../../src/features/profiles/profile-store.js';
 import { CHECKPOINT_EVERY } from '../../src/features/profiles/profile-states.js';
 import { VelocitySlotStore } from '../../src/features/profiles/velocity-slot-store.js';
 import { DecisionLogStore } from '../../src/features/decisions/decision-log-store.js';
+import { SealStore } from '../../src/features/decisions/seal-store.js';
 import { bearer, issueKey, openTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const GUANGZHOU = { city: 'Guangzhou', lat: 23.13, lon: 113.26 };
@@ -244,17 +245,20 @@ describe("Sealing on an instance that is its database's only client", () => {
   };
   const latestSeal = () => database.connection.db!.collection('decision_seals').find({}).sort({ _id: -1 }).limit(1).next();
 
-  it('when entries were written since the instance started, then the seal takes them from what it wrote, in log order, without querying the log by time; verify agrees', async () => {
+  it('when entries were written since the instance started, then the seal takes them from what it wrote, in log order, without querying the log by time or sorting the seals; verify agrees', async () => {
     await decideMany(2);
     await seal();
     const ids = await decideMany(3);
     await new Promise((resolve) => setTimeout(resolve, 5));
     const query = sinon.spy(DecisionLogStore.prototype, 'hashesBetween');
+    const newest = sinon.spy(SealStore.prototype, 'latest');
     try {
       await seal();
       expect(query.callCount, 'the log was not queried by time').to.equal(0);
+      expect(newest.callCount, 'the chain it has seen is followed by number, not sorted').to.equal(0);
     } finally {
       query.restore();
+      newest.restore();
     }
     const sealed = await latestSeal();
     const stored = await database.connection

@@ -94,8 +94,8 @@ export class DecisionSealer {
    * first run, its predecessor and seal 1) is present and linked.
    */
   private async checkedHead(): Promise<SealHeader | undefined> {
-    const latest = await this.seals.latest();
     const known = this.knownHead;
+    const latest = (known && (await this.newestFrom(known.seq))) ?? (await this.seals.latest());
     if (!latest) {
       if (known) this.refuse(`every seal is gone; this instance last saw seal ${known.seq}`);
       return undefined;
@@ -119,6 +119,21 @@ export class DecisionSealer {
     }
     this.knownHead = { seq: latest.seq, hash: latest.hash };
     return latest;
+  }
+
+  /**
+   * The newest seal found by number from seal `seq` on (each read by `_id`), undefined when seal `seq`
+   * is gone: once an instance has seen the chain, it never asks for the highest number, a sort the
+   * embedded database answers by reading every seal, entry lists included, once a minute.
+   */
+  private async newestFrom(seq: number): Promise<SealHeader | undefined> {
+    let newest = await this.seals.header(seq);
+    if (!newest) return undefined;
+    for (;;) {
+      const next = await this.seals.header(newest.seq + 1);
+      if (!next) return newest;
+      newest = next;
+    }
   }
 
   private refuse(reason: string): never {
