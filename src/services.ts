@@ -321,6 +321,7 @@ export async function createServices(
         simulationEndings: stores.simulationEndings,
         simulationRetentionDays: config.simulations.retentionDays,
         retagChanges: stores.retagChanges,
+        velocitySlots: stores.velocitySlots,
       },
       schedules.retention,
     ),

@@ -267,8 +267,16 @@ describe('Jobs', () => {
         error: null,
       } as never);
 
+      // Velocity slot records: one past the 8 days a head keeps (its log entry retired too), one within them.
+      const slots = database.connection.db!.collection('velocity_slots');
+      await slots.insertMany([
+        { _id: 'retired#1', subject: 'retired', times: '[]', at: new Date(Date.now() - 9 * DAY_MS) },
+        { _id: 'counted#1', subject: 'counted', times: '[]', at: new Date(Date.now() - 7 * DAY_MS) },
+      ] as never[]);
+
       const run = await runJob(app, 'retention');
       expect(run.counts).to.include({ decisionsRemoved: 3, jobRunsRemoved: 1 });
+      expect((await slots.find({}).toArray()).map((slot) => slot._id)).to.deep.equal(['counted#1']);
       for (const id of sealedIds) expect((await app.http().get(`/v1/decisions/${id}`).set(compliance)).status).to.equal(404);
       for (const id of unsealedIds) expect((await app.http().get(`/v1/decisions/${id}`).set(compliance)).status).to.equal(200);
       expect(await runs.countDocuments({ _id: 'retag@old' } as never)).to.equal(0);

@@ -19,7 +19,7 @@ export const NO_APPLICATIONS: VelocityHead = Object.freeze({ n: 0, times: [] }) 
 
 // Trimmed by when each application was logged, on the server's clock, never by the event times a
 // client sends: a time far ahead or far back can neither push older entries out nor be kept forever.
-const KEEP_MS = 8 * DAY_MS;
+export const VELOCITY_KEEP_MS = 8 * DAY_MS;
 const MAX_KEPT = 1000;
 
 /** The log entry field value that makes the n-th application of a profile (named by its subject) unique across instances. */
@@ -47,7 +47,7 @@ export function stampAfter(head: VelocityHead | undefined, now: Date): Date {
 
 /** The state after one more application: the next slot, with this application's times appended and old ones trimmed. */
 export function afterApplication(head: VelocityHead, eventTime: Date, now: Date): VelocityHead {
-  const keepFrom = now.getTime() - KEEP_MS;
+  const keepFrom = now.getTime() - VELOCITY_KEEP_MS;
   const times = [...head.times, [eventTime.getTime(), now.getTime()] as const].filter(([, loggedAt]) => loggedAt >= keepFrom);
   return { n: head.n + 1, times: times.slice(-MAX_KEPT) };
 }

@@ -9,6 +9,8 @@ interface SlotDoc {
   subject: string;
   /** The velocity state the n-th application left (JSON text of [event time, logged time] pairs). */
   times: string;
+  /** When it was recorded: retention removes it with the log entries of its time. */
+  at: Date;
 }
 
 /** The slot of a subject's n-th loan application: its log entry's unique `velocitySlot`, and its record's `_id` here. */
@@ -40,7 +42,7 @@ export class VelocitySlotStore {
 
   constructor(connection: Connection) {
     const schema = new Schema<SlotDoc>(
-      { _id: String, subject: String, times: String },
+      { _id: String, subject: String, times: String, at: Date },
       { versionKey: false, collection: 'velocity_slots' },
     );
     // Erasure deletes a subject's records (a scan on the embedded database, which indexes only _id).
@@ -59,7 +61,8 @@ export class VelocitySlotStore {
    */
   record(subject: string, velocity: StoredVelocity): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ doc: { _id: slotId(subject, velocity.n), subject, times: velocity.times }, resolve, reject });
+      const doc = { _id: slotId(subject, velocity.n), subject, times: velocity.times, at: new Date() };
+      this.queue.push({ doc, resolve, reject });
       if (this.writing) return;
       // From the next turn of the event loop: the records of the decisions logged together go together.
       this.writing = true;
@@ -109,6 +112,16 @@ export class VelocitySlotStore {
       head = { n: head.n + 1, times: doc.times };
       found += 1;
     }
+  }
+
+  /**
+   * Retention: removes the records made before `cutoff`; answers how many. A head that falls back to an
+   * older checkpoint then is right as long as the log entries holding those slots are gone too (else
+   * the next application finds its slot taken and repairs from the log) and their times are past the
+   * 8 days a head keeps: the retention job passes a cutoff that is both.
+   */
+  async deleteBefore(cutoff: Date): Promise<number> {
+    return (await this.model.collection.deleteMany({ at: { $lt: cutoff } })).deletedCount;
   }
 
   /** Deletes a subject's records (erasure); answers how many there were. */

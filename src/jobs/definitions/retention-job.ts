@@ -12,6 +12,7 @@ import type { SimulationStore } from '../../features/simulation/simulation-store
 import type { SimulationEndingStore } from '../../features/simulation/simulation-ending-store.js';
 import type { JobDefinition } from '../scheduler.js';
 import { DAY_MS } from '../../time/durations.js';
+import { VELOCITY_KEEP_MS } from '../../features/decisions/velocity-history.js';
 
 export interface RetentionDeps {
   log: DecisionLogStore;
@@ -27,6 +28,8 @@ export interface RetentionDeps {
   simulationRetentionDays: number;
   /** The tag changes of retag runs, removed with the runs. */
   retagChanges?: Pick<RetagChangeStore, 'deleteBefore'>;
+  /** The velocity slot records, removed with the log entries holding their slots. */
+  velocitySlots?: { deleteBefore(cutoff: Date): Promise<number> };
 }
 
 /**
@@ -48,6 +51,8 @@ export function retentionJob(deps: RetentionDeps, schedule: string): JobDefiniti
       // Also after a run that died mid-delete: the latest retirement's entries are removed again.
       const decisionsRemoved = retirement ? await deps.log.deleteBefore(retirement.to) : 0;
       if (retirement) {
+        // Slot records go with the entries holding their slots, and never while a head may still count their times.
+        await deps.velocitySlots?.deleteBefore(new Date(Math.min(retirement.to.getTime(), now - VELOCITY_KEEP_MS)));
         const first = (await deps.retirements.get(retirement.n - 1))?.throughSeal ?? 0;
         for (let seq = first + 1; seq <= retirement.throughSeal; seq++) await deps.seals.dropEntryList(seq);
       }
