@@ -13,6 +13,7 @@ import { runDecisionsWithoutHistory } from './diagnostics/decisions-without-hist
 import { type ServiceProfile, serviceProfiling } from './diagnostics/service-profiling.js';
 import { NAIVE_LOG, NAIVE_PROFILES, seedProfiles, type Workload, workload } from './http-workload.js';
 import { type LoadSpec, type MeteredLoad, runLoad } from './load-run.js';
+import { decideHotSetOnce } from './hot-set.js';
 import { startService } from './service-client.js';
 import { nowMs, since, sleep } from './timing.js';
 
@@ -98,7 +99,7 @@ export async function benchHttp(options: BenchOptions, db: BenchDatabase, log: (
           ...loadSpec(service.child.url, `Bearer ${decideKey}`, wl, set, connections, options.httpSeconds, idPrefix),
           honorRetryAfter,
         };
-        if (index === 0) await warmUp(spec, options, pids);
+        if (index === 0) await warmUp(spec, options, pids, wl.hot);
         const clients = honorRetryAfter ? 'clients waiting Retry-After after a 503' : 'clients retrying at once';
         log(`http: ours, ${set}, ${connections} connections, ${clients}, for ${options.httpSeconds} s (${since(started)})`);
         const load = await meteredRun(spec, pids, audited);
@@ -124,7 +125,7 @@ export async function benchHttp(options: BenchOptions, db: BenchDatabase, log: (
       for (const [index, [set, connections]] of sets(connectionCounts).entries()) {
         if (set === 'cold' && connections !== options.httpConnections) continue;
         const spec = loadSpec(naive.url, '', wl, set, connections, options.httpSeconds, `naive-${set}-c${connections}`);
-        if (index === 0) await warmUp(spec, options, naivePids);
+        if (index === 0) await warmUp(spec, options, naivePids, wl.hot);
         log(`http: naive, ${set}, ${connections} connections for ${options.httpSeconds} s (${since(started)})`);
         runs.push({ server: 'naive', set, connections, honorRetryAfter: false, load: await meteredRun(spec, naivePids) });
         await settle(Object.values(naivePids), options.httpSettleSeconds);
@@ -220,7 +221,9 @@ function loadSpec(
   };
 }
 
-async function warmUp(spec: LoadSpec, options: BenchOptions, pids: Record<string, number | undefined>): Promise<void> {
+/** Before a server's first run (on the hot set): every hot profile decided once, then the warm-up load. */
+async function warmUp(spec: LoadSpec, options: BenchOptions, pids: Record<string, number | undefined>, hot: number): Promise<void> {
+  await decideHotSetOnce(spec.url, spec.headers?.Authorization ?? '', hot);
   if (options.httpWarmupSeconds === 0) return;
   await runLoad({ ...spec, seconds: options.httpWarmupSeconds, idPrefix: `warmup-${spec.idPrefix}` });
   // Requests the warm-up left behind (answered 503, still being decided) must not weigh on the run.
