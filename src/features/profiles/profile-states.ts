@@ -102,9 +102,9 @@ export class ProfileStates {
 
   /**
    * Writes what a decision derived onto its profile, landing only on the profile with that subject;
-   * answers once the database acknowledged it. A velocity head is recorded as its slot's record, and
-   * written to the profile as well once it is CHECKPOINT_EVERY slots past the profile's checkpoint
-   * (`read`: the state the decision read). The cached copy follows the write; a read under way when it
+   * answers once the database acknowledged it. A velocity head is written to the profile as its
+   * checkpoint when tags are written too, or once it is CHECKPOINT_EVERY slots past the profile's
+   * checkpoint (`read`: the state the decision read); otherwise it is recorded as its slot's record. The cached copy follows the write; a read under way when it
    * began is not kept (it may predate the write).
    */
   record(update: StateUpdate, read?: ProfileState): Promise<void> {
@@ -117,11 +117,13 @@ export class ProfileStates {
     this.cache?.forgetReads(update.profileId);
     const { velocity, ...rest } = update;
     const checkpointN = this.cache?.peek(update.profileId)?.checkpointN ?? read?.checkpointN;
-    const checkpoint = velocity !== undefined && (checkpointN === undefined || velocity.n - checkpointN >= CHECKPOINT_EVERY);
+    // With tags to write the profile is written anyway: the head goes with them, and needs no slot record.
+    const checkpoint =
+      velocity !== undefined && (rest.tags !== undefined || checkpointN === undefined || velocity.n - checkpointN >= CHECKPOINT_EVERY);
     const onProfile: StateUpdate = checkpoint ? update : rest;
     let failed: string[];
     try {
-      if (velocity) await this.slots.record(update.subject, velocity);
+      if (velocity && !checkpoint) await this.slots.record(update.subject, velocity);
       failed = await this.store.writeStates([onProfile], { forwardOnly: !this.exclusive });
     } catch (error) {
       this.cache?.forget([update.profileId]);
