@@ -92,10 +92,12 @@ export class DecisionLogWriter {
     this.scheduled = false;
     this.writing = true;
     const batch = this.takeBatch();
+    let attempted = false;
     try {
       if (batch.length === 0) return;
       const down = this.options.unavailableReason?.();
       if (down !== undefined) throw unavailable(`The database is unavailable: ${down}. No decision was logged.`);
+      attempted = true;
       const insertStarted = performance.now();
       const acknowledgement = await this.store.insertMany(batch.map((pending) => pending.record));
       this.measure(batch, insertStarted);
@@ -120,11 +122,9 @@ export class DecisionLogWriter {
       });
       this.options.feed?.logged(landed.map(fedEntry));
     } catch (error) {
-      if (batch.length > 0) {
-        (this.options.databaseErrors ?? noMetrics.database).error('log-insert');
-        // Refused before the insert (the database known down) or failed whole: some may have landed.
-        this.options.feed?.inDoubt();
-      }
+      if (batch.length > 0) (this.options.databaseErrors ?? noMetrics.database).error('log-insert');
+      // An insert that failed whole may still have landed some entries.
+      if (attempted) this.options.feed?.inDoubt();
       for (const pending of batch) pending.reject(error);
     } finally {
       this.writing = false;
