@@ -5,7 +5,7 @@
 export const MAX_UPDATES_PER_COMMAND = 50;
 
 /** What a bulk write reports per failed operation (driver shape). */
-export interface WriteErrorLike {
+interface WriteErrorLike {
   index: number;
   code?: number;
   errmsg?: string;

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { connectDatabase, type Database } from '../../src/db/database.js';
 import { VelocitySlotStore, slotId } from '../../src/features/profiles/velocity-slot-store.js';
 import { freshDbName } from '../helpers/test-app.js';
@@ -52,5 +53,16 @@ describe('VelocitySlotStore', () => {
     expect(together.map((result) => result.status)).to.deep.equal(['rejected', 'rejected']);
     await store.record('s-refused', state(1));
     expect(await store.headAfter('s-refused', { n: 0, times: '[]' })).to.deep.equal({ head: state(1), found: 1 });
+  });
+
+  it('when the connection breaks under an insert (the driver names no document), then no record of it counts as stored', async () => {
+    const { collection } = (store as unknown as { model: { collection: { insertMany(): Promise<unknown> } } }).model;
+    const broken = sinon.stub(collection, 'insertMany').rejects(Object.assign(new Error('connection reset'), { writeErrors: [] }));
+    try {
+      const results = await Promise.allSettled([store.record('s-broken', state(1)), store.record('s-broken', state(2))]);
+      expect(results.map((result) => result.status)).to.deep.equal(['rejected', 'rejected']);
+    } finally {
+      broken.restore();
+    }
   });
 });

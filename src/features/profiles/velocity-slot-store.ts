@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { WriteErrorLike } from '../../db/chunked-bulk-write.js';
+import { acknowledgedInsert, failedInsert, type InsertAcknowledgement } from '../../db/insert-acknowledgement.js';
 import { ensureCollection } from '../../db/ensure-collection.js';
 import type { StoredVelocity } from './profile-doc.js';
 
@@ -73,29 +73,26 @@ export class VelocitySlotStore {
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
-      const failed = await this.insert(batch.map((pending) => pending.doc));
+      const acknowledgement = await this.insert(batch.map((pending) => pending.doc));
+      const inDoubt = new Set(acknowledgement.inDoubt);
       batch.forEach((pending, index) => {
-        const error = failed === undefined ? undefined : failed instanceof Map ? failed.get(index) : failed;
-        if (error === undefined) pending.resolve();
-        else pending.reject(error);
+        const refusal = acknowledgement.refused.get(index);
+        if (inDoubt.has(index)) pending.reject(new Error(`velocity slot not recorded: ${acknowledgement.cause}`));
+        // A duplicate is the same slot's record, already there.
+        else if (refusal && refusal.code !== 11000) pending.reject(new Error(`velocity slot not recorded: ${refusal.message}`));
+        else pending.resolve();
       });
     }
     this.writing = false;
   }
 
-  /** Undefined when every record is stored; else the error of each record not stored, or one error for all. */
-  private async insert(docs: SlotDoc[]): Promise<Map<number, Error> | Error | undefined> {
+  /** What the database acknowledged of the records, one by one (as for log entries). */
+  private async insert(docs: SlotDoc[]): Promise<InsertAcknowledgement> {
     try {
-      await this.model.collection.insertMany(docs as never[], { ordered: false });
-      return undefined;
+      const answer = await this.model.collection.insertMany(docs as never[], { ordered: false });
+      return acknowledgedInsert(docs.length, answer);
     } catch (error) {
-      const writeErrors = (error as { writeErrors?: WriteErrorLike[] | WriteErrorLike }).writeErrors;
-      if (writeErrors === undefined) return error as Error;
-      const failed = new Map<number, Error>();
-      for (const writeError of Array.isArray(writeErrors) ? writeErrors : [writeErrors]) {
-        if (writeError.code !== 11000) failed.set(writeError.index, new Error(`velocity slot not recorded: ${writeError.errmsg}`));
-      }
-      return failed.size > 0 ? failed : undefined;
+      return failedInsert(docs.length, error);
     }
   }
 
